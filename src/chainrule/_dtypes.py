@@ -1,0 +1,175 @@
+"""dtype objects, torch's type inference and promotion rules, the default dtype."""
+
+from __future__ import annotations
+
+from ._backend import np
+
+# captured before this module rebinds bool, int and float to torch's dtype names
+_pybool, _pyint, _pyfloat = bool, int, float
+
+
+class dtype:
+    """A tensor element type, printed as torch prints it (``torch.float32``)."""
+
+    __slots__ = ("_name", "np", "itemsize", "is_floating_point", "is_complex", "is_signed", "_cat")
+
+    def __init__(self, name: str, np_dtype: object, cat: int) -> None:
+        self._name = name
+        self.np = np.dtype(np_dtype)
+        self.itemsize = self.np.itemsize
+        # category: 0 bool, 1 integer, 2 floating, 3 complex
+        self._cat = cat
+        self.is_floating_point = cat == 2
+        self.is_complex = cat == 3
+        self.is_signed = name not in ("bool", "uint8")
+
+    def __repr__(self) -> str:
+        return "torch." + self._name
+
+    def __reduce__(self) -> str:
+        return self._name
+
+    def to_real(self) -> dtype:
+        return {complex64: float32, complex128: float64}.get(self, self)
+
+    def to_complex(self) -> dtype:
+        return {float16: complex64, float32: complex64, float64: complex128}.get(self, self)
+
+
+bool = dtype("bool", np.bool_, 0)  # noqa: A001 - torch's name
+uint8 = dtype("uint8", np.uint8, 1)
+int8 = dtype("int8", np.int8, 1)
+int16 = dtype("int16", np.int16, 1)
+int32 = dtype("int32", np.int32, 1)
+int64 = dtype("int64", np.int64, 1)
+float16 = dtype("float16", np.float16, 2)
+float32 = dtype("float32", np.float32, 2)
+float64 = dtype("float64", np.float64, 2)
+complex64 = dtype("complex64", np.complex64, 3)
+complex128 = dtype("complex128", np.complex128, 3)
+
+half = float16
+float = float32  # noqa: A001
+double = float64
+short = int16
+int = int32  # noqa: A001
+long = int64
+cfloat = complex64
+cdouble = complex128
+
+ALL = (bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128)
+
+# numpy dtype -> chainrule dtype; keyed by numpy's dtype objects, which hash fast
+FROM_NP: dict = {d.np: d for d in ALL}
+
+
+def from_np(np_dtype: object) -> dtype:
+    try:
+        return FROM_NP[np_dtype]
+    except KeyError:
+        raise TypeError(f"can't convert np.ndarray of type {np_dtype}. The only supported "
+                        "types are: float64, float32, float16, complex64, complex128, int64, "
+                        "int32, int16, int8, uint8, and bool.") from None
+
+
+class _Defaults:
+    __slots__ = ("float", "complex")
+
+    def __init__(self) -> None:
+        self.float = np.dtype(np.float32)
+        self.complex = np.dtype(np.complex64)
+
+
+DEFAULT = _Defaults()
+
+
+def get_default_dtype() -> dtype:
+    """The dtype that Python floats become (``torch.float32`` unless changed).
+
+    >>> import chainrule as torch
+    >>> torch.get_default_dtype()
+    torch.float32
+    """
+    return FROM_NP[DEFAULT.float]
+
+
+def set_default_dtype(d: dtype) -> None:
+    """Sets the dtype of Python floats: ``torch.float32`` or ``torch.float64``."""
+    if not isinstance(d, dtype) or not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    if d is float16:
+        raise TypeError("only floating-point types are supported as the default type")
+    DEFAULT.float = d.np
+    DEFAULT.complex = np.dtype(np.complex128 if d is float64 else np.complex64)
+
+
+_CAT = {d.np: d._cat for d in ALL}
+
+
+def promote_types(a: object, b: object) -> object:
+    """torch.promote_types on numpy dtypes: the higher category wins outright (int64 with
+    float16 gives float16, unlike numpy); within a category numpy's lattice agrees with torch's."""
+    ca, cb = _CAT[a], _CAT[b]
+    if ca == cb or (ca >= 2 and cb >= 2):
+        return np.promote_types(a, b)
+    return a if ca > cb else b
+
+
+def _combine_categories(higher: object, lower: object) -> object:
+    # torch's combine_categories: a lower priority class only raises the category
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    ch, cl = _CAT[higher], _CAT[lower]
+    if ch == 3:
+        return higher
+    if cl == 3:
+        return np.promote_types(higher, lower) if ch == 2 else lower
+    if ch == 2:
+        return higher
+    if ch == 0 or cl == 2:
+        return promote_types(higher, lower)
+    return higher
+
+
+def scalar_np_dtype(value: object) -> object:
+    """The numpy dtype a Python number takes when it joins a tensor op."""
+    if isinstance(value, _pybool):
+        return _NP_BOOL
+    if isinstance(value, _pyint):
+        return _NP_INT64
+    if isinstance(value, _pyfloat):
+        return DEFAULT.float
+    return DEFAULT.complex
+
+
+_NP_BOOL = np.dtype(np.bool_)
+_NP_INT64 = np.dtype(np.int64)
+
+_RESULT_CACHE: dict = {}
+
+
+def result_type(dims: tuple, zeros: tuple, scalars: tuple) -> object:
+    """torch's result_type over dimensioned tensors, 0-d tensors and Python numbers, each given
+    as numpy dtypes (Python numbers by their own default dtypes). Memoised: few keys occur."""
+    key = (dims, zeros, scalars)
+    r = _RESULT_CACHE.get(key)
+    if r is None:
+        parts = []
+        for group in key:
+            acc = None
+            for d in group:
+                acc = d if acc is None else promote_types(acc, d)
+            parts.append(acc)
+        r = _combine_categories(parts[0], _combine_categories(parts[1], parts[2]))
+        _RESULT_CACHE[key] = r
+    return r
+
+
+def is_floating_np(np_dtype: object) -> bool:
+    return _CAT[np_dtype] >= 2
+
+
+def category(np_dtype: object) -> int:
+    return _CAT[np_dtype]
