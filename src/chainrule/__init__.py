@@ -1,0 +1,49 @@
+"""chainrule: reverse-mode automatic differentiation with PyTorch's API, computing on NumPy.
+
+>>> import chainrule as torch
+>>> x = torch.tensor(2.0, requires_grad=True)
+>>> y = x ** 2 + 2 * x + 1
+>>> y.backward()
+>>> x.grad
+tensor(6.)
+"""
+
+from __future__ import annotations
+
+import warnings as _warnings
+
+# torch never warns about IEEE special values (1/0, log(0), overflow); NumPy does, from the
+# frame that called it. Silence exactly those raised from chainrule's own code.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"chainrule(\.|$)")
+
+from . import _ops, autograd  # noqa: E402
+from ._creation import (  # noqa: E402
+    arange, as_tensor, asarray, default_generator, empty, empty_like, eye, from_numpy, full,
+    full_like, get_rng_state, initial_seed, linspace, manual_seed, ones, ones_like, rand, randint,
+    randn, randperm, seed, set_rng_state, tensor, zeros, zeros_like, Generator,
+)
+from ._dtypes import (  # noqa: E402
+    bool, cdouble, cfloat, complex64, complex128, double, dtype, float, float16, float32, float64,
+    get_default_dtype, half, int, int8, int16, int32, int64, long, promote_types,
+    set_default_dtype, short, uint8,
+)
+from ._ops import methods as _methods  # noqa: E402,F401
+from ._ops.api import (  # noqa: E402
+    abs, absolute, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clone, cos, detach,
+    div, eq, exp, ge, greater, greater_equal, gt, is_floating_point, is_tensor, le, less,
+    less_equal, log, logical_and, logical_not, logical_or, logical_xor, lt, mean, mul, ne, neg,
+    negative, not_equal, numel, pow, reciprocal, relu, rsub, select, sigmoid, sin, sqrt, square,
+    sub, sum, tan, tanh, true_divide, unbind, where,
+)
+from ._ops.shape import expand, reshape  # noqa: E402
+from ._printing import set_printoptions  # noqa: E402
+from ._tensor import Size, Tensor, device  # noqa: E402
+from .autograd.grad_mode import (  # noqa: E402
+    enable_grad, is_grad_enabled, no_grad, set_grad_enabled,
+)
+
+multiply = mul
+subtract = sub
+divide = div
+
+__version__ = "0.1.0"

@@ -1,0 +1,433 @@
+"""Creating tensors: from data (torch's dtype inference) and by factory functions."""
+
+from __future__ import annotations
+
+import builtins
+import math
+import warnings
+from typing import Any
+
+from . import _dtypes, _random
+from ._backend import generic, ndarray, np
+from ._dtypes import DEFAULT
+from ._dtypes import dtype as _dtype
+from ._tensor import SCALAR_GRAD_WARNING, Size, Tensor, _make, _storage, device
+
+_device = device
+
+_GRAD_DTYPE_MSG = "Only Tensors of floating point and complex dtype can require gradients"
+_COPY_WARNING = (
+    "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+    "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor)."
+)
+# bool < int < float < complex: the kind a list of Python numbers infers
+_KIND = {bool: 0, int: 1, float: 2, complex: 3}
+
+
+def _finish(data: Any, requires_grad: bool, dev: Any = None) -> Tensor:
+    if dev is not None:
+        device(dev)
+    t = _make(data)
+    if requires_grad:
+        if data.dtype.kind not in "fc":
+            raise RuntimeError(_GRAD_DTYPE_MSG)
+        t._requires_grad = True
+    return t
+
+
+def _np_dtype(d: Any) -> Any:
+    if d is None:
+        return None
+    if isinstance(d, _dtype):
+        return d.np
+    raise TypeError(f"dtype must be torch.dtype, not {type(d).__name__}")
+
+
+def tensor(data: Any, *, dtype: _dtype | None = None, device: Any = None,
+           requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (a number, a nested list, an array, a tensor).
+
+    Python floats give ``float32``, Python ints ``int64``, NumPy arrays keep their dtype.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([[1, 2], [3, 4]])
+    tensor([[1, 2],
+            [3, 4]])
+    >>> torch.tensor(2.0, requires_grad=True)
+    tensor(2., requires_grad=True)
+    """
+    if data.__class__ is float and dtype is None:
+        # the lab's torch.tensor(2.0, requires_grad=True), kept short
+        out = _make(DEFAULT.float.type(data))
+        out._requires_grad = bool(requires_grad)
+        if device is not None:
+            _device(device)
+        return out
+    want = _np_dtype(dtype)
+    t = type(data)
+    if t is float:
+        arr = want.type(data)
+    elif isinstance(data, Tensor):
+        warnings.warn(_COPY_WARNING, UserWarning, stacklevel=2)
+        arr = np.array(data._data, dtype=want, copy=True)
+    elif isinstance(data, ndarray):
+        if want is None:
+            _dtypes.from_np(data.dtype)
+        arr = np.array(data, dtype=want, copy=True)
+    elif isinstance(data, generic):
+        if want is None:
+            _dtypes.from_np(data.dtype)
+        arr = np.asarray(data, dtype=want).copy()[()]
+    else:
+        arr = _from_python(data, want)
+    return _finish(arr if arr.ndim or isinstance(arr, generic) else arr[()], requires_grad,
+                   device)
+
+
+def _from_python(data: Any, want: Any) -> Any:
+    """Nested sequences of numbers (or one-element tensors) to an array, with torch's checks."""
+    if isinstance(data, (bool, int, float, complex)):
+        kind = _KIND[type(data)] if type(data) in _KIND else _kind_of(data)
+        return np.asarray(data, dtype=want or _kind_dtype(kind))[()]
+    shape: list[int] = []
+    level = [data]
+    depth = 0
+    while True:
+        seqs = [isinstance(x, (list, tuple)) for x in level]
+        if not builtins.any(seqs):
+            break
+        if not builtins.all(seqs):
+            bad = next(x for x, s in zip(level, seqs) if not s)
+            if isinstance(bad, Tensor) and bad._data.ndim:
+                raise ValueError("only one element tensors can be converted to Python scalars")
+            raise TypeError("not a sequence")
+        n = len(level[0])
+        for x in level:
+            if len(x) != n:
+                raise ValueError(f"expected sequence of length {n} at dim {depth} (got {len(x)})")
+        shape.append(n)
+        level = [y for x in level for y in x]
+        depth += 1
+    kind = 0 if level else 2
+    values = []
+    for x in level:
+        if isinstance(x, Tensor):
+            if x._data.size != 1:
+                raise ValueError("only one element tensors can be converted to Python scalars")
+            if x._requires_grad:
+                warnings.warn(SCALAR_GRAD_WARNING, UserWarning, stacklevel=4)
+            kind = builtins.max(kind, _dtypes.category(x._data.dtype))
+            values.append(x._data.item() if x._data.ndim == 0 else x._data.flat[0].item())
+            continue
+        k = _KIND.get(type(x))
+        if k is None:
+            k = _kind_of(x)
+        kind = builtins.max(kind, k)
+        values.append(x)
+    arr = np.array(values, dtype=want or _kind_dtype(kind))
+    return arr.reshape(shape)
+
+
+def _kind_of(x: Any) -> int:
+    if isinstance(x, (bool, np.bool_)):
+        return 0
+    if isinstance(x, (int, np.integer)):
+        return 1
+    if isinstance(x, (float, np.floating)):
+        return 2
+    if isinstance(x, (complex, np.complexfloating)):
+        return 3
+    raise TypeError(f"Could not infer dtype of {type(x).__name__}")
+
+
+def _kind_dtype(kind: int) -> Any:
+    return (np.dtype(np.bool_), np.dtype(np.int64), DEFAULT.float, DEFAULT.complex)[kind]
+
+
+def as_tensor(data: Any, dtype: _dtype | None = None, device: Any = None) -> Tensor:
+    """Like ``tensor``, but shares memory with a tensor or NumPy array when it can."""
+    want = _np_dtype(dtype)
+    if isinstance(data, Tensor):
+        return data if want is None or want == data._data.dtype else data.to(dtype)
+    if isinstance(data, ndarray):
+        if want is None:
+            _dtypes.from_np(data.dtype)
+        return _make(data if want is None or want == data.dtype else data.astype(want))
+    return tensor(data, dtype=dtype, device=device)
+
+
+asarray = as_tensor
+
+
+def from_numpy(ndarray_: Any) -> Tensor:
+    """A tensor sharing memory with a NumPy array (it keeps the array's dtype)."""
+    if not isinstance(ndarray_, ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray_).__name__})")
+    _dtypes.from_np(ndarray_.dtype)
+    return _make(ndarray_)
+
+
+# ---- factories --------------------------------------------------------------------------
+
+def _size(size: tuple, name: str = "") -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"expected a sequence of integers or a single integer, got "
+                            f"'{type(s).__name__}'")
+        if s < 0:
+            if name:  # torch checks these few factories by name
+                raise RuntimeError(f"{name}: Dimension size must be non-negative.")
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
+                               f"{list(size)}")
+    return tuple(int(s) for s in size)
+
+
+def _filled(size: tuple, value: Any, np_dtype: Any, requires_grad: bool, dev: Any) -> Tensor:
+    arr = np.full(size, value, dtype=np_dtype) if size else np_dtype.type(value)
+    return _finish(arr, requires_grad, dev)
+
+
+def zeros(*size: Any, out: Any = None, dtype: _dtype | None = None, layout: Any = None,
+          device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3)
+    tensor([[0., 0., 0.],
+            [0., 0., 0.]])
+    """
+    return _filled(_size(size, "zeros"), 0, _np_dtype(dtype) or DEFAULT.float, requires_grad,
+                   device)
+
+
+def ones(*size: Any, out: Any = None, dtype: _dtype | None = None, layout: Any = None,
+         device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones."""
+    return _filled(_size(size), 1, _np_dtype(dtype) or DEFAULT.float, requires_grad, device)
+
+
+def empty(*size: Any, out: Any = None, dtype: _dtype | None = None, layout: Any = None,
+          device: Any = None, requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    """An uninitialised tensor."""
+    d = _np_dtype(dtype) or DEFAULT.float
+    shape = _size(size)
+    return _finish(np.empty(shape, d) if shape else d.type(0), requires_grad, device)
+
+
+def _fill_dtype(value: Any) -> Any:
+    if isinstance(value, Tensor):
+        return value._data.dtype
+    return _kind_dtype(_KIND.get(type(value)) if type(value) in _KIND else _kind_of(value))
+
+
+def full(size: Any, fill_value: Any, *, out: Any = None, dtype: _dtype | None = None,
+         layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor filled with ``fill_value`` (its dtype inferred from the value)."""
+    d = _np_dtype(dtype) or _fill_dtype(fill_value)
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _filled(_size((size,)), fill_value, d, requires_grad, device)
+
+
+def _like(input: Tensor, dtype: Any) -> Any:
+    return _np_dtype(dtype) or input._data.dtype
+
+
+def zeros_like(input: Tensor, *, dtype: _dtype | None = None, layout: Any = None,
+               device: Any = None, requires_grad: bool = False,
+               memory_format: Any = None) -> Tensor:
+    """Zeros of ``input``'s shape and dtype."""
+    return _filled(input._data.shape, 0, _like(input, dtype), requires_grad, device)
+
+
+def ones_like(input: Tensor, *, dtype: _dtype | None = None, layout: Any = None,
+              device: Any = None, requires_grad: bool = False,
+              memory_format: Any = None) -> Tensor:
+    """Ones of ``input``'s shape and dtype."""
+    return _filled(input._data.shape, 1, _like(input, dtype), requires_grad, device)
+
+
+def empty_like(input: Tensor, *, dtype: _dtype | None = None, layout: Any = None,
+               device: Any = None, requires_grad: bool = False,
+               memory_format: Any = None) -> Tensor:
+    """An uninitialised tensor of ``input``'s shape and dtype."""
+    return _filled(input._data.shape, 0, _like(input, dtype), requires_grad, device)
+
+
+def full_like(input: Tensor, fill_value: Any, *, dtype: _dtype | None = None,
+              layout: Any = None, device: Any = None, requires_grad: bool = False,
+              memory_format: Any = None) -> Tensor:
+    """``fill_value`` in ``input``'s shape and dtype."""
+    return _filled(input._data.shape, fill_value, _like(input, dtype), requires_grad, device)
+
+
+def _number(x: Any) -> Any:
+    return x.item() if isinstance(x, (Tensor, generic)) else x
+
+
+def arange(start: Any = 0, end: Any = None, step: Any = 1, *, out: Any = None,
+           dtype: _dtype | None = None, layout: Any = None, device: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """``start, start + step, ...`` up to (not including) ``end``. All-integer arguments give
+    ``int64``, otherwise the default float.
+
+    >>> import chainrule as torch
+    >>> torch.arange(5)
+    tensor([0, 1, 2, 3, 4])
+    """
+    if end is None:
+        start, end = 0, start
+    start, end, step = _number(start), _number(end), _number(step)
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) / step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    integral = builtins.all(isinstance(v, int) for v in (start, end, step))
+    d = _np_dtype(dtype) or (np.dtype(np.int64) if integral else DEFAULT.float)
+    n = math.ceil((end - start) / step)
+    if d.kind in "iub":
+        arr = (np.arange(n, dtype=np.int64) * int(step) + int(start)).astype(d)
+    else:
+        # torch steps in double and rounds each value once to the output dtype
+        arr = (np.arange(n, dtype=np.float64) * step + start).astype(d)
+    return _finish(arr, requires_grad, device)
+
+
+def linspace(start: Any, end: Any, steps: int, *, out: Any = None, dtype: _dtype | None = None,
+             layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
+
+    >>> import chainrule as torch
+    >>> torch.linspace(0, 1, 5)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
+    start, end = _number(start), _number(end)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    d = _np_dtype(dtype) or DEFAULT.float
+    if d.kind in "iu":
+        arr = np.linspace(start, end, steps).astype(d)
+    elif steps == 1:
+        arr = np.full(1, start, dtype=d)
+    else:
+        # torch's kernel: the step in the output dtype; the first half counted up from start
+        # and the second half down from end, so both ends are exact; each value rounded once
+        # (a fused multiply-add), which a wider dtype reproduces: exactly for float32, the
+        # default, and to within one unit in the last place for float64 and float16
+        wide = _WIDER[d]
+        s, e = d.type(start), d.type(end)
+        step = (e - s) / d.type(steps - 1)
+        i = np.arange(steps)
+        arr = np.where(i < steps // 2, wide(s) + wide(step) * i,
+                       wide(e) - wide(step) * (steps - 1 - i)).astype(d)
+    return _finish(arr, requires_grad, device)
+
+
+_WIDER = {np.dtype(np.float16): np.float32, np.dtype(np.float32): np.float64,
+          np.dtype(np.float64): np.longdouble, np.dtype(np.complex64): np.complex128,
+          np.dtype(np.complex128): np.clongdouble}
+
+
+def eye(n: int, m: int | None = None, *, out: Any = None, dtype: _dtype | None = None,
+        layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """The ``n`` by ``m`` identity matrix."""
+    return _finish(np.eye(n, m, dtype=_np_dtype(dtype) or DEFAULT.float), requires_grad, device)
+
+
+# ---- random -----------------------------------------------------------------------------
+
+def manual_seed(seed: int) -> Any:
+    """Seeds the random number generator; the same calls then give torch's numbers."""
+    _random.manual_seed(int(seed))
+    return default_generator
+
+
+def seed() -> int:
+    return _random.seed()
+
+
+def initial_seed() -> int:
+    return _random.initial_seed()
+
+
+class Generator:
+    """The default generator, returned by ``manual_seed``."""
+
+    def manual_seed(self, seed: int) -> Generator:
+        _random.manual_seed(int(seed))
+        return self
+
+    def initial_seed(self) -> int:
+        return _random.initial_seed()
+
+    def get_state(self) -> Any:
+        return _random.get_state()
+
+    def set_state(self, state: Any) -> Generator:
+        _random.set_state(state)
+        return self
+
+
+# prints as torch's generator does
+Generator.__module__ = "torch._C"
+default_generator = Generator()
+
+
+def get_rng_state() -> Any:
+    return _random.get_state()
+
+
+def set_rng_state(state: Any) -> None:
+    _random.set_state(state)
+
+
+def rand(*size: Any, generator: Any = None, out: Any = None, dtype: _dtype | None = None,
+         layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples from [0, 1)."""
+    shape = _size(size)
+    d = _np_dtype(dtype) or DEFAULT.float
+    return _finish(_scalarise(_random.rand(shape, d)), requires_grad, device)
+
+
+def randn(*size: Any, generator: Any = None, out: Any = None, dtype: _dtype | None = None,
+          layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples."""
+    shape = _size(size)
+    d = _np_dtype(dtype) or DEFAULT.float
+    return _finish(_scalarise(_random.randn(shape, d)), requires_grad, device)
+
+
+def randint(*args: Any, generator: Any = None, out: Any = None, dtype: _dtype | None = None,
+            layout: Any = None, device: Any = None, requires_grad: bool = False,
+            size: Any = None) -> Tensor:
+    """Integers uniform in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``."""
+    if size is not None:
+        args = args + (size,)
+    if len(args) == 2:
+        low, (high, size) = 0, args
+    elif len(args) == 3:
+        low, high, size = args
+    else:
+        raise TypeError("randint() received an invalid combination of arguments")
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
+                           f"to={high}")
+    d = _np_dtype(dtype) or np.dtype(np.int64)
+    return _finish(_scalarise(_random.randint(int(low), int(high), _size((size,)), d)),
+                   requires_grad, device)
+
+
+def randperm(n: int, *, generator: Any = None, out: Any = None, dtype: _dtype | None = None,
+             layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """A random permutation of ``0 .. n-1``."""
+    d = _np_dtype(dtype) or np.dtype(np.int64)
+    return _finish(_random.randperm(int(n), d), requires_grad, device)
+
+
+def _scalarise(arr: Any) -> Any:
+    return arr if arr.ndim else arr[()]
+
+
+__all__ = ["Size", "_storage"]

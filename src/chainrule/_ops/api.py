@@ -1,0 +1,501 @@
+"""The public ops: argument handling as torch's signatures, then dispatch to the table.
+
+Each function here checks and normalises its arguments, picks the entry of ``derivatives.py``
+and calls it through the registry. No derivative lives here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import _dtypes
+from .._backend import generic, ndarray, np
+from .._dtypes import DEFAULT, category
+from .._tensor import Tensor, _dim, _make
+from . import derivatives as D
+from .registry import _FLOATS, GRAPH, binary_arrays, broadcast_check, call, call1, call2
+
+_NUMBER = (int, float, bool, complex)
+
+
+def _operand(other: Any) -> Any:
+    """A right-hand operand as torch accepts it: a tensor, a Python number, or a NumPy value."""
+    if isinstance(other, (Tensor, int, float, complex)):
+        return other
+    if isinstance(other, generic):
+        return other.item()
+    if isinstance(other, ndarray):
+        return _make(other)
+    return None
+
+
+# ---- arithmetic ---------------------------------------------------------------------------
+
+def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """``input + alpha * other`` with broadcasting.
+
+    >>> import chainrule as torch
+    >>> torch.add(torch.tensor([1., 2.]), 1, alpha=2)
+    tensor([3., 4.])
+    """
+    c = other.__class__
+    if (c is float or c is int or c is Tensor) and input.__class__ is Tensor:
+        return call2(D.ADD, input, other, (alpha,))
+    if not isinstance(input, Tensor):
+        input = _as_tensor_operand(input)
+    o = _operand(other)
+    if o is None:
+        return NotImplemented
+    return call2(D.ADD, input, o, (alpha,))
+
+
+def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
+    """``input - alpha * other`` with broadcasting."""
+    c = other.__class__
+    if (c is float or c is int) and input.__class__ is Tensor:
+        return call2(D.SUB, input, other, (alpha,))
+    if not isinstance(input, Tensor):
+        input = _as_tensor_operand(input)
+    o = _operand(other)
+    if o is None:
+        return NotImplemented
+    if o.__class__ is bool or (isinstance(o, Tensor) and o._data.dtype.kind == "b" and
+                               input._data.dtype.kind == "b"):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    return call2(D.SUB, input, o, (alpha,))
+
+
+def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    """``other - alpha * input``: a number minus a tensor."""
+    o = _operand(other)
+    if isinstance(o, Tensor):
+        return sub(o, input, alpha=alpha)
+    if o is None:
+        return NotImplemented
+    A, B = binary_arrays(False, input, o)
+    return call(D.RSUB, (input,), (A,), (B, alpha))
+
+
+def mul(input: Any, other: Any) -> Tensor:
+    """Elementwise product with broadcasting."""
+    c = other.__class__
+    if (c is float or c is int or c is Tensor) and input.__class__ is Tensor:
+        return call2(D.MUL, input, other, ())
+    if not isinstance(input, Tensor):
+        input = _as_tensor_operand(input)
+    o = _operand(other)
+    if o is None:
+        return NotImplemented
+    return call2(D.MUL, input, o, ())
+
+
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """True division (integers give the default float), with broadcasting."""
+    c = other.__class__
+    if (c is float or c is int or c is Tensor) and input.__class__ is Tensor and \
+            rounding_mode is None:
+        return call2(D.DIV, input, other, ())
+    if not isinstance(input, Tensor):
+        input = _as_tensor_operand(input)
+    o = _operand(other)
+    if o is None:
+        return NotImplemented
+    if rounding_mode is not None:
+        return _div_rounding(input, o, rounding_mode)
+    return call2(D.DIV, input, o, ())
+
+
+true_divide = div
+
+
+def _div_rounding(a: Tensor, b: Any, mode: str) -> Tensor:
+    if mode not in ("trunc", "floor"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                           f"but found '{mode}'")
+    A, B = binary_arrays(False, a, b)
+    r = np.floor_divide(A, B) if mode == "floor" else np.trunc(np.true_divide(A, B))
+    if category(A.dtype) < 2:
+        r = r.astype(A.dtype) if mode == "floor" else np.trunc(np.true_divide(A, B)).astype(
+            A.dtype)
+    return _make(r)
+
+
+def rdiv(input: Tensor, other: Any) -> Tensor:
+    """``other / input`` for a number ``other``: torch computes ``input.reciprocal() * other``."""
+    o = _operand(other)
+    if o is None:
+        return NotImplemented
+    if isinstance(o, Tensor):
+        return div(o, input)
+    return mul(reciprocal(input), o)
+
+
+def neg(input: Tensor) -> Tensor:
+    """``-input``."""
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                           "instead.")
+    return call1(D.NEG, input)
+
+
+negative = neg
+
+
+def reciprocal(input: Tensor) -> Tensor:
+    """``1 / input``."""
+    return call1(D.RECIPROCAL, input)
+
+
+def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - torch's name
+    """``input ** exponent``: a tensor to a number, a tensor to a tensor, a number to a tensor.
+
+    >>> import chainrule as torch
+    >>> torch.pow(torch.tensor([1., 2.]), 2)
+    tensor([1., 4.])
+    """
+    c = exponent.__class__
+    if (c is int or c is float) and input.__class__ is Tensor and input._data.dtype in _FLOATS:
+        return call1(D.POW, input, (exponent,))
+    if not isinstance(input, Tensor):
+        return rpow(exponent, input)
+    e = _operand(exponent)
+    if e is None:
+        return NotImplemented
+    if isinstance(e, Tensor):
+        return call2(D.POW_TENSOR, input, e, ())
+    A, B = binary_arrays(False, input, e)
+    if category(A.dtype) == 1 and isinstance(B, int) and B < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return call(D.POW, (input,), (A,), (B,))
+
+
+def rpow(input: Tensor, base: Any) -> Tensor:
+    """``base ** input`` for a number ``base``."""
+    b = _operand(base)
+    if b is None:
+        return NotImplemented
+    if isinstance(b, Tensor):
+        return pow(b, input)
+    A, B = binary_arrays(False, input, b)
+    return call(D.POW_SCALAR_BASE, (input,), (A,), (B,))
+
+
+def _as_tensor_operand(x: Any) -> Tensor:
+    from .._creation import tensor
+
+    if isinstance(x, ndarray):
+        return _make(x)
+    return tensor(x)
+
+
+# ---- comparisons (no gradient) --------------------------------------------------------------
+
+def _compare(ufunc: Any) -> Any:
+    def compare(input: Tensor, other: Any) -> Tensor:
+        o = _operand(other)
+        if o is None:
+            return NotImplemented
+        if isinstance(o, Tensor) and input._data.shape != o._data.shape:
+            broadcast_check(input._data.shape, o._data.shape)
+        A, B = binary_arrays(False, input, o)
+        return _make(ufunc(A, B))
+
+    compare.__name__ = ufunc.__name__
+    return compare
+
+
+eq = _compare(np.equal)
+ne = _compare(np.not_equal)
+lt = _compare(np.less)
+le = _compare(np.less_equal)
+gt = _compare(np.greater)
+ge = _compare(np.greater_equal)
+less, less_equal, greater, greater_equal, not_equal = lt, le, gt, ge, ne
+
+
+def _bitwise(ufunc: Any, name: str) -> Any:
+    def bitwise(input: Tensor, other: Any) -> Tensor:
+        o = _operand(other)
+        if o is None:
+            return NotImplemented
+        if isinstance(o, Tensor) and input._data.shape != o._data.shape:
+            broadcast_check(input._data.shape, o._data.shape)
+        A, B = binary_arrays(False, input, o)
+        if category(np.result_type(A, B)) > 1:
+            raise RuntimeError(f'"{name}_cpu" not implemented for '
+                               f"'{_TORCH_TYPE_NAMES[np.result_type(A, B).name]}'")
+        return _make(ufunc(A, B))
+
+    bitwise.__name__ = name
+    return bitwise
+
+
+bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
+bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
+bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
+
+
+def bitwise_not(input: Tensor) -> Tensor:
+    """``~input``: logical not for bool tensors, bitwise not for integers."""
+    if category(input._data.dtype) > 1:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return _make(np.invert(input._data))
+
+
+def _logical(ufunc: Any) -> Any:
+    def logical(input: Tensor, other: Any) -> Tensor:
+        o = other._data if isinstance(other, Tensor) else other
+        return _make(ufunc(input._data, o))
+
+    logical.__name__ = ufunc.__name__
+    return logical
+
+
+logical_and = _logical(np.logical_and)
+logical_or = _logical(np.logical_or)
+logical_xor = _logical(np.logical_xor)
+
+
+def logical_not(input: Tensor) -> Tensor:
+    return _make(np.logical_not(input._data))
+
+
+# ---- elementwise functions -------------------------------------------------------------------
+
+def _unary(entry: Any, name: str) -> Any:
+    def f(input: Tensor) -> Tensor:
+        return call1(entry, input)
+
+    f.__name__ = name
+    f.__doc__ = f"Elementwise ``{name}`` (grad_fn ``{entry.node_name}``)."
+    return f
+
+
+sin = _unary(D.SIN, "sin")
+cos = _unary(D.COS, "cos")
+tan = _unary(D.TAN, "tan")
+exp = _unary(D.EXP, "exp")
+log = _unary(D.LOG, "log")
+sqrt = _unary(D.SQRT, "sqrt")
+abs = _unary(D.ABS, "abs")  # noqa: A001
+absolute = abs
+relu = _unary(D.RELU, "relu")
+sigmoid = _unary(D.SIGMOID, "sigmoid")
+tanh = _unary(D.TANH, "tanh")
+
+
+def square(input: Tensor) -> Tensor:
+    """``input ** 2`` (torch records it as ``PowBackward0``)."""
+    return pow(input, 2)
+
+
+def where(condition: Any, input: Any, other: Any) -> Tensor:
+    """``input`` where ``condition`` holds, else ``other``, with broadcasting."""
+    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if isinstance(input, Tensor):
+        A, B = binary_arrays(False, input, _operand(other))
+    elif isinstance(other, Tensor):
+        B, A = binary_arrays(False, other, _operand(input))
+    else:
+        A = _as_tensor_operand(input)._data
+        B = _as_tensor_operand(other)._data
+    broadcast_check(np.shape(A), np.shape(B))
+    broadcast_check(np.shape(cond), np.broadcast_shapes(np.shape(A), np.shape(B)))
+    return call(D.WHERE, (input, other), (A, B), (cond,))
+
+
+# ---- reductions ---------------------------------------------------------------------------
+
+def _dims(dim: Any, ndim: int) -> tuple:
+    """``dim`` (an int or a sequence) as a sorted tuple of non-negative axes. A 0-d tensor
+    accepts 0 and -1, which reduce nothing."""
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    out = []
+    for d in dims:
+        d = _dim(d, ndim)
+        if d in out:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        out.append(d)
+    return tuple(sorted(out)) if ndim else ()
+
+
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Sum of all elements, or over ``dim`` (an int or a tuple), keeping it with ``keepdim``.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([[1., 2.], [3., 4.]]).sum(0)
+    tensor([4., 6.])
+    """
+    if dtype is not None:
+        input = to(input, dtype)
+    elif category(input._data.dtype) < 2 and input._data.dtype != np.int64:
+        input = _make(input._data.astype(np.int64))
+    if dim is None:
+        return call1(D.SUM, input)
+    return call1(D.SUM_DIM, input, (_dims(dim, input._data.ndim), keepdim))
+
+
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+    """Mean of all elements, or over ``dim``; floating point and complex tensors only."""
+    if dtype is not None:
+        input = to(input, dtype)
+    if category(input._data.dtype) < 2:
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {_TORCH_TYPE_NAMES[input._data.dtype.name]}")
+    if dim is None:
+        return call1(D.MEAN, input)
+    return call1(D.MEAN_DIM, input, (_dims(dim, input._data.ndim), keepdim))
+
+
+_TORCH_TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
+                     "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
+                     "float64": "Double"}
+
+
+# ---- copies and conversions -------------------------------------------------------------
+
+def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
+    """A copy of ``input`` that stays in the graph (``CloneBackward0``)."""
+    return call1(D.CLONE, input)
+
+
+def to(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """``to(dtype)``, ``to(device)``, ``to(other)``: a converted tensor, or ``input`` itself when
+    nothing changes (unless ``copy=True``)."""
+    dtype = kwargs.pop("dtype", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    dev = kwargs.pop("device", None)
+    if kwargs:
+        raise TypeError(f"to() received an invalid combination of arguments - got "
+                        f"unexpected keyword arguments {list(kwargs)}")
+    for a in args:
+        if isinstance(a, _dtypes.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype = a.dtype
+        elif isinstance(a, bool):
+            pass
+        else:
+            dev = a
+    if dev is not None:
+        from .._tensor import device
+
+        device(dev)
+    if dtype is None or dtype.np == input._data.dtype:
+        return clone(input) if copy else input
+    return call1(D.TO_COPY, input, (dtype.np,))
+
+
+def _conversion(d: Any) -> Any:
+    def convert(self: Tensor, memory_format: Any = None) -> Tensor:
+        return to(self, d)
+
+    return convert
+
+
+def detach(input: Tensor) -> Tensor:
+    return input.detach()
+
+
+def numel(input: Tensor) -> int:
+    return input.numel()
+
+
+def is_tensor(obj: Any) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Tensor) -> bool:
+    return input.is_floating_point()
+
+
+# ---- selection ------------------------------------------------------------------------------
+
+def unbind(input: Tensor, dim: int = 0) -> tuple:
+    """The slices of ``input`` along ``dim``, as a tuple of tensors."""
+    d = _dim(dim, input._data.ndim)
+    return tuple(select(input, d, i) for i in range(input._data.shape[d]))
+
+
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    """The slice ``index`` of ``input`` along ``dim``, one dimension fewer."""
+    from .indexing import select as _select
+
+    return _select(input, dim, index)
+
+
+# ---- the namespace recorded formulas use (create_graph=True) ---------------------------------
+
+def _graph_expand(g: Tensor, shape: tuple) -> Tensor:
+    from .shape import expand
+
+    return expand(g, shape)
+
+
+def _graph_unsqueeze_dims(g: Tensor, dims: tuple) -> Tensor:
+    from .shape import reshape
+
+    shape = list(g._data.shape)
+    for d in sorted(dims):
+        shape.insert(d, 1)
+    return reshape(g, tuple(shape))
+
+
+def _graph_where(condition: Any, a: Any, b: Any) -> Tensor:
+    if isinstance(a, Tensor):
+        return where(condition, a, b)
+    if isinstance(b, Tensor):
+        return where(condition, a, b)
+    return _make(np.where(condition._data if isinstance(condition, Tensor) else condition, a, b))
+
+
+def _graph_fit(g: Tensor, shape: tuple, dtype: Any) -> Tensor:
+    if g._data.shape != shape:
+        from .shape import sum_to
+
+        g = sum_to(g, shape)
+    if g._data.dtype != dtype:
+        g = to(g, _dtypes.FROM_NP[dtype])
+    return g
+
+
+def _graph_zeros_like(a: Any) -> Tensor:
+    return _make(np.zeros_like(a._data if isinstance(a, Tensor) else a))
+
+
+GRAPH.sin = sin
+GRAPH.cos = cos
+GRAPH.exp = exp
+GRAPH.log = log
+GRAPH.sqrt = sqrt
+GRAPH.sign = lambda x: _make(np.sign(x._data))  # sign has zero gradient everywhere
+GRAPH.where = _graph_where
+GRAPH.expand = _graph_expand
+GRAPH.unsqueeze_dims = _graph_unsqueeze_dims
+GRAPH.zeros_like = _graph_zeros_like
+GRAPH.fit = _graph_fit
+
+
+def _graph_reshape(g: Tensor, shape: tuple) -> Tensor:
+    from .shape import reshape
+
+    return reshape(g, shape)
+
+
+def _graph_select_backward(g: Tensor, shape: tuple, dim: int, index: int) -> Tensor:
+    from .indexing import select_backward
+
+    return select_backward(g, shape, dim, index)
+
+
+GRAPH.reshape = _graph_reshape
+GRAPH.select = select
+GRAPH.select_backward = _graph_select_backward
+
+__all__ = ["DEFAULT"]

@@ -1,0 +1,147 @@
+"""THE op table: one entry per differentiable op, its forward and its derivatives.
+
+Each entry: torch's grad_fn name, the forward on raw arrays (NumPy through the backend), and one
+formula per differentiable input, written ``lambda F, grad, <needs>: ...`` (see registry.py for
+what the parameter names mean). Broadcasting is undone by the engine, never here.
+"""
+
+from __future__ import annotations
+
+from .._backend import np
+from . import formulas as fm
+from .registry import op
+
+# ---- arithmetic ---------------------------------------------------------------------------
+
+ADD = op(
+    "AddBackward0",
+    lambda self, other, alpha: self + other if alpha == 1 else self + alpha * other,
+    fw="linear",
+    self=lambda F, grad: grad,
+    other=lambda F, grad, alpha: grad if alpha == 1 else grad * alpha,
+)
+SUB = op(
+    "SubBackward0",
+    lambda self, other, alpha: self - other if alpha == 1 else self - alpha * other,
+    fw="linear",
+    self=lambda F, grad: grad,
+    other=lambda F, grad, alpha: -grad if alpha == 1 else grad * -alpha,
+)
+# number - tensor: torch's rsub.Scalar, the number is not an input of the node
+RSUB = op(
+    "RsubBackward1",
+    lambda self, other, alpha: other - self if alpha == 1 else other - alpha * self,
+    fw="linear",
+    self=lambda F, grad, alpha: -grad if alpha == 1 else grad * -alpha,
+)
+MUL = op(
+    "MulBackward0",
+    lambda self, other: self * other,
+    fw="bilinear",
+    self=lambda F, grad, other: grad * other,
+    other=lambda F, grad, self: grad * self,
+)
+DIV = op(
+    "DivBackward0",
+    lambda self, other: self / other,
+    dtype="float",
+    self=lambda F, grad, other: grad / other,
+    other=lambda F, grad, self, other: -grad * self / (other * other),
+)
+NEG = op("NegBackward0", lambda self: -self, fw="linear", self=lambda F, grad: -grad)
+RECIPROCAL = op(
+    "ReciprocalBackward0",
+    lambda self: 1 / self,
+    dtype="float",
+    self=lambda F, grad, result: -grad * (result * result),
+)
+POW = op(  # tensor ** number
+    "PowBackward0",
+    lambda self, exponent: self**exponent,
+    self=fm.pow_backward,
+)
+POW_TENSOR = op(  # tensor ** tensor
+    "PowBackward1",
+    lambda self, exponent: self**exponent,
+    self=fm.pow_backward_self,
+    exponent=lambda F, grad, self, exponent, result: fm.pow_backward_exponent(
+        F, grad, self, exponent, result),
+)
+POW_SCALAR_BASE = op(  # number ** tensor
+    "PowBackward2",
+    lambda exponent, self: self**exponent,
+    exponent=lambda F, grad, self, exponent, result: fm.pow_backward_scalar_base(
+        F, grad, self, exponent, result),
+)
+
+# ---- elementwise functions ----------------------------------------------------------------
+
+SIN = op("SinBackward0", lambda self: np.sin(self), dtype="float",
+         self=lambda F, grad, self: grad * F.cos(self))
+COS = op("CosBackward0", lambda self: np.cos(self), dtype="float",
+         self=lambda F, grad, self: grad * -F.sin(self))
+TAN = op("TanBackward0", lambda self: np.tan(self), dtype="float",
+         self=lambda F, grad, result: grad * (1 + result * result))
+EXP = op("ExpBackward0", lambda self: np.exp(self), dtype="float",
+         self=lambda F, grad, result: grad * result)
+LOG = op("LogBackward0", lambda self: np.log(self), dtype="float",
+         self=lambda F, grad, self: grad / self)
+# d sqrt(x) = 1 / (2 sqrt(x)): inf at 0, as torch
+SQRT = op("SqrtBackward0", lambda self: np.sqrt(self), dtype="float",
+          self=lambda F, grad, result: grad / (2 * result))
+# sign(0) = 0, so |x| has gradient 0 at 0
+ABS = op("AbsBackward0", lambda self: np.abs(self), self=lambda F, grad, self: grad * F.sign(self))
+# relu'(0) = 0: the mask is result > 0
+RELU = op("ReluBackward0", lambda self: np.maximum(self, 0),
+          self=lambda F, grad, result: grad * (result > 0))
+SIGMOID = op("SigmoidBackward0", lambda self: 1 / (1 + np.exp(-self)), dtype="float",
+             self=lambda F, grad, result: grad * ((1 - result) * result))
+TANH = op("TanhBackward0", lambda self: np.tanh(self), dtype="float",
+          self=lambda F, grad, result: grad * (1 - result * result))
+
+# ---- reductions ---------------------------------------------------------------------------
+
+SUM = op("SumBackward0", lambda self: np.sum(self), fw="linear",
+         self=lambda F, grad, self_shape: F.expand(grad, self_shape))
+SUM_DIM = op("SumBackward1", lambda self, dim, keepdim: np.sum(self, axis=dim, keepdims=keepdim),
+             fw="linear",
+             self=lambda F, grad, self_shape, dim, keepdim: fm.sum_backward(
+                 F, grad, self_shape, dim, keepdim))
+MEAN = op("MeanBackward0", lambda self: np.mean(self), fw="linear",
+          self=lambda F, grad, self_shape: fm.mean_backward(
+              F, grad, self_shape, tuple(range(len(self_shape))), True))
+MEAN_DIM = op("MeanBackward1",
+              lambda self, dim, keepdim: np.mean(self, axis=dim, keepdims=keepdim),
+              fw="linear",
+              self=lambda F, grad, self_shape, dim, keepdim: fm.mean_backward(
+                  F, grad, self_shape, dim, keepdim))
+
+# ---- copies, conversions, selection -------------------------------------------------------
+
+CLONE = op("CloneBackward0", lambda self: self.copy(), fw="linear", self=lambda F, grad: grad)
+# what a recorded backward stores as a leaf's first .grad (torch copies it in)
+COPY = op("CopyBackwards", lambda self: self.copy(), fw="linear", self=lambda F, grad: grad)
+# the engine casts a gradient back to its input's dtype, so the formula is the identity
+TO_COPY = op("ToCopyBackward0", lambda self, dtype: self.astype(dtype), fw="linear",
+             self=lambda F, grad: grad)
+WHERE = op("WhereBackward0", lambda self, other, condition: np.where(condition, self, other),
+           fw="linear",
+           self=lambda F, grad, condition: F.where(condition, grad, 0),
+           other=lambda F, grad, condition: F.where(condition, 0, grad))
+
+# ---- shape ----------------------------------------------------------------------------------
+
+VIEW = op("ViewBackward0", lambda self, shape: self.reshape(shape), fw="linear",
+          self=lambda F, grad, self_shape: F.reshape(grad, self_shape))
+# the engine sums a gradient back down to its input's shape, which is all expand's backward is
+EXPAND = op("ExpandBackward0", lambda self, size: np.broadcast_to(self, size), fw="linear",
+            self=lambda F, grad: grad)
+SELECT = op("SelectBackward0", lambda self, dim, index: self[(slice(None),) * dim + (index,)],
+            fw="linear",
+            self=lambda F, grad, self_shape, dim, index: F.select_backward(
+                grad, self_shape, dim, index))
+SELECT_BACKWARD = op("SelectBackwardBackward0",
+                     lambda self, shape, dim, index: fm.select_backward_array(
+                         self, shape, dim, index),
+                     fw="linear",
+                     self=lambda F, grad, dim, index: F.select(grad, dim, index))

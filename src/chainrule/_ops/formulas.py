@@ -1,0 +1,56 @@
+"""Backward formulas too long for one line of the table. Each takes the namespace ``F`` first."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .._backend import np
+
+
+def pow_backward(F: Any, grad: Any, self: Any, exponent: Any) -> Any:
+    # d/dx x**p = p*x**(p-1); p == 0 gives 0, not nan (0**-1 is inf)
+    if exponent == 0:
+        return grad * 0
+    return grad * exponent * self ** (exponent - 1)
+
+
+def pow_backward_self(F: Any, grad: Any, self: Any, exponent: Any) -> Any:
+    # as pow_backward, with a tensor exponent: zero wherever the exponent is zero
+    return F.where(exponent == 0, 0.0, grad * exponent * self ** (exponent - 1))
+
+
+def pow_backward_exponent(F: Any, grad: Any, base: Any, exponent: Any, result: Any) -> Any:
+    # d/dp b**p = b**p * log(b); at b == 0 with p >= 0 torch takes 0 (the one-sided limit)
+    # instead of 0 * -inf = nan
+    zero_base = (base == 0) & (exponent >= 0)
+    return F.where(zero_base, 0.0, grad * result * F.log(base))
+
+
+def pow_backward_scalar_base(F: Any, grad: Any, base: float, exponent: Any, result: Any) -> Any:
+    # d/dp b**p for a Python number b
+    if base == 0:
+        return F.where(exponent >= 0, 0.0, grad * result * -math.inf)
+    return grad * result * math.log(base) if base > 0 else grad * result * math.nan
+
+
+def reduced_count(shape: tuple, dim: tuple) -> int:
+    return math.prod(shape[d] for d in dim)
+
+
+def sum_backward(F: Any, grad: Any, shape: tuple, dim: tuple, keepdim: bool) -> Any:
+    # the gradient of a sum is the incoming gradient copied to every summed position
+    if not keepdim and dim:
+        grad = F.unsqueeze_dims(grad, dim)
+    return F.expand(grad, shape)
+
+
+def mean_backward(F: Any, grad: Any, shape: tuple, dim: tuple, keepdim: bool) -> Any:
+    return sum_backward(F, grad, shape, dim, keepdim) / max(reduced_count(shape, dim), 1)
+
+
+def select_backward_array(grad: Any, shape: tuple, dim: int, index: int) -> Any:
+    """The gradient of ``x.select(dim, index)``: ``grad`` placed at ``index``, zeros elsewhere."""
+    out = np.zeros(shape, dtype=grad.dtype)
+    out[(slice(None),) * dim + (index,)] = grad
+    return out

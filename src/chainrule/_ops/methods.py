@@ -1,0 +1,52 @@
+"""Tensor methods and operators: each one is the public op of the same name."""
+
+from __future__ import annotations
+
+from .. import _dtypes
+from .._tensor import Tensor
+from . import api, indexing, shape
+
+
+def _reflected(f):  # noqa: ANN001, ANN202
+    def method(self, other):  # noqa: ANN001, ANN202
+        return f(self, other)
+
+    return method
+
+
+_METHODS = {
+    # operators
+    "__add__": api.add, "__radd__": api.add, "__sub__": api.sub, "__rsub__": api.rsub,
+    "__mul__": api.mul, "__rmul__": api.mul, "__truediv__": api.div, "__rtruediv__": api.rdiv,
+    "__pow__": api.pow, "__rpow__": api.rpow, "__neg__": api.neg,
+    "__eq__": api.eq, "__ne__": api.ne, "__lt__": api.lt, "__le__": api.le, "__gt__": api.gt,
+    "__ge__": api.ge, "__and__": api.bitwise_and, "__rand__": api.bitwise_and,
+    "__or__": api.bitwise_or, "__ror__": api.bitwise_or, "__xor__": api.bitwise_xor,
+    "__rxor__": api.bitwise_xor, "__invert__": api.bitwise_not,
+    "bitwise_and": api.bitwise_and, "bitwise_or": api.bitwise_or, "bitwise_xor": api.bitwise_xor,
+    "bitwise_not": api.bitwise_not, "logical_and": api.logical_and, "logical_or": api.logical_or,
+    "logical_xor": api.logical_xor, "logical_not": api.logical_not,
+    # methods
+    "add": api.add, "sub": api.sub, "mul": api.mul, "div": api.div, "true_divide": api.div,
+    "neg": api.neg, "negative": api.neg, "reciprocal": api.reciprocal, "pow": api.pow,
+    "square": api.square, "sin": api.sin, "cos": api.cos, "tan": api.tan, "exp": api.exp,
+    "log": api.log, "sqrt": api.sqrt, "abs": api.abs, "absolute": api.abs, "relu": api.relu,
+    "sigmoid": api.sigmoid, "tanh": api.tanh, "sum": api.sum, "mean": api.mean,
+    "eq": api.eq, "ne": api.ne, "lt": api.lt, "le": api.le, "gt": api.gt, "ge": api.ge,
+    "clone": api.clone, "to": api.to, "unbind": api.unbind, "select": indexing.select,
+    "reshape": shape.reshape, "view": shape.view, "expand": shape.expand,
+    "float": api._conversion(_dtypes.float32), "double": api._conversion(_dtypes.float64),
+    "half": api._conversion(_dtypes.float16), "long": api._conversion(_dtypes.int64),
+    "int": api._conversion(_dtypes.int32), "bool": api._conversion(_dtypes.bool),
+}
+
+for _name, _fn in _METHODS.items():
+    setattr(Tensor, _name, _fn)
+
+
+def _abs_method(self: Tensor) -> Tensor:
+    return api.abs(self)
+
+
+Tensor.__abs__ = _abs_method
+Tensor.__pos__ = lambda self: self

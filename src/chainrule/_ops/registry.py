@@ -1,0 +1,501 @@
+"""How an op entry becomes a call and a graph node. Mechanism only: names no concrete op.
+
+An entry (see ``derivatives.py``) declares a forward on raw arrays and one backward formula per
+differentiable input. A formula's parameter names say what it needs, and so what a node saves:
+
+- an input's name (``self``, ``other``, ...): that input, saved (a tensor, or a Python number)
+- ``result``: the op's output, saved
+- a non-tensor argument of the forward (``dim``, ``alpha``, ...): kept as given
+- ``<input>_shape``: only that input's shape
+
+Every formula is ``f(F, grad, *needs)``. ``F`` is the function namespace: NumPy for a plain
+backward, the Tensor ops under ``create_graph=True`` (so the backward pass records its own graph).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from .._backend import generic, ndarray, np
+from .._dtypes import DEFAULT, category, result_type
+from ..autograd.grad_mode import _state
+from ..autograd.graph import FREED_MSG, Node, _sequence, grad_accumulator
+
+
+def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int) -> tuple:
+    """A plain (NumPy) backward for one node class, as straight-line code: unpack what the
+    formulas need, call each, undo broadcasting and restore the input's dtype. Generated once,
+    at import, because it runs for every node of every backward; the class's ``_source``
+    shows it."""
+    n_saved = len(saved)
+    lines = ["def _apply(self, grads, create_graph):",
+             "    if create_graph:",
+             "        return self._apply_recorded(grads[0])",
+             "    grad = grads[0]"]
+    needs = sorted({k for spec in formulas if spec for k in spec[1]})
+    if needs and needs[0] < n_saved:
+        lines += ["    s = self._saved", "    if s is None:",
+                  "        raise RuntimeError(FREED_MSG)"]
+    if any(k >= n_saved + n_args for k in needs):
+        lines.append("    m = self._meta")
+    if any(n_saved <= k < n_saved + n_args for k in needs):
+        lines.append("    a = self._args")
+    names = {}
+    for k in needs:
+        if k < n_saved:
+            names[k] = f"v{k}"
+            lines += [f"    v{k} = s[{k}]", f"    if isinstance(v{k}, Tensor):",
+                      f"        v{k} = v{k}._data"]
+        elif k < n_saved + n_args:
+            names[k] = f"a[{k - n_saved}]"
+        else:
+            names[k] = f"m[{k - n_saved - n_args}][0]"
+    lines.append("    meta = self._meta")
+    outs = []
+    env: dict = {}
+    for i, spec in enumerate(formulas):
+        if spec is None:
+            outs.append("None")
+            continue
+        f, idx = spec
+        env[f"f{i}"] = f
+        call_args = "".join(", " + names[k] for k in idx)
+        lines += [f"    g{i} = f{i}(F, grad{call_args})",
+                  f"    if g{i} is not None:",
+                  f"        shape, dtype = meta[{i}]",
+                  f"        if g{i}.shape != shape:",
+                  f"            g{i} = sum_to(g{i}, shape)",
+                  f"        if g{i}.dtype is not dtype:",
+                  f"            g{i} = g{i}.astype(dtype)"]
+        outs.append(f"g{i}")
+    lines.append(f"    return [{', '.join(outs)}]")
+    source = "\n".join(lines)
+    env.update(F=NUMPY, FREED_MSG=FREED_MSG, sum_to=sum_to, RuntimeError=RuntimeError,
+               isinstance=isinstance, Tensor=Tensor)
+    _GENERATED.append(env)
+    exec(compile(source, f"<{cls_name}._apply>", "exec"), env)  # noqa: S102 - our own source
+    return source, env["_apply"]
+
+
+# the namespaces of generated code, given the Tensor class once it exists
+_GENERATED: list = []
+
+
+def bind_tensor(tensor_cls: type, make: Any) -> None:
+    global Tensor, _plain_tensor
+    Tensor = tensor_cls
+    _plain_tensor = make
+    for env in _GENERATED:
+        env["Tensor"] = tensor_cls
+
+
+class Entry:
+    """One op of the table."""
+
+    __slots__ = ("node_name", "forward", "inputs", "args", "formulas", "node_classes", "fw",
+                 "to_float", "n_out")
+
+    def __init__(self, node_name: str, forward: Callable, formulas: dict, fw: Any,
+                 dtype_rule: str, n_inputs: int | None) -> None:
+        params = list(inspect.signature(forward).parameters)
+        n = n_inputs if n_inputs is not None else len(formulas)
+        self.inputs = tuple(params[:n])
+        self.args = tuple(params[n:])
+        unknown = set(formulas) - set(self.inputs)
+        assert not unknown, f"{node_name}: formulas for non-inputs {unknown}"
+        assert dtype_rule in ("promote", "float"), dtype_rule
+        self.node_name = node_name
+        self.forward = forward
+        self.formulas = formulas
+        self.fw = fw
+        self.to_float = dtype_rule == "float"
+        self.n_out = 1
+        # one class per set of inputs that need grad (a bit mask): each saves only what its
+        # formulas need and has its own generated backward; all carry torch's name
+        self.node_classes = [None] + [self._node_class(mask)
+                                      for mask in range(1, 1 << len(self.inputs))]
+
+    def _node_class(self, mask: int) -> type:
+        saved: list[int] = []
+        specs: list = []
+        for i, name in enumerate(self.inputs):
+            f = self.formulas.get(name)
+            if f is None or not mask >> i & 1:
+                specs.append(None)
+                continue
+            names = list(inspect.signature(f).parameters)
+            assert names[:2] == ["F", "grad"], f"{self.node_name}: formula must start (F, grad)"
+            sources = []
+            for need in names[2:]:
+                if need in self.inputs or need == "result":
+                    j = self.inputs.index(need) if need != "result" else -1
+                    if j not in saved:
+                        saved.append(j)
+                    sources.append(("saved", saved.index(j)))
+                elif need in self.args:
+                    sources.append(("arg", self.args.index(need)))
+                elif need.endswith("_shape") and need[:-6] in self.inputs:
+                    sources.append(("shape", self.inputs.index(need[:-6])))
+                else:
+                    raise AssertionError(f"{self.node_name}: formula asks for unknown {need!r}")
+            specs.append((f, sources))
+        n_saved = len(saved)
+        # env of a formula call: saved values, then args, then input shapes
+        offsets = {"saved": 0, "arg": n_saved, "shape": n_saved + len(self.args)}
+        formulas = tuple(None if spec is None else
+                         (spec[0], tuple(offsets[kind] + k for kind, k in spec[1]))
+                         for spec in specs)
+        source, apply = _compile(self.node_name, tuple(saved), formulas, len(self.args))
+        # _pack(*inputs, result) -> the tuple of saved values, e.g. lambda self, other, result:
+        # (other,) for the left factor of a product
+        params = [f"i{k}" for k in range(len(self.inputs))] + ["result"]
+        items = "".join(f"i{j}, " if j >= 0 else "result, " for j in saved)
+        pack = eval(f"lambda {', '.join(params)}: ({items})")  # noqa: S307 - our own source
+        return type(self.node_name, (OpNode,), {
+            "__slots__": (), "_entry": self, "_save": tuple(saved), "_pack": staticmethod(pack),
+            "_result_pos": saved.index(-1) if -1 in saved else -1,
+            "_formulas": formulas, "_apply": apply, "_source": source})
+
+
+class OpNode(Node):
+    """A node recorded by a table entry. Subclasses per entry and input mask carry the name
+    (PowBackward0), what to save, and the generated plain backward ``_apply``."""
+
+    __slots__ = ("_saved", "_args", "_meta")
+    _entry: Entry
+    _save: tuple
+    _result_pos: int
+    _formulas: tuple
+
+    def _apply_recorded(self, grad: Any) -> list:
+        """The backward under ``create_graph``: the same formulas on tensors, so recorded."""
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(FREED_MSG)
+        meta = self._meta
+        env = list(saved)
+        if self._result_pos >= 0:
+            env[self._result_pos] = _saved_result(self, saved[self._result_pos])
+        if not isinstance(grad, Tensor):
+            grad = _plain_tensor(grad)
+        env += self._args
+        env += [m[0] if m is not None else None for m in meta]
+        out = []
+        for spec, m in zip(self._formulas, meta):
+            if spec is None:
+                out.append(None)
+                continue
+            f, idx = spec
+            g = f(GRAPH, grad, *[env[k] for k in idx])
+            out.append(None if g is None else GRAPH.fit(g, m[0], m[1]))
+        return out
+
+
+def _saved_result(node: Node, data: Any) -> Tensor:
+    # The output is saved as its array (saving the tensor would make a cycle through its grad_fn);
+    # for a recorded backward it is rebuilt as a tensor whose grad_fn is this very node.
+    t = _plain_tensor(data)
+    t._requires_grad = True
+    t._grad_fn = node
+    return t
+
+
+# ---------------------------------------------------------------------------------------------
+# Calling an entry: dtype handling, the forward, and recording the node.
+
+Tensor: Any = None  # set by _tensor.py (the registry must not import it: _tensor imports us)
+_plain_tensor: Any = None
+
+
+_FLOATS = {np.dtype(np.float16): 1, np.dtype(np.float32): 1, np.dtype(np.float64): 1}
+_new = object.__new__
+_NO_EDGE = (None, 0)
+
+
+def _edge(t: Any) -> tuple:
+    fn = t._grad_fn
+    return (fn, t._output_nr) if fn is not None else (grad_accumulator(t), 0)
+
+
+def _record(entry: Entry, out: Any, inputs: tuple, args: tuple, data: Any) -> None:
+    """Makes ``out`` the result of a node of ``entry`` over ``inputs``."""
+    mask = 0
+    bit = 1
+    edges = []
+    meta = []
+    for t in inputs:
+        if isinstance(t, Tensor):
+            d = t._data
+            meta.append((d.shape, d.dtype))
+            if t._requires_grad:
+                edges.append(_edge(t))
+                mask |= bit
+            else:
+                edges.append((None, 0))
+        else:
+            meta.append(None)
+            edges.append((None, 0))
+        bit <<= 1
+    cls = entry.node_classes[mask]
+    node = _new(cls)
+    node._seq = next(_sequence)
+    node._hooks = None
+    node.next_functions = tuple(edges)
+    node._meta = meta
+    node._saved = cls._pack(*inputs, data)
+    node._args = args
+    out._grad_fn = node
+    out._requires_grad = True
+
+
+def _record1(entry: Entry, out: Any, x: Any, args: tuple, data: Any) -> None:
+    """``_record`` for one input that requires grad: the common unary case, unrolled."""
+    cls = entry.node_classes[1]
+    node = _new(cls)
+    node._seq = next(_sequence)
+    node._hooks = None
+    fn = x._grad_fn
+    node.next_functions = ((fn, x._output_nr) if fn is not None else
+                           (grad_accumulator(x), 0),)
+    xd = x._data
+    node._meta = ((xd.shape, xd.dtype),)
+    node._saved = cls._pack(x, data)
+    node._args = args
+    out._grad_fn = node
+    out._requires_grad = True
+
+
+def call1(entry: Entry, x: Any, args: tuple = ()) -> Any:
+    """One tensor input."""
+    a = x._data
+    if entry.to_float and a.dtype not in _FLOATS and category(a.dtype) < 2:
+        a = a.astype(DEFAULT.float)
+    data = entry.forward(a, *args)
+    out = _new(Tensor)
+    out._data = data
+    out._grad_fn = None
+    out._grad = None
+    out._output_nr = 0
+    out._aux = None
+    if x._requires_grad and _state.grad_enabled:
+        _record1(entry, out, x, args, data)
+    else:
+        out._requires_grad = False
+    return out
+
+
+def _scalar_value(v: Any) -> Any:
+    # numpy scalars join ops as Python numbers do (torch treats np.float64, a float, that way)
+    if isinstance(v, generic):
+        return v.item()
+    return v
+
+
+def binary_arrays(to_float: bool, a: Any, b: Any) -> tuple:
+    """The two operands as arrays (or Python numbers) in the dtype torch computes in."""
+    A = a._data
+    if isinstance(b, Tensor):
+        B = b._data
+        da = A.dtype
+        db = B.dtype
+        if da is not db:
+            ct = common_dtype(A, B)
+            if da is not ct:
+                A = A.astype(ct)
+            if db is not ct:
+                B = B.astype(ct)
+            da = ct
+        if to_float and category(da) < 2:
+            A = A.astype(DEFAULT.float)
+            B = B.astype(DEFAULT.float)
+        return A, B
+    B = _scalar_value(b)
+    da = A.dtype
+    cat = category(da)
+    tb = type(B)
+    if tb is float:
+        if cat < 2:
+            A = A.astype(DEFAULT.float)
+    elif tb is int:
+        if cat == 0:
+            A = A.astype(np.int64)
+        elif to_float and cat == 1:
+            A = A.astype(DEFAULT.float)
+    elif tb is bool:
+        if to_float and cat < 2:
+            A = A.astype(DEFAULT.float)
+    elif tb is complex:
+        if cat < 3:
+            A = A.astype(DEFAULT.complex if cat < 2 else np.result_type(da, np.complex64))
+    else:
+        raise TypeError(f"unsupported operand type: '{type(b).__name__}'")
+    return A, B
+
+
+def common_dtype(A: Any, B: Any) -> Any:
+    dims, zeros = [], []
+    for arr in (A, B):
+        (dims if arr.ndim else zeros).append(arr.dtype)
+    return result_type(tuple(dims), tuple(zeros), ())
+
+
+def broadcast_check(sa: tuple, sb: tuple) -> None:
+    """torch's error for shapes that do not broadcast."""
+    for i in range(1, min(len(sa), len(sb)) + 1):
+        x, y = sa[-i], sb[-i]
+        if x != y and x != 1 and y != 1:
+            n = max(len(sa), len(sb)) - i
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) "
+                               f"at non-singleton dimension {n}")
+
+
+def call2(entry: Entry, a: Any, b: Any, args: tuple = ()) -> Any:
+    """Two inputs: ``a`` a tensor, ``b`` a tensor or a Python number."""
+    A = a._data
+    cb = b.__class__
+    # fast path: a float tensor with a Python number or a tensor of its own dtype needs no cast
+    if (cb is float or cb is int) and A.dtype in _FLOATS:
+        B = b
+        b_tensor = False
+    elif cb is Tensor and b._data.dtype is A.dtype and A.dtype in _FLOATS:
+        B = b._data
+        if A.shape != B.shape:
+            broadcast_check(A.shape, B.shape)
+        b_tensor = True
+    else:
+        b_tensor = isinstance(b, Tensor)
+        if b_tensor and A.shape != b._data.shape:
+            broadcast_check(A.shape, b._data.shape)
+        A, B = binary_arrays(entry.to_float, a, b)
+    data = entry.forward(A, B, *args)
+    out = _new(Tensor)
+    out._data = data
+    out._grad_fn = None
+    out._grad = None
+    out._output_nr = 0
+    out._aux = None
+    a_grad = a._requires_grad
+    b_grad = b_tensor and b._requires_grad
+    if not (a_grad or b_grad) or not _state.grad_enabled:
+        out._requires_grad = False
+        return out
+    # the node, unrolled for two inputs (this runs for every binary op in a graph)
+    cls = entry.node_classes[a_grad | b_grad << 1]
+    node = _new(cls)
+    node._seq = next(_sequence)
+    node._hooks = None
+    if a_grad:
+        fn = a._grad_fn
+        ea = (fn, a._output_nr) if fn is not None else (grad_accumulator(a), 0)
+    else:
+        ea = _NO_EDGE
+    if b_grad:
+        fn = b._grad_fn
+        eb = (fn, b._output_nr) if fn is not None else (grad_accumulator(b), 0)
+    else:
+        eb = _NO_EDGE
+    node.next_functions = (ea, eb)
+    ad = a._data  # the inputs' own shapes and dtypes, before any cast
+    node._meta = ((ad.shape, ad.dtype), (b._data.shape, b._data.dtype) if b_tensor else None)
+    node._saved = cls._pack(a, b, data)
+    node._args = args
+    out._grad_fn = node
+    out._requires_grad = True
+    return out
+
+
+def call(entry: Entry, inputs: tuple, arrays: tuple, args: tuple = ()) -> Any:
+    """Any number of inputs whose arrays the caller has prepared."""
+    data = entry.forward(*arrays, *args)
+    out = _plain_tensor(data)
+    if _state.grad_enabled:
+        for t in inputs:
+            if isinstance(t, Tensor) and t._requires_grad:
+                _record(entry, out, inputs, args, data)
+                break
+    return out
+
+
+def op(node_name: str, forward: Callable, *, fw: Any = "element_wise", dtype: str = "promote",
+       n_inputs: int | None = None, **formulas: Callable) -> Entry:
+    """Declares an op: its grad_fn name, its forward on arrays, one formula per input.
+
+    ``dtype``: ``"promote"`` computes in the promoted dtype of the inputs; ``"float"`` also
+    turns integer and bool inputs into the default float (``sin``, true division).
+    ``fw`` tags the forward-mode rule: ``element_wise``, ``linear``, ``bilinear`` or a callable.
+    ``n_inputs``: inputs that are tensors (edges of the node), when some have no formula.
+    """
+    return Entry(node_name, forward, formulas, fw, dtype, n_inputs)
+
+
+# ---------------------------------------------------------------------------------------------
+# The function namespaces formulas are written against.
+
+class _NumpyNamespace:
+    """Formula functions on raw arrays: a plain backward, no graph."""
+
+    sin = staticmethod(np.sin)
+    cos = staticmethod(np.cos)
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    sqrt = staticmethod(np.sqrt)
+    sign = staticmethod(np.sign)
+    where = staticmethod(np.where)
+
+    @staticmethod
+    def expand(g: Any, shape: tuple) -> Any:
+        return np.broadcast_to(g, shape)
+
+    @staticmethod
+    def unsqueeze_dims(g: Any, dims: tuple) -> Any:
+        return np.expand_dims(g, dims)
+
+    @staticmethod
+    def zeros_like(a: Any) -> Any:
+        return np.zeros_like(a)
+
+    @staticmethod
+    def reshape(g: Any, shape: tuple) -> Any:
+        return np.reshape(g, shape)
+
+    @staticmethod
+    def select(g: Any, dim: int, index: int) -> Any:
+        return g[(slice(None),) * dim + (index,)]
+
+    @staticmethod
+    def select_backward(g: Any, shape: tuple, dim: int, index: int) -> Any:
+        from .formulas import select_backward_array
+
+        return select_backward_array(g, shape, dim, index)
+
+    @staticmethod
+    def fit(g: Any, shape: tuple, dtype: Any) -> Any:
+        """Undoes broadcasting (sums ``g`` down to ``shape``) and restores the input's dtype."""
+        if g.shape != shape:
+            g = sum_to(g, shape)
+        if g.dtype is not dtype:
+            g = g.astype(dtype)
+        return g
+
+
+def sum_to(g: Any, shape: tuple) -> Any:
+    lead = g.ndim - len(shape)
+    if lead:
+        g = g.sum(axis=tuple(range(lead)))
+    axes = tuple(i for i, s in enumerate(shape) if s == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    if type(g) is not ndarray and not isinstance(g, generic):
+        g = np.asarray(g)
+    return g
+
+
+class _GraphNamespace:
+    """Formula functions on tensors, each recorded: a backward that builds its own graph.
+    Filled in by ``_ops/api.py`` once the tensor ops exist."""
+
+
+NUMPY = _NumpyNamespace()
+GRAPH = _GraphNamespace()

@@ -1,0 +1,295 @@
+"""The backward engine: one iterative pass over the graph.
+
+1. Collect the nodes reachable from the roots (explicit stack, no recursion; dicts, not sets,
+   so the order is deterministic), counting the edges into each leaf's AccumulateGrad.
+2. Run the nodes newest first. A node's consumers were all created after it, so by then every
+   gradient it will receive has arrived: this is a topological order, and it is exactly the
+   order of torch's ready queue (which always pops the newest ready node). AccumulateGrad runs
+   as soon as its last edge is in, as torch's does.
+3. Sum each node's incoming gradients into a buffer that is dropped once consumed, and release
+   what a node saved as soon as it has run, unless the graph is retained.
+"""
+
+from __future__ import annotations
+
+import sys
+from operator import attrgetter
+from typing import Any
+
+from .._backend import generic, ndarray
+from ..autograd.grad_mode import _state
+from . import graph
+from .graph import AccumulateGrad, Node
+
+_getrefcount = sys.getrefcount
+_by_sequence = attrgetter("_seq")
+
+# bound by _tensor.py once the class exists (it imports this package first)
+Tensor: Any = None
+_make: Any = None
+
+
+def execute(roots: list, root_grads: list, keep_graph: bool, create_graph: bool,
+            targets: list | None = None, accumulate_targets: bool = True) -> list | None:
+    """Runs backward from ``roots`` (pairs of node and output slot) seeded with ``root_grads``.
+
+    ``targets`` (pairs of node and slot) restrict the pass to the nodes that lead to them. With
+    ``accumulate_targets`` the targets' gradients go to ``.grad`` (``backward(inputs=...)``);
+    without, they are captured and returned (``autograd.grad``) and no ``.grad`` changes.
+    """
+    needed = None
+    captured = results = None
+    if targets is not None:
+        needed = _needed(roots, targets)
+        if not accumulate_targets:
+            captured = {}
+            for k, (node, slot) in enumerate(targets):
+                captured.setdefault(node, []).append((slot, k))
+            results = [None] * len(targets)
+
+    # 1. reachable nodes, and the edge counts of AccumulateGrad nodes
+    seen: dict = {}
+    acc_deps: dict = {}
+    stack = []
+    for node, _ in roots:
+        if node.__class__ is AccumulateGrad:
+            acc_deps.setdefault(node, 0)
+        elif node not in seen:
+            seen[node] = None
+            stack.append(node)
+    while stack:
+        for nxt, _ in stack.pop().next_functions:
+            if nxt is None or nxt in seen:
+                continue
+            if needed is not None and not needed.get(nxt):
+                continue
+            if nxt.__class__ is AccumulateGrad:
+                acc_deps[nxt] = acc_deps.get(nxt, 0) + 1
+            else:
+                seen[nxt] = None
+                stack.append(nxt)
+
+    buffers: dict = {}
+    for (node, slot), g in zip(roots, root_grads):
+        _add_to_buffer(buffers, node, slot, g)
+    order = sorted(seen, key=_by_sequence, reverse=True) if len(seen) > 1 else list(seen)
+    seen = None
+
+    prev_mode = _state.grad_enabled
+    _state.grad_enabled = create_graph
+    try:
+        for node in [n for n, count in acc_deps.items() if count == 0]:
+            # a leaf that is itself a root, reached from nowhere else
+            del acc_deps[node]
+            _accumulate_node(node, buffers, captured, results, create_graph)
+        # 2. newest first
+        for node in order:
+            grads = buffers.pop(node, None)
+            if grads is None:
+                grads = [None] * node._n_out
+            hooks = node._hooks
+            if hooks is not None:
+                grads = _run_pre_hooks(hooks, grads)
+            if captured is not None and node in captured:
+                for slot, k in captured[node]:
+                    results[k] = grads[slot]
+            for g in grads:
+                if g is not None:
+                    outs = node._apply(grads, create_graph)
+                    break
+            else:  # nothing flows in: nothing flows out
+                outs = [None] * len(node.next_functions)
+            if hooks is not None and hooks.post:
+                outs = _run_post_hooks(hooks, outs, grads)
+            grads = None
+            if not keep_graph and node._saved:
+                node._saved = None
+            for (nxt, slot), g in zip(node.next_functions, outs):
+                if nxt is None or (needed is not None and not needed.get(nxt)):
+                    continue
+                if g is not None:
+                    buf = buffers.get(nxt)
+                    if buf is None:
+                        if nxt._n_out == 1:
+                            buffers[nxt] = [g]
+                        else:
+                            buf = buffers[nxt] = [None] * nxt._n_out
+                            buf[slot] = g
+                    elif buf[slot] is None:
+                        buf[slot] = g
+                    else:
+                        buf[slot] = buf[slot] + g
+                if nxt.__class__ is AccumulateGrad:
+                    d = acc_deps[nxt]
+                    if d == 1:
+                        del acc_deps[nxt]
+                        # drop references first: accumulate() decides by refcount whether it
+                        # may keep the array as the leaf's .grad
+                        outs = g = buf = None
+                        _accumulate_node(nxt, buffers, captured, results, create_graph)
+                    else:
+                        acc_deps[nxt] = d - 1
+            outs = g = buf = None
+    finally:
+        _state.grad_enabled = prev_mode
+    return results
+
+
+def _accumulate_node(node: AccumulateGrad, buffers: dict, captured: dict | None,
+                     results: list | None, create_graph: bool) -> None:
+    grads = buffers.pop(node, None)
+    if grads is None:
+        return
+    hooks = node._hooks
+    if hooks is not None:
+        grads = _run_pre_hooks(hooks, grads)
+    if captured is not None:  # autograd.grad: capture, never touch .grad
+        for slot, k in captured.get(node, ()):
+            results[k] = grads[slot]
+        return
+    node._apply(grads, create_graph)
+    if hooks is not None and hooks.post:
+        _run_post_hooks(hooks, [], grads)
+
+
+def _add_to_buffer(buffers: dict, node: Node, slot: int, g: Any) -> None:
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * node._n_out
+        buf[slot] = g
+    elif buf[slot] is None:
+        buf[slot] = g
+    else:
+        buf[slot] = buf[slot] + g
+
+
+def _needed(roots: list, targets: list) -> dict:
+    """Which nodes lead to a target: a post-order walk with an explicit stack."""
+    is_target = {node: True for node, _ in targets}
+    needed: dict = {}
+    for root, _ in roots:
+        if root in needed:
+            continue
+        needed[root] = False
+        stack = [(root, iter(root.next_functions))]
+        while stack:
+            node, it = stack[-1]
+            descended = False
+            for nxt, _ in it:
+                if nxt is not None and nxt not in needed:
+                    needed[nxt] = False
+                    stack.append((nxt, iter(nxt.next_functions)))
+                    descended = True
+                    break
+            if not descended:
+                stack.pop()
+                needed[node] = node in is_target or any(
+                    needed.get(n, False) for n, _ in node.next_functions if n is not None)
+    return needed
+
+
+def _run_pre_hooks(hooks: Any, grads: list) -> list:
+
+    if hooks.tensor_pre or hooks.retain or hooks.pre:
+        grads = list(grads)
+    for slot, fns in hooks.tensor_pre.items():
+        for fn in list(fns.values()):
+            g = grads[slot]
+            if g is None:
+                continue
+            r = fn(_as_tensor(g, _make))
+            if r is not None:
+                grads[slot] = _like_mode(r, g)
+    for slot, ref in hooks.retain.items():
+        t = ref()
+        g = grads[slot]
+        if t is None or g is None:
+            continue
+        # retain_grad keeps its own copy and accumulates across backward calls, as torch does
+        if isinstance(g, Tensor):
+            t._grad = g if t._grad is None else t._grad + g
+        else:
+            t._grad = _make(g.copy()) if t._grad is None else _make(t._grad._data + g)
+    for fn in list(hooks.pre.values()):
+        r = fn(tuple(_as_tensor_or_none(g) for g in grads))
+        if r is not None:
+            grads = [_like_mode(v, g) if v is not None else None for v, g in zip(r, grads)]
+    return grads
+
+
+def _run_post_hooks(hooks: Any, outs: list, grads: list) -> list:
+    grad_inputs = tuple(_as_tensor_or_none(g) for g in outs)
+    grad_outputs = tuple(_as_tensor_or_none(g) for g in grads)
+    for fn in list(hooks.post.values()):
+        r = fn(grad_inputs, grad_outputs)
+        if r is not None:
+            grad_inputs = tuple(r)
+    return [_like_mode(v, g) if v is not None else None for v, g in zip(grad_inputs, outs)]
+
+
+def _as_tensor(g: Any, make: Any) -> Any:
+    return g if isinstance(g, Tensor) else make(g)
+
+
+def _as_tensor_or_none(g: Any) -> Any:
+    return None if g is None else _as_tensor(g, _make)
+
+
+def _like_mode(value: Any, reference: Any) -> Any:
+    """A hook's tensor in the engine's current form: an array in a plain backward."""
+    if isinstance(reference, Tensor) or not isinstance(value, Tensor):
+        return value
+    return value._data
+
+
+def accumulate(variable: Any, g: Any, create_graph: bool) -> None:
+    """AccumulateGrad: hooks, then ``variable.grad += g`` (a new tensor on the first call)."""
+    if g is None:
+        return
+    aux = variable._aux
+    if aux is not None and aux.hooks:
+        for fn in list(aux.hooks.values()):
+            r = fn(g if isinstance(g, Tensor) else _make(g))
+            if r is not None:
+                g = r if isinstance(g, Tensor) else r._data
+    old = variable._grad
+    if isinstance(g, Tensor):  # a recorded backward: the gradient keeps its graph
+        variable._grad = _copy_in(g) if old is None else old + g
+    elif old is None:
+        # Take the array when nothing else can see it: fresh (not a view) and referenced only
+        # by the engine's buffer, this frame and getrefcount's own argument. Anything else (a
+        # gradient passed through to two leaves, the user's own gradient) is copied.
+        if isinstance(g, generic):
+            variable._grad = _make(g)
+        elif g.base is None and _getrefcount(g) <= 3 and g.flags.writeable:
+            variable._grad = _make(g)
+        else:
+            variable._grad = _make(g.copy())
+    elif old._requires_grad:
+        variable._grad = old + _make(g)
+    else:
+        od = old._data
+        if type(od) is ndarray and od.flags.writeable:
+            od += g
+        else:
+            old._data = od + g
+    if aux is not None and aux.post_acc_hooks:
+        for fn in list(aux.post_acc_hooks.values()):
+            fn(variable)
+
+
+def _copy_in(g: Any) -> Any:
+    from .._ops import derivatives as D
+    from .._ops.registry import call1
+
+    return call1(D.COPY, g) if g._requires_grad else _make(g._data.copy())
+
+
+def call_node(node: Node, grads: tuple) -> Any:
+    """Calling a node directly (``y.grad_fn(g)``), as torch allows."""
+    outs = node._apply([g._data if isinstance(g, Tensor) else g for g in grads], False)
+    res = tuple(None if o is None else _make(o) for o in outs)
+    return res[0] if len(res) == 1 else res
+
+
+graph._accumulate = accumulate

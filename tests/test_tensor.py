@@ -1,0 +1,287 @@
+"""Tensors: creation, dtype inference and promotion, attributes, conversions, Python protocols,
+printing through real tensors, and torch's errors. Compared with torch where it is installed."""
+
+from __future__ import annotations
+
+import copy
+import math
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+
+# (description, builder taking the library module) -> same repr, dtype and shape in both
+CREATIONS = [
+    ("float", lambda T: T.tensor(2.0)),
+    ("int", lambda T: T.tensor(3)),
+    ("bool", lambda T: T.tensor(True)),
+    ("int list", lambda T: T.tensor([1, 2, 3])),
+    ("float list", lambda T: T.tensor([1.5, 2.25, 3.0])),
+    ("mixed list", lambda T: T.tensor([1, 2.5])),
+    ("bool list", lambda T: T.tensor([True, False])),
+    ("bool int list", lambda T: T.tensor([True, 2])),
+    ("nested", lambda T: T.tensor([[1.0, 2.0], [3.0, 4.0]])),
+    ("empty", lambda T: T.tensor([])),
+    ("empty nested", lambda T: T.tensor([[], []])),
+    ("np float64", lambda T: T.tensor(np.array([1.0, 2.0]))),
+    ("np float32", lambda T: T.tensor(np.array([1.0, 2.0], dtype=np.float32))),
+    ("np scalar", lambda T: T.tensor(np.float64(2.0))),
+    ("np int32", lambda T: T.tensor(np.array([1, 2], dtype=np.int32))),
+    ("dtype kw", lambda T: T.tensor([1, 2], dtype=T.float64)),
+    ("float16", lambda T: T.tensor([1.0, 2.0], dtype=T.float16)),
+    ("requires_grad", lambda T: T.tensor([1.0, 2.0], requires_grad=True)),
+    ("zeros", lambda T: T.zeros(2, 3)),
+    ("zeros tuple", lambda T: T.zeros((2, 3), dtype=T.int64)),
+    ("ones", lambda T: T.ones(3)),
+    ("ones 0-d", lambda T: T.ones(())),
+    ("full float", lambda T: T.full((2, 2), 1.5)),
+    ("full int", lambda T: T.full((2,), 7)),
+    ("full bool", lambda T: T.full((2,), True)),
+    ("arange int", lambda T: T.arange(5)),
+    ("arange float", lambda T: T.arange(0, 1, 0.1)),
+    ("arange start", lambda T: T.arange(1, 10, 3)),
+    ("arange float end", lambda T: T.arange(4.0)),
+    ("arange neg", lambda T: T.arange(5, 0, -1.5)),
+    ("linspace lab", lambda T: T.linspace(-10, 10, 10)),
+    ("linspace 1000", lambda T: T.linspace(-10, 10, 1000)),
+    ("linspace odd", lambda T: T.linspace(0, 1, 7)),
+    ("linspace one", lambda T: T.linspace(3, 5, 1)),
+    ("linspace f64", lambda T: T.linspace(0, 1, 11, dtype=T.float64)),
+    ("linspace rg", lambda T: T.linspace(-10, 10, 10, requires_grad=True)),
+    ("eye", lambda T: T.eye(3)),
+    ("eye rect", lambda T: T.eye(2, 3)),
+    ("zeros_like", lambda T: T.zeros_like(T.tensor([[1, 2]]))),
+    ("ones_like dtype", lambda T: T.ones_like(T.tensor([1, 2]), dtype=T.float32)),
+    ("full_like", lambda T: T.full_like(T.tensor([1.0, 2.0]), 3)),
+    ("from_numpy", lambda T: T.from_numpy(np.arange(3.0, dtype=np.float32))),
+    ("as_tensor", lambda T: T.as_tensor([1, 2])),
+    ("int / int", lambda T: T.tensor([1, 2]) / T.tensor([2, 4])),
+    ("int * float", lambda T: T.tensor([1, 2]) * T.tensor([0.5, 1.5])),
+    ("int * 2.5", lambda T: T.tensor([1, 2]) * 2.5),
+    ("int32 + 1", lambda T: T.tensor([1, 2], dtype=T.int32) + 1),
+    ("bool + 1", lambda T: T.tensor([True, False]) + 1),
+    ("f32 + f64 0-d", lambda T: T.tensor([1.0, 2.0]) + T.tensor(1.0, dtype=T.float64)),
+    ("f32 0-d + f64 0-d", lambda T: T.tensor(1.0) + T.tensor(1.0, dtype=T.float64)),
+    ("int64 + f16", lambda T: T.tensor([1, 2]) + T.tensor([1.0, 2.0], dtype=T.float16)),
+    ("int + f64 0-d", lambda T: T.tensor([1, 2]) + T.tensor(1.0, dtype=T.float64)),
+    ("sin int", lambda T: T.sin(T.tensor([0, 1]))),
+    ("sum int32", lambda T: T.tensor([1, 2], dtype=T.int32).sum()),
+    ("sum bool", lambda T: T.tensor([True, True, False]).sum()),
+    ("int ** 2", lambda T: T.tensor([2, 3]) ** 2),
+    ("int ** 0.5", lambda T: T.tensor([4, 9]) ** 0.5),
+    ("2 ** int", lambda T: 2 ** T.tensor([1, 2])),
+    ("1 - int", lambda T: 1 - T.tensor([1, 2])),
+    ("2 / int", lambda T: 2 / T.tensor([1, 2])),
+    ("compare", lambda T: T.tensor([1.0, 2.0]) > 1.5),
+    ("compare int float", lambda T: T.tensor([1, 2]) == T.tensor([1.0, 2.5])),
+    ("to double", lambda T: T.tensor([1.0, 2.0]).to(T.float64)),
+    ("double", lambda T: T.tensor([1.5, 2.0]).double()),
+    ("long", lambda T: T.tensor([1.7, -2.7]).long()),
+    ("int()", lambda T: T.tensor([1.7, -2.7]).int()),
+    ("bool()", lambda T: T.tensor([0.0, 2.0]).bool()),
+    ("half", lambda T: T.tensor([1.0, 2.0]).half()),
+    ("float of int", lambda T: T.tensor([1, 2]).float()),
+    ("neg int", lambda T: -T.tensor([1, 2])),
+    ("abs int", lambda T: T.tensor([-1, 2]).abs()),
+    ("relu int", lambda T: T.tensor([-1, 2]).relu()),
+    ("mean dim", lambda T: T.tensor([[1.0, 2.0], [3.0, 5.0]]).mean(1)),
+    ("sum keepdim", lambda T: T.tensor([[1.0, 2.0], [3.0, 5.0]]).sum(0, keepdim=True)),
+    ("sum tuple", lambda T: T.ones(2, 3, 4).sum((0, 2))),
+    ("sum neg dim", lambda T: T.ones(2, 3).sum(-1)),
+    ("sum 0-d dim", lambda T: T.tensor(2.0).sum(0)),
+    ("detach", lambda T: T.tensor([1.0], requires_grad=True).detach()),
+    ("data", lambda T: (T.tensor([1.0], requires_grad=True) * 2).data),
+    ("true div", lambda T: T.true_divide(T.tensor([3]), 2)),
+    ("floor div", lambda T: T.div(T.tensor([7, -7]), 2, rounding_mode="floor")),
+    ("trunc div", lambda T: T.div(T.tensor([7, -7]), 2, rounding_mode="trunc")),
+    ("float div floor", lambda T: T.div(T.tensor([7.5, -7.5]), 2, rounding_mode="floor")),
+    ("where", lambda T: T.where(T.tensor([True, False]), T.tensor([1.0, 2.0]), 0.0)),
+    ("bitwise", lambda T: T.tensor([True, False]) & T.tensor([True, True])),
+    ("invert", lambda T: ~T.tensor([True, False])),
+    ("logical", lambda T: T.logical_or(T.tensor([0, 1]), T.tensor([0, 0]))),
+]
+
+
+@pytest.mark.parametrize("name, build", CREATIONS, ids=[c[0] for c in CREATIONS])
+def test_creation_matches_torch(torch, name, build):
+    ours, theirs = build(cr), build(torch)
+    assert repr(ours) == repr(theirs)
+    assert str(ours.dtype) == str(theirs.dtype)
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    assert ours.requires_grad == theirs.requires_grad
+    # transcendental functions may differ from torch's vectorised ones in the last bit
+    np.testing.assert_allclose(np.asarray(ours.detach()), theirs.detach().numpy(), rtol=1e-6,
+                               atol=0)
+
+
+def test_creation_values_without_torch():
+    assert cr.tensor(2.0).dtype is cr.float32
+    assert cr.tensor([1, 2]).dtype is cr.int64
+    assert cr.tensor(np.array([1.0])).dtype is cr.float64
+    assert cr.linspace(-10, 10, 10).tolist()[0] == -10.0
+    assert cr.arange(3).tolist() == [0, 1, 2]
+
+
+# (description, action taking the library) -> same exception type and message
+ERRORS = [
+    ("ragged", lambda T: T.tensor([[1, 2], [3]])),
+    ("broadcast", lambda T: T.ones(2, 3) + T.ones(4)),
+    ("broadcast mul", lambda T: T.ones(2, 3) * T.ones(2)),
+    ("item", lambda T: T.ones(2).item()),
+    ("float()", lambda T: float(T.ones(2))),
+    ("bool()", lambda T: bool(T.ones(2))),
+    ("bool empty", lambda T: bool(T.ones(0))),
+    ("len 0-d", lambda T: len(T.tensor(1.0))),
+    ("iter 0-d", lambda T: iter(T.tensor(1.0))),
+    ("numpy grad", lambda T: T.ones(2, requires_grad=True).numpy()),
+    ("np.array grad", lambda T: np.array(T.ones(2, requires_grad=True))),
+    ("int requires grad", lambda T: T.arange(3, requires_grad=True)),
+    ("ones long grad", lambda T: T.ones(2, dtype=T.long, requires_grad=True)),
+    ("bad dim", lambda T: T.ones(2).sum(1)),
+    ("bad dim neg", lambda T: T.ones(2, 3).sum(-3)),
+    ("mean int", lambda T: T.tensor([1, 2]).mean()),
+    ("neg bool", lambda T: -T.tensor([True])),
+    ("sub bool", lambda T: T.tensor([True]) - T.tensor([False])),
+    ("int neg pow", lambda T: T.tensor([2]) ** -1),
+    ("view size", lambda T: T.ones(6).view(4)),
+    ("reshape size", lambda T: T.ones(2, 3).reshape(4)),
+    ("expand", lambda T: T.ones(2).expand(3)),
+    ("index", lambda T: T.ones(3).select(0, 5)),
+    ("negative size", lambda T: T.zeros(-1)),
+    ("negative size ones", lambda T: T.ones(2, -1)),
+    ("select 0-d", lambda T: T.tensor(1.0).select(0, 0)),
+    ("repeated dim", lambda T: T.ones(2, 2).sum((0, 0))),
+    ("rounding mode", lambda T: T.div(T.ones(2), 2, rounding_mode="round")),
+    ("grad zero_ before backward", lambda T: T.ones(2, requires_grad=True).grad.zero_()),
+    ("non-leaf requires_grad off",
+     lambda T: setattr(T.ones(2, requires_grad=True) * 2, "requires_grad", False)),
+    ("retain_grad no grad", lambda T: T.ones(2).retain_grad()),
+    ("index int tensor", lambda T: [1, 2][T.tensor([1.5])]),
+]
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # torch's __array__ lacks copy=
+@pytest.mark.parametrize("name, action", ERRORS, ids=[e[0] for e in ERRORS])
+def test_errors_match_torch(torch, name, action):
+    with pytest.raises(Exception) as theirs:
+        action(torch)
+    with pytest.raises(Exception) as ours:
+        action(cr)
+    assert type(ours.value) is type(theirs.value) or (
+        isinstance(ours.value, RuntimeError) and isinstance(theirs.value, RuntimeError))
+    assert str(ours.value).startswith(str(theirs.value).split("\n")[0].split(" (Triggered")[0])
+
+
+def test_attributes_and_protocols():
+    x = cr.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert repr(x.shape) == "torch.Size([2, 3])" and x.size() == (2, 3) and x.size(1) == 3
+    assert x.size(-1) == 3 and x.dim() == 2 and x.ndim == 2 and x.numel() == 6
+    assert repr(x.dtype) == "torch.float32" and str(x.device) == "cpu"
+    assert repr(x.device) == "device(type='cpu')"
+    assert len(x) == 2 and x.tolist() == [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    assert [r.tolist() for r in x] == [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    s = cr.tensor(2.5)
+    assert float(s) == 2.5 and int(s) == 2 and bool(s) and s.item() == 2.5
+    assert f"{s:.2f}" == "2.50" and s.tolist() == 2.5
+    assert [10, 20, 30][cr.tensor(1)] == 20
+    assert x.shape.numel() == 6 and isinstance(x.shape[0:1], cr.Size)
+    assert x.element_size() == 4 and x.is_floating_point() and not x.is_complex()
+    assert x.is_contiguous() and x.contiguous() is x
+
+
+def test_iteration_records_select(torch):
+    x = cr.tensor([1.0, 2.0], requires_grad=True)
+    rows = list(x)
+    assert rows[1].grad_fn.name() == "SelectBackward0"
+    (rows[0] * 3 + rows[1]).backward()
+    assert x.grad.tolist() == [3.0, 1.0]
+
+
+def test_float_of_grad_tensor_warns():
+    x = cr.tensor(2.0, requires_grad=True)
+    with pytest.warns(UserWarning, match="Converting a tensor with requires_grad=True to a scalar "
+                                         "may lead to unexpected behavior.\nConsider using "
+                                         "tensor.detach\\(\\) first."):
+        float(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert x.item() == 2.0
+
+
+def test_numpy_shares_memory_and_array_protocol():
+    x = cr.tensor([1.0, 2.0])
+    a = x.numpy()
+    a[0] = 7
+    assert x.tolist() == [7.0, 2.0]
+    s = cr.tensor(3.0)
+    s.numpy()[()] = 4
+    assert s.item() == 4.0
+    assert np.asarray(x).dtype == np.float32
+    assert (np.float64(2.0) * x).__class__ is cr.Tensor
+
+
+def test_data_and_detach_share_storage():
+    x = cr.tensor(2.0, requires_grad=True)
+    d = x.detach()
+    assert not d.requires_grad and d.is_leaf
+    d.numpy()[()] = 5
+    assert x.item() == 5.0
+    x.data = cr.tensor(1.0)
+    assert x.item() == 1.0 and x.requires_grad
+
+
+def test_from_numpy_shares_memory():
+    a = np.zeros(3, dtype=np.float32)
+    t = cr.from_numpy(a)
+    a[1] = 2
+    assert t.tolist() == [0.0, 2.0, 0.0]
+    assert cr.as_tensor(a).numpy() is a
+
+
+def test_to_returns_self_when_unchanged():
+    x = cr.tensor([1.0])
+    assert x.to(cr.float32) is x and x.float() is x and x.to("cpu") is x
+    assert x.to(cr.float32, copy=True) is not x
+    y = cr.tensor([1.0], requires_grad=True)
+    assert y.double().grad_fn.name() == "ToCopyBackward0"
+    y.double().sum().backward()
+    assert y.grad.dtype is cr.float32
+
+
+def test_pickle_and_deepcopy():
+    x = cr.tensor([1.0, 2.0], requires_grad=True)
+    y = pickle.loads(pickle.dumps(x))
+    assert y.tolist() == [1.0, 2.0] and y.requires_grad
+    z = copy.deepcopy(x)
+    assert z.tolist() == [1.0, 2.0] and z is not x
+
+
+def test_set_default_dtype():
+    cr.set_default_dtype(cr.float64)
+    try:
+        assert cr.tensor(1.5).dtype is cr.float64
+        assert repr(cr.tensor([1.0, 2.0])) == "tensor([1., 2.])"
+        assert repr(cr.tensor([1.0, 2.0], dtype=cr.float32)) == \
+            "tensor([1., 2.], dtype=torch.float32)"
+    finally:
+        cr.set_default_dtype(cr.float32)
+
+
+def test_printing_through_tensors(torch):
+    cases = [
+        lambda T: T.tensor(2.0, requires_grad=True) ** 2,
+        lambda T: T.tensor([1.0, 2.0], dtype=T.float64, requires_grad=True),
+        lambda T: T.tensor(2.0, dtype=T.float64, requires_grad=True) ** 2,
+        lambda T: T.arange(2000.0).reshape(40, 50),
+        lambda T: T.linspace(0, 1, 2000, requires_grad=True),
+        lambda T: T.tensor([math.nan, math.inf, -math.inf]),
+        lambda T: T.tensor([1e-5, 1.0, 1e5]),
+        lambda T: (T.linspace(-10, 10, 10, requires_grad=True) ** 2).sum(),
+        lambda T: T.tensor([[1.0, 2.0]], requires_grad=True).mean(),
+    ]
+    for build in cases:
+        assert repr(build(cr)) == repr(build(torch))
+        assert str(build(cr)) == str(build(torch))
