@@ -299,7 +299,9 @@ def test_next_functions_and_names():
     y = a**2 + 3 * b
     nf = y.grad_fn.next_functions
     assert [n.name() for n, _ in nf] == ["PowBackward0", "MulBackward0"]
-    assert nf[0][0].next_functions[0][0].name() == "AccumulateGrad"
+    acc = nf[0][0].next_functions[0][0]
+    assert acc.name() == "torch::autograd::AccumulateGrad"
+    assert repr(acc).startswith("<AccumulateGrad object at 0x")
     assert nf[0][0].next_functions[0][0].variable is a
     z = a * 3 + 1
     assert z.grad_fn.next_functions[1] == (None, 0)

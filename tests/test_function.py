@@ -29,7 +29,7 @@ def test_custom_function_forward_backward_and_names():
     assert y.grad_fn.name() == "SQBackward"
     assert repr(y.grad_fn).startswith("<chainrule.autograd.function.SQBackward object at 0x")
     assert type(y.grad_fn).__name__ == "SQBackward"
-    assert y.grad_fn.next_functions[0][0].name() == "AccumulateGrad"
+    assert y.grad_fn.next_functions[0][0].name() == "torch::autograd::AccumulateGrad"
     y.backward()
     assert x.grad.item() == 4.0
 

@@ -160,6 +160,14 @@ ERRORS = [
      lambda T: setattr(T.ones(2, requires_grad=True) * 2, "requires_grad", False)),
     ("retain_grad no grad", lambda T: T.ones(2).retain_grad()),
     ("index int tensor", lambda T: [1, 2][T.tensor([1.5])]),
+    ("getitem out of range", lambda T: T.ones(3, 4)[5]),
+    ("getitem too many", lambda T: T.ones(3, 4)[0, 0, 0]),
+    ("getitem negative step", lambda T: T.ones(3, 4)[::-1]),
+    ("getitem list out of range", lambda T: T.ones(3, 4)[[5]]),
+    ("getitem mask shape", lambda T: T.ones(3, 4)[T.tensor([True, False])]),
+    ("getitem float", lambda T: T.ones(3, 4)[1.5]),
+    ("getitem 0-d", lambda T: T.tensor(1.0)[0]),
+    ("getitem second dim", lambda T: T.ones(3, 4)[:, 7]),
 ]
 
 

@@ -494,6 +494,18 @@ def _graph_select_backward(g: Tensor, shape: tuple, dim: int, index: int) -> Ten
     return select_backward(g, shape, dim, index)
 
 
+def _graph_op(name: str) -> Any:
+    def call_indexing(*args: Any) -> Tensor:
+        from . import indexing
+
+        return getattr(indexing, name)(*args)
+
+    return call_indexing
+
+
+for _name in ("slice", "slice_backward", "squeeze_dim", "unsqueeze_dim", "index",
+              "index_backward"):
+    setattr(GRAPH, _name, _graph_op(_name))
 GRAPH.reshape = _graph_reshape
 GRAPH.select = select
 GRAPH.select_backward = _graph_select_backward

@@ -145,3 +145,32 @@ SELECT_BACKWARD = op("SelectBackwardBackward0",
                          self, shape, dim, index),
                      fw="linear",
                      self=lambda F, grad, dim, index: F.select(grad, dim, index))
+SLICE = op("SliceBackward0",
+           lambda self, dim, start, stop, step: self[
+               (slice(None),) * dim + (slice(start, stop, step),)],
+           fw="linear",
+           self=lambda F, grad, self_shape, dim, start, stop, step: F.slice_backward(
+               grad, self_shape, dim, start, stop, step))
+SLICE_BACKWARD = op("SliceBackwardBackward0",
+                    lambda self, shape, dim, start, stop, step: fm.slice_backward_array(
+                        self, shape, dim, start, stop, step),
+                    fw="linear",
+                    self=lambda F, grad, dim, start, stop, step: F.slice(
+                        grad, dim, start, stop, step))
+UNSQUEEZE = op("UnsqueezeBackward0", lambda self, dim: np.expand_dims(self, dim), fw="linear",
+               self=lambda F, grad, dim: F.squeeze_dim(grad, dim))
+# squeeze(dim) removes dim only when it has size 1; reshaping back undoes either case
+SQUEEZE_DIM = op("SqueezeBackward1",
+                 lambda self, dim: np.squeeze(self, dim) if np.shape(self)[dim] == 1 else self,
+                 fw="linear",
+                 self=lambda F, grad, self_shape, dim: F.unsqueeze_dim(grad, dim)
+                 if len(self_shape) != np.ndim(grad) else grad)
+ALIAS = op("AliasBackward0", lambda self: self.view() if isinstance(self, np.ndarray) else self,
+           fw="linear", self=lambda F, grad: grad)
+# advanced indexing: indices is a tuple of slices and integer or boolean arrays, as NumPy reads
+INDEX = op("IndexBackward0", lambda self, indices: self[indices], fw="linear",
+           self=lambda F, grad, self_shape, indices: F.index_backward(grad, self_shape, indices))
+INDEX_BACKWARD = op("IndexPutImplBackward0",
+                    lambda self, shape, indices: fm.index_backward_array(self, shape, indices),
+                    fw="linear",
+                    self=lambda F, grad, indices: F.index(grad, indices))

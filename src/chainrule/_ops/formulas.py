@@ -54,3 +54,19 @@ def select_backward_array(grad: Any, shape: tuple, dim: int, index: int) -> Any:
     out = np.zeros(shape, dtype=grad.dtype)
     out[(slice(None),) * dim + (index,)] = grad
     return out
+
+
+def slice_backward_array(grad: Any, shape: tuple, dim: int, start: int, stop: int,
+                         step: int) -> Any:
+    """The gradient of a slice: ``grad`` placed in the sliced positions, zeros elsewhere."""
+    out = np.zeros(shape, dtype=grad.dtype)
+    out[(slice(None),) * dim + (slice(start, stop, step),)] = grad
+    return out
+
+
+def index_backward_array(grad: Any, shape: tuple, indices: tuple) -> Any:
+    """The gradient of ``x[indices]``: ``grad`` summed into the indexed positions (an index
+    that appears twice receives both contributions)."""
+    out = np.zeros(shape, dtype=grad.dtype)
+    np.add.at(out, indices, grad)
+    return out

@@ -34,6 +34,7 @@ _METHODS = {
     "sigmoid": api.sigmoid, "tanh": api.tanh, "sum": api.sum, "mean": api.mean,
     "eq": api.eq, "ne": api.ne, "lt": api.lt, "le": api.le, "gt": api.gt, "ge": api.ge,
     "clone": api.clone, "to": api.to, "unbind": api.unbind, "select": indexing.select,
+    "__getitem__": indexing.getitem, "unsqueeze": indexing.unsqueeze,
     "reshape": shape.reshape, "view": shape.view, "expand": shape.expand,
     "float": api._conversion(_dtypes.float32), "double": api._conversion(_dtypes.float64),
     "half": api._conversion(_dtypes.float16), "long": api._conversion(_dtypes.int64),

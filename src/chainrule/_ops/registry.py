@@ -471,6 +471,34 @@ class _NumpyNamespace:
         return select_backward_array(g, shape, dim, index)
 
     @staticmethod
+    def slice(g: Any, dim: int, start: int, stop: int, step: int) -> Any:
+        return g[(slice(None),) * dim + (slice(start, stop, step),)]
+
+    @staticmethod
+    def slice_backward(g: Any, shape: tuple, dim: int, start: int, stop: int, step: int) -> Any:
+        from .formulas import slice_backward_array
+
+        return slice_backward_array(g, shape, dim, start, stop, step)
+
+    @staticmethod
+    def squeeze_dim(g: Any, dim: int) -> Any:
+        return np.squeeze(g, dim)
+
+    @staticmethod
+    def unsqueeze_dim(g: Any, dim: int) -> Any:
+        return np.expand_dims(g, dim)
+
+    @staticmethod
+    def index(g: Any, indices: tuple) -> Any:
+        return g[indices]
+
+    @staticmethod
+    def index_backward(g: Any, shape: tuple, indices: tuple) -> Any:
+        from .formulas import index_backward_array
+
+        return index_backward_array(g, shape, indices)
+
+    @staticmethod
     def fit(g: Any, shape: tuple, dtype: Any) -> Any:
         """Undoes broadcasting (sums ``g`` down to ``shape``) and restores the input's dtype."""
         if g.shape != shape:

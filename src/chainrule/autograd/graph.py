@@ -71,7 +71,7 @@ class Node:
         return type(self).__name__
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self))}>"
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
 
     def _get_hooks(self) -> _NodeHooks:
         if self._hooks is None:
@@ -116,6 +116,9 @@ class AccumulateGrad(Node):
         self.next_functions = ()
         self._seq = _ACCUMULATE_FIRST + next(_sequence)
         self._hooks = None
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
 
     def _apply(self, grads: list, create_graph: bool) -> list:
         _accumulate(self.variable, grads[0], create_graph)
