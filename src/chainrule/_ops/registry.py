@@ -161,13 +161,50 @@ class Entry:
 
 class OpNode(Node):
     """A node recorded by a table entry. Subclasses per entry and input mask carry the name
-    (PowBackward0), what to save, and the generated plain backward ``_apply``."""
+    (PowBackward0), what to save, and the generated plain backward ``_apply``.
+
+    Saved values read as torch's do: ``node._saved_self``, ``node._saved_result``,
+    ``node._saved_other``, ``node._saved_alpha``, ``node._saved_self_sym_sizes``.
+    """
 
     __slots__ = ("_saved", "_args", "_meta")
     _entry: Entry
     _save: tuple
     _result_pos: int
     _formulas: tuple
+
+    def _names_of_saved(self) -> list:
+        entry = self._entry
+        names = ["result" if j < 0 else entry.inputs[j] for j in self._save]
+        names += list(entry.args)
+        names += [f"{n}_sym_sizes" for n, m in zip(entry.inputs, self._meta) if m is not None]
+        return names
+
+    def __getattr__(self, name: str) -> Any:
+        # only reached when normal lookup fails: torch's _saved_<name> attributes
+        if not name.startswith("_saved_") or name == "_saved_":
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        key = name[len("_saved_"):]
+        entry = self._entry
+        tensors = ["result" if j < 0 else entry.inputs[j] for j in self._save]
+        if key in tensors:
+            saved = self._saved
+            if saved is None:
+                raise RuntimeError(FREED_MSG)
+            k = tensors.index(key)
+            value = saved[k]
+            if k == self._result_pos:
+                return _saved_result(self, value)
+            return value
+        if key in entry.args:
+            return self._args[entry.args.index(key)]
+        for n, m in zip(entry.inputs, self._meta):
+            if m is not None and key == f"{n}_sym_sizes":
+                return tuple(m[0])
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __dir__(self) -> list:
+        return sorted(set(super().__dir__()) | {f"_saved_{n}" for n in self._names_of_saved()})
 
     def _apply_recorded(self, grad: Any) -> list:
         """The backward under ``create_graph``: the same formulas on tensors, so recorded."""
