@@ -14,7 +14,7 @@ from hypothesis.extra import numpy as hnp
 import chainrule as cr
 from chainrule._ops import derivatives
 from chainrule._ops.registry import Entry
-from op_records import RECORDS, SPECIAL, Record
+from records import RECORDS, SPECIAL, Record
 
 IDS = [r.name for r in RECORDS]
 
@@ -75,16 +75,10 @@ def _shapes_for(rec: Record, drawn) -> tuple:
     return (drawn,) if rec.arity == 1 else drawn.input_shapes
 
 
-# ops whose arguments fit only the shapes of their record
-FIXED_SHAPES = {"reshape", "view", "expand", "select", "select_neg", "sum_dim", "sum_keepdim",
-                "sum_dims", "mean_dim", "mean_keepdim", "getitem_int", "getitem_slice",
-                "getitem_list", "getitem_pair", "getitem_mask"}
-
-
 @pytest.mark.parametrize("rec", RECORDS, ids=IDS)
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_matches_torch(torch, rec, dtype):
-    fixed_shapes = rec.name in FIXED_SHAPES
+    fixed_shapes = rec.fixed_shapes
 
     @given(drawn=st.sampled_from(rec.shapes) if fixed_shapes else _broadcastable(rec),
            seed=st.integers(0, 2**32 - 1))

@@ -32,10 +32,16 @@ from ._ops.api import (  # noqa: E402
     abs, absolute, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clone, cos, detach,
     div, eq, exp, ge, greater, greater_equal, gt, is_floating_point, is_tensor, le, less,
     less_equal, log, logical_and, logical_not, logical_or, logical_xor, lt, mean, mul, ne, neg,
-    negative, not_equal, numel, pow, reciprocal, relu, rsub, select, sigmoid, sin, sqrt, square,
-    sub, sum, tan, tanh, true_divide, unbind, where,
+    negative, not_equal, numel, pow, reciprocal, relu, rsub, sigmoid, sin, sqrt, square,
+    sub, sum, tan, tanh, true_divide, where,
 )
-from ._ops.shape import expand, reshape  # noqa: E402
+# each family module lists its public names in __all__
+from ._ops.elementwise import *  # noqa: E402,F403
+from ._ops.indexing import *  # noqa: E402,F403
+from ._ops.linalg import *  # noqa: E402,F403
+from ._ops.reductions import *  # noqa: E402,F403
+from ._ops.shape import *  # noqa: E402,F403
+from . import linalg, nn, return_types  # noqa: E402
 from ._printing import set_printoptions  # noqa: E402
 from ._tensor import Size, Tensor, device  # noqa: E402
 from .autograd.grad_mode import (  # noqa: E402

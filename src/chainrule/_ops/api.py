@@ -417,12 +417,6 @@ def is_floating_point(input: Tensor) -> bool:
 
 # ---- selection ------------------------------------------------------------------------------
 
-def unbind(input: Tensor, dim: int = 0) -> tuple:
-    """The slices of ``input`` along ``dim``, as a tuple of tensors."""
-    d = _dim(dim, input._data.ndim)
-    return tuple(select(input, d, i) for i in range(input._data.shape[d]))
-
-
 def select(input: Tensor, dim: int, index: int) -> Tensor:
     """The slice ``index`` of ``input`` along ``dim``, one dimension fewer."""
     from .indexing import select as _select

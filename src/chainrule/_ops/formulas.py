@@ -70,3 +70,33 @@ def index_backward_array(grad: Any, shape: tuple, indices: tuple) -> Any:
     out = np.zeros(shape, dtype=grad.dtype)
     np.add.at(out, indices, grad)
     return out
+
+
+def max_min_dim(x: Any, dim: int, keepdim: bool, is_max: bool) -> tuple:
+    """(values, indices) of the max or min along ``dim``; nan wins, as in torch."""
+    x = np.asarray(x)
+    if x.ndim == 0:
+        return x[()], np.int64(0)
+    pick = np.nanargmax if is_max else np.nanargmin
+    nan = np.isnan(x) if x.dtype.kind in "fc" else None
+    if nan is not None and nan.any():
+        # the first nan along dim is the answer wherever one exists
+        idx = np.where(nan.any(axis=dim, keepdims=True), np.argmax(nan, axis=dim, keepdims=True),
+                       pick(np.where(nan, 0, x), axis=dim, keepdims=True))
+    else:
+        idx = (np.argmax if is_max else np.argmin)(x, axis=dim, keepdims=True)
+    values = np.take_along_axis(x, idx, axis=dim)
+    if not keepdim:
+        values = np.squeeze(values, dim)
+        idx = np.squeeze(idx, dim)
+    return values, idx.astype(np.int64)
+
+
+def along(indices: Any, dim: int, keepdim: bool) -> tuple:
+    """An advanced index that reaches, at every position, ``indices`` along ``dim``."""
+    indices = np.asarray(getattr(indices, "_data", indices))
+    if not keepdim:
+        indices = np.expand_dims(indices, dim)
+    grid = list(np.ogrid[tuple(slice(s) for s in indices.shape)])
+    grid[dim] = indices
+    return tuple(grid)

@@ -216,3 +216,7 @@ def _apply_items(x: Tensor, items: tuple) -> Tensor:
             idx.append(_pyslice(None))
             k += 1
     return index(result, tuple(idx))
+
+
+__all__ = ["select", "unsqueeze"]
+METHODS = {"select": select, "unsqueeze": unsqueeze, "__getitem__": getitem}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import _dtypes
 from .._tensor import Tensor
-from . import api, indexing, shape
+from . import api, elementwise, indexing, linalg, reductions, shape
 
 
 def _reflected(f):  # noqa: ANN001, ANN202
@@ -33,13 +33,15 @@ _METHODS = {
     "log": api.log, "sqrt": api.sqrt, "abs": api.abs, "absolute": api.abs, "relu": api.relu,
     "sigmoid": api.sigmoid, "tanh": api.tanh, "sum": api.sum, "mean": api.mean,
     "eq": api.eq, "ne": api.ne, "lt": api.lt, "le": api.le, "gt": api.gt, "ge": api.ge,
-    "clone": api.clone, "to": api.to, "unbind": api.unbind, "select": indexing.select,
-    "__getitem__": indexing.getitem, "unsqueeze": indexing.unsqueeze,
-    "reshape": shape.reshape, "view": shape.view, "expand": shape.expand,
+    "clone": api.clone, "to": api.to,
     "float": api._conversion(_dtypes.float32), "double": api._conversion(_dtypes.float64),
     "half": api._conversion(_dtypes.float16), "long": api._conversion(_dtypes.int64),
     "int": api._conversion(_dtypes.int32), "bool": api._conversion(_dtypes.bool),
 }
+
+# each family module lists its own methods
+for _module in (elementwise, reductions, shape, indexing, linalg):
+    _METHODS.update(_module.METHODS)
 
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)

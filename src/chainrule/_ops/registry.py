@@ -24,16 +24,18 @@ from ..autograd.grad_mode import _state
 from ..autograd.graph import FREED_MSG, Node, _sequence, grad_accumulator
 
 
-def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int) -> tuple:
+def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int,
+             multi: bool = False) -> tuple:
     """A plain (NumPy) backward for one node class, as straight-line code: unpack what the
     formulas need, call each, undo broadcasting and restore the input's dtype. Generated once,
     at import, because it runs for every node of every backward; the class's ``_source``
     shows it."""
     n_saved = len(saved)
+    first = "grads" if multi else "grads[0]"
     lines = ["def _apply(self, grads, create_graph):",
              "    if create_graph:",
-             "        return self._apply_recorded(grads[0])",
-             "    grad = grads[0]"]
+             f"        return self._apply_recorded({first})",
+             f"    grad = {first}"]
     needs = sorted({k for spec in formulas if spec for k in spec[1]})
     if needs and needs[0] < n_saved:
         lines += ["    s = self._saved", "    if s is None:",
@@ -92,13 +94,22 @@ def bind_tensor(tensor_cls: type, make: Any) -> None:
 
 
 class Entry:
-    """One op of the table."""
+    """One op of the table.
+
+    ``outputs`` names what the forward returns (a tuple when there are several); formulas may
+    ask for any of them by name. The first ``n_diff`` outputs are differentiable (``"all"``:
+    as many as the forward returns, as for ``split``); their formulas take ``grads``, the list
+    of the outputs' gradients (``None`` where none flowed), instead of ``grad``. A ``variadic``
+    op takes a list of tensors as its first input and has one formula for the whole list,
+    returning one gradient per tensor (``cat``, ``stack``).
+    """
 
     __slots__ = ("node_name", "forward", "inputs", "args", "formulas", "node_classes", "fw",
-                 "to_float", "n_out")
+                 "to_float", "outputs", "n_diff", "variadic")
 
     def __init__(self, node_name: str, forward: Callable, formulas: dict, fw: Any,
-                 dtype_rule: str, n_inputs: int | None) -> None:
+                 dtype_rule: str, n_inputs: int | None, outputs: tuple = ("result",),
+                 n_diff: int | str = 1, variadic: bool = False) -> None:
         params = list(inspect.signature(forward).parameters)
         n = n_inputs if n_inputs is not None else len(formulas)
         self.inputs = tuple(params[:n])
@@ -106,18 +117,25 @@ class Entry:
         unknown = set(formulas) - set(self.inputs)
         assert not unknown, f"{node_name}: formulas for non-inputs {unknown}"
         assert dtype_rule in ("promote", "float"), dtype_rule
+        assert not variadic or n == 1, f"{node_name}: a variadic op has one (list) input"
         self.node_name = node_name
         self.forward = forward
         self.formulas = formulas
         self.fw = fw
         self.to_float = dtype_rule == "float"
-        self.n_out = 1
+        self.outputs = tuple(outputs)
+        self.n_diff = n_diff
+        self.variadic = variadic
         # one class per set of inputs that need grad (a bit mask): each saves only what its
         # formulas need and has its own generated backward; all carry torch's name
-        self.node_classes = [None] + [self._node_class(mask)
-                                      for mask in range(1, 1 << len(self.inputs))]
+        if variadic:
+            self.node_classes = [None, self._node_class(1)]
+        else:
+            self.node_classes = [None] + [self._node_class(mask)
+                                          for mask in range(1, 1 << len(self.inputs))]
 
     def _node_class(self, mask: int) -> type:
+        grad_name = "grad" if self.n_diff == 1 else "grads"
         saved: list[int] = []
         specs: list = []
         for i, name in enumerate(self.inputs):
@@ -126,11 +144,14 @@ class Entry:
                 specs.append(None)
                 continue
             names = list(inspect.signature(f).parameters)
-            assert names[:2] == ["F", "grad"], f"{self.node_name}: formula must start (F, grad)"
+            assert names[:2] == ["F", grad_name], \
+                f"{self.node_name}: formula must start (F, {grad_name})"
             sources = []
             for need in names[2:]:
-                if need in self.inputs or need == "result":
-                    j = self.inputs.index(need) if need != "result" else -1
+                if need in self.inputs or need in self.outputs:
+                    # inputs by position, outputs as -1, -2, ...
+                    j = self.inputs.index(need) if need in self.inputs else \
+                        -1 - self.outputs.index(need)
                     if j not in saved:
                         saved.append(j)
                     sources.append(("saved", saved.index(j)))
@@ -147,16 +168,25 @@ class Entry:
         formulas = tuple(None if spec is None else
                          (spec[0], tuple(offsets[kind] + k for kind, k in spec[1]))
                          for spec in specs)
-        source, apply = _compile(self.node_name, tuple(saved), formulas, len(self.args))
-        # _pack(*inputs, result) -> the tuple of saved values, e.g. lambda self, other, result:
-        # (other,) for the left factor of a product
-        params = [f"i{k}" for k in range(len(self.inputs))] + ["result"]
-        items = "".join(f"i{j}, " if j >= 0 else "result, " for j in saved)
+        # _pack(*inputs, *outputs) -> the tuple of saved values, e.g. for the left factor of
+        # a product lambda i0, i1, o0: (i1,)
+        params = [f"i{k}" for k in range(len(self.inputs))] + \
+            [f"o{k}" for k in range(len(self.outputs))]
+        items = "".join(f"i{j}, " if j >= 0 else f"o{-1 - j}, " for j in saved)
         pack = eval(f"lambda {', '.join(params)}: ({items})")  # noqa: S307 - our own source
-        return type(self.node_name, (OpNode,), {
-            "__slots__": (), "_entry": self, "_save": tuple(saved), "_pack": staticmethod(pack),
-            "_result_pos": saved.index(-1) if -1 in saved else -1,
-            "_formulas": formulas, "_apply": apply, "_source": source})
+        attrs = {"__slots__": (), "_entry": self, "_save": tuple(saved),
+                 "_pack": staticmethod(pack), "_formulas": formulas,
+                 "_output_pos": tuple((k, -1 - j) for k, j in enumerate(saved) if j < 0)}
+        if self.variadic:
+            base: type = VariadicOpNode
+        else:
+            source, attrs["_apply"] = _compile(self.node_name, tuple(saved), formulas,
+                                               len(self.args), self.n_diff != 1)
+            attrs["_source"] = source
+            base = OpNode if self.n_diff == 1 else MultiOpNode
+        if isinstance(self.n_diff, int) and self.n_diff != 1:
+            attrs["_n_out"] = self.n_diff
+        return type(self.node_name, (base,), attrs)
 
 
 class OpNode(Node):
@@ -170,12 +200,12 @@ class OpNode(Node):
     __slots__ = ("_saved", "_args", "_meta")
     _entry: Entry
     _save: tuple
-    _result_pos: int
+    _output_pos: tuple
     _formulas: tuple
 
     def _names_of_saved(self) -> list:
         entry = self._entry
-        names = ["result" if j < 0 else entry.inputs[j] for j in self._save]
+        names = [entry.outputs[-1 - j] if j < 0 else entry.inputs[j] for j in self._save]
         names += list(entry.args)
         names += [f"{n}_sym_sizes" for n, m in zip(entry.inputs, self._meta) if m is not None]
         return names
@@ -186,16 +216,16 @@ class OpNode(Node):
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
         key = name[len("_saved_"):]
         entry = self._entry
-        tensors = ["result" if j < 0 else entry.inputs[j] for j in self._save]
+        tensors = [entry.outputs[-1 - j] if j < 0 else entry.inputs[j] for j in self._save]
         if key in tensors:
             saved = self._saved
             if saved is None:
                 raise RuntimeError(FREED_MSG)
             k = tensors.index(key)
-            value = saved[k]
-            if k == self._result_pos:
-                return _saved_result(self, value)
-            return value
+            for pos, out in self._output_pos:
+                if pos == k:
+                    return _saved_output(self, saved[k], out)
+            return saved[k]
         if key in entry.args:
             return self._args[entry.args.index(key)]
         for n, m in zip(entry.inputs, self._meta):
@@ -213,9 +243,11 @@ class OpNode(Node):
             raise RuntimeError(FREED_MSG)
         meta = self._meta
         env = list(saved)
-        if self._result_pos >= 0:
-            env[self._result_pos] = _saved_result(self, saved[self._result_pos])
-        if not isinstance(grad, Tensor):
+        for pos, out in self._output_pos:
+            env[pos] = _saved_output(self, saved[pos], out)
+        if isinstance(grad, list):
+            grad = [g if g is None or isinstance(g, Tensor) else _plain_tensor(g) for g in grad]
+        elif not isinstance(grad, Tensor):
             grad = _plain_tensor(grad)
         env += self._args
         env += [m[0] if m is not None else None for m in meta]
@@ -230,12 +262,52 @@ class OpNode(Node):
         return out
 
 
-def _saved_result(node: Node, data: Any) -> Tensor:
-    # The output is saved as its array (saving the tensor would make a cycle through its grad_fn);
-    # for a recorded backward it is rebuilt as a tensor whose grad_fn is this very node.
+class MultiOpNode(OpNode):
+    """A node with several differentiable outputs; ``_n_out`` per instance when the count
+    depends on the call (``split``)."""
+
+    __slots__ = ("_n_out",)
+
+
+class VariadicOpNode(OpNode):
+    """The node of an op over a list of tensors: one formula gives every tensor's gradient."""
+
+    __slots__ = ()
+
+    def _apply(self, grads: list, create_graph: bool) -> list:
+        saved = self._saved
+        if saved is None:
+            raise RuntimeError(FREED_MSG)
+        F = GRAPH if create_graph else NUMPY
+        grad = grads if self._entry.n_diff != 1 else grads[0]
+        if create_graph:
+            grad = [g if g is None or isinstance(g, Tensor) else _plain_tensor(g)
+                    for g in grad] if isinstance(grad, list) else (
+                grad if isinstance(grad, Tensor) else _plain_tensor(grad))
+            env = [list(v) if isinstance(v, tuple) else v for v in saved]
+        else:
+            env = [[t._data if isinstance(t, Tensor) else t for t in v]
+                   if isinstance(v, tuple) else v for v in saved]
+        for pos, out in self._output_pos:
+            env[pos] = _saved_output(self, saved[pos], out) if create_graph else saved[pos]
+        env += self._args
+        env.append([m[0] for m in self._meta])
+        f, idx = self._formulas[0]
+        gs = f(F, grad, *[env[k] for k in idx])
+        return [None if g is None or nxt is None else F.fit(g, m[0], m[1])
+                for g, m, (nxt, _) in zip(gs, self._meta, self.next_functions)]
+
+
+def _saved_output(node: Node, data: Any, k: int) -> Tensor:
+    # An output is saved as its array (saving the tensor would make a cycle through its
+    # grad_fn); for a recorded backward it is rebuilt as a tensor whose grad_fn is this very
+    # node, or as a plain tensor for outputs that are not differentiable (indices).
     t = _plain_tensor(data)
-    t._requires_grad = True
-    t._grad_fn = node
+    n_diff = node._entry.n_diff
+    if n_diff == "all" or k < n_diff:
+        t._requires_grad = True
+        t._grad_fn = node
+        t._output_nr = k
     return t
 
 
@@ -455,16 +527,84 @@ def call(entry: Entry, inputs: tuple, arrays: tuple, args: tuple = ()) -> Any:
     return out
 
 
+def call_multi(entry: Entry, inputs: tuple, arrays: tuple, args: tuple = ()) -> tuple:
+    """An op whose forward returns several arrays: a tuple of tensors, the first ``n_diff``
+    of them outputs of one node."""
+    datas = entry.forward(*arrays, *args)
+    outs = tuple(_plain_tensor(d) for d in datas)
+    if _state.grad_enabled:
+        for t in inputs:
+            if isinstance(t, Tensor) and t._requires_grad:
+                _record_multi(entry, outs, inputs, args, datas)
+                break
+    return outs
+
+
+def _record_multi(entry: Entry, outs: tuple, inputs: tuple, args: tuple, datas: tuple) -> None:
+    mask = 0
+    edges = []
+    meta = []
+    for bit, t in enumerate(inputs):
+        if isinstance(t, Tensor):
+            meta.append((t._data.shape, t._data.dtype))
+            if t._requires_grad:
+                edges.append(_edge(t))
+                mask |= 1 << bit
+                continue
+        else:
+            meta.append(None)
+        edges.append(_NO_EDGE)
+    cls = entry.node_classes[mask]
+    node = _new(cls)
+    node._seq = next(_sequence)
+    node._hooks = None
+    node.next_functions = tuple(edges)
+    node._meta = meta
+    node._saved = cls._pack(*inputs, *datas[:len(entry.outputs)])
+    node._args = args
+    n_diff = len(outs) if entry.n_diff == "all" else entry.n_diff
+    if entry.n_diff == "all":
+        node._n_out = n_diff
+    for k in range(n_diff):
+        outs[k]._grad_fn = node
+        outs[k]._output_nr = k
+        outs[k]._requires_grad = True
+
+
+def call_list(entry: Entry, tensors: list, arrays: list, args: tuple = ()) -> Any:
+    """A variadic op over a list of tensors (``cat``, ``stack``)."""
+    data = entry.forward(arrays, *args)
+    out = _plain_tensor(data)
+    if not _state.grad_enabled or not any(
+            isinstance(t, Tensor) and t._requires_grad for t in tensors):
+        return out
+    cls = entry.node_classes[1]
+    node = _new(cls)
+    node._seq = next(_sequence)
+    node._hooks = None
+    node.next_functions = tuple(
+        _edge(t) if isinstance(t, Tensor) and t._requires_grad else _NO_EDGE for t in tensors)
+    node._meta = [(np.shape(a), np.asarray(a).dtype if not isinstance(t, Tensor) else
+                   t._data.dtype) for t, a in zip(tensors, arrays)]
+    node._saved = cls._pack(tuple(tensors), data)
+    node._args = args
+    out._grad_fn = node
+    out._requires_grad = True
+    return out
+
+
 def op(node_name: str, forward: Callable, *, fw: Any = "element_wise", dtype: str = "promote",
-       n_inputs: int | None = None, **formulas: Callable) -> Entry:
+       n_inputs: int | None = None, outputs: tuple = ("result",), n_diff: int | str = 1,
+       variadic: bool = False, **formulas: Callable) -> Entry:
     """Declares an op: its grad_fn name, its forward on arrays, one formula per input.
 
     ``dtype``: ``"promote"`` computes in the promoted dtype of the inputs; ``"float"`` also
     turns integer and bool inputs into the default float (``sin``, true division).
     ``fw`` tags the forward-mode rule: ``element_wise``, ``linear``, ``bilinear`` or a callable.
     ``n_inputs``: inputs that are tensors (edges of the node), when some have no formula.
+    ``outputs``, ``n_diff``, ``variadic``: see ``Entry``.
     """
-    return Entry(node_name, forward, formulas, fw, dtype, n_inputs)
+    return Entry(node_name, forward, formulas, fw, dtype, n_inputs, outputs, n_diff, variadic)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -528,6 +668,24 @@ class _NumpyNamespace:
     @staticmethod
     def index(g: Any, indices: tuple) -> Any:
         return g[indices]
+
+    @staticmethod
+    def stack_grads(grads: list, shape: tuple, dim: int) -> Any:
+        """Gradients of slices along ``dim`` stacked back, zeros for slices without one."""
+        part = shape[:dim] + shape[dim + 1:]
+        dtype = next(g.dtype for g in grads if g is not None)
+        return np.stack([np.zeros(part, dtype) if g is None else g for g in grads], axis=dim)
+
+    @staticmethod
+    def cat_grads(grads: list, shape: tuple, sizes: tuple, dim: int) -> Any:
+        dtype = next(g.dtype for g in grads if g is not None)
+        parts = [np.zeros(shape[:dim] + (n,) + shape[dim + 1:], dtype) if g is None else g
+                 for g, n in zip(grads, sizes)]
+        return np.concatenate(parts, axis=dim)
+
+    @staticmethod
+    def split_grad(g: Any, sizes: list, dim: int) -> list:
+        return np.split(g, np.cumsum(sizes)[:-1], axis=dim)
 
     @staticmethod
     def index_backward(g: Any, shape: tuple, indices: tuple) -> Any:

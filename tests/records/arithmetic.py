@@ -1,38 +1,8 @@
-"""One record per op of the table: how to call it, its input domain and shapes, and the
-grad_fn torch names it. ``test_ops.py`` runs every record through gradcheck, gradgradcheck and a
-comparison with torch, and fails when the table and these records drift apart.
-
-``fn(T, *xs)`` is written once and run with ``T`` as chainrule and as torch.
-"""
+"""Records of the core family: arithmetic, first functions, sum/mean, shape and indexing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-UNARY = [(), (3,), (2, 3)]
-BINARY = [((), ()), ((3,), (3,)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((2, 3), ())]
-
-
-@dataclass(frozen=True)
-class Record:
-    name: str
-    grad_fn: str
-    fn: Callable
-    shapes: list = field(default_factory=lambda: UNARY)
-    low: float = -2.0
-    high: float = 2.0
-    # kinks and poles that finite differences must not straddle
-    avoid: tuple = ()
-    differentiable: bool = True
-    # finite-difference step: larger for ops that pass through a lower precision
-    eps: float = 1e-6
-
-    @property
-    def arity(self) -> int:
-        first = self.shapes[0]
-        return len(first) if first and isinstance(first[0], tuple) else 1
-
+from .base import BINARY, UNARY, Record
 
 RECORDS = [
     # arithmetic, in every operand form
@@ -73,32 +43,47 @@ RECORDS = [
            avoid=(0.0,)),
     # reductions
     Record("sum", "SumBackward0", lambda T, a: a.sum()),
-    Record("sum_dim", "SumBackward1", lambda T, a: T.sum(a, -1), [(3,), (2, 3)]),
-    Record("sum_keepdim", "SumBackward1", lambda T, a: a.sum(0, keepdim=True), [(3,), (2, 3)]),
-    Record("sum_dims", "SumBackward1", lambda T, a: a.sum((0, 1)), [(2, 3), (2, 3, 2)]),
+    Record("sum_dim", "SumBackward1", lambda T, a: T.sum(a, -1), [(3,), (2, 3)],
+           fixed_shapes=True),
+    Record("sum_keepdim", "SumBackward1", lambda T, a: a.sum(0, keepdim=True), [(3,), (2, 3)],
+           fixed_shapes=True),
+    Record("sum_dims", "SumBackward1", lambda T, a: a.sum((0, 1)), [(2, 3), (2, 3, 2)],
+           fixed_shapes=True),
     Record("mean", "MeanBackward0", lambda T, a: a.mean()),
-    Record("mean_dim", "MeanBackward1", lambda T, a: a.mean(-1), [(3,), (2, 3)]),
+    Record("mean_dim", "MeanBackward1", lambda T, a: a.mean(-1), [(3,), (2, 3)],
+           fixed_shapes=True),
     Record("mean_keepdim", "MeanBackward1", lambda T, a: T.mean(a, 0, keepdim=True),
-           [(3,), (2, 3)]),
+           [(3,), (2, 3)],
+           fixed_shapes=True),
     # copies, conversions, shape, selection
     Record("clone", "CloneBackward0", lambda T, a: a.clone()),
     Record("to_double", "ToCopyBackward0", lambda T, a: a.to(T.float32).double(), eps=1e-3),
-    Record("reshape", "ViewBackward0", lambda T, a: a.reshape(-1), [(3,), (2, 3)]),
-    Record("view", "ViewBackward0", lambda T, a: a.view(3, 2), [(2, 3), (6,)]),
-    Record("expand", "ExpandBackward0", lambda T, a: a.expand(4, 2, 3), [(3,), (2, 3), (1, 3)]),
-    Record("select", "SelectBackward0", lambda T, a: a.select(0, 1), [(3,), (2, 3)]),
-    Record("select_neg", "SelectBackward0", lambda T, a: a.select(-1, -1), [(3,), (2, 3)]),
-    Record("getitem_int", "SelectBackward0", lambda T, a: a[1], [(3,), (2, 3)]),
-    Record("getitem_slice", "SliceBackward0", lambda T, a: a[1:], [(3,), (2, 3)]),
+    Record("reshape", "ViewBackward0", lambda T, a: a.reshape(-1), [(3,), (2, 3)],
+           fixed_shapes=True),
+    Record("view", "ViewBackward0", lambda T, a: a.view(3, 2), [(2, 3), (6,)],
+           fixed_shapes=True),
+    Record("expand", "ExpandBackward0", lambda T, a: a.expand(4, 2, 3), [(3,), (2, 3), (1, 3)],
+           fixed_shapes=True),
+    Record("select", "SelectBackward0", lambda T, a: a.select(0, 1), [(3,), (2, 3)],
+           fixed_shapes=True),
+    Record("select_neg", "SelectBackward0", lambda T, a: a.select(-1, -1), [(3,), (2, 3)],
+           fixed_shapes=True),
+    Record("getitem_int", "SelectBackward0", lambda T, a: a[1], [(3,), (2, 3)],
+           fixed_shapes=True),
+    Record("getitem_slice", "SliceBackward0", lambda T, a: a[1:], [(3,), (2, 3)],
+           fixed_shapes=True),
     Record("getitem_step", "SliceBackward0", lambda T, a: a[..., ::2], [(3,), (2, 3)]),
     Record("getitem_none", "UnsqueezeBackward0", lambda T, a: a[None], UNARY),
     Record("unsqueeze", "UnsqueezeBackward0", lambda T, a: a.unsqueeze(-1), UNARY),
     Record("getitem_ellipsis", "AliasBackward0", lambda T, a: a[...], UNARY),
-    Record("getitem_list", "IndexBackward0", lambda T, a: a[[0, 2, 0]], [(3,), (3, 2)]),
+    Record("getitem_list", "IndexBackward0", lambda T, a: a[[0, 2, 0]], [(3,), (3, 2)],
+           fixed_shapes=True),
     Record("getitem_mask", "IndexBackward0", lambda T, a: a[a > 0], [(3,), (2, 3)],
-           avoid=(0.0,)),
+           avoid=(0.0,),
+           fixed_shapes=True),
     Record("getitem_pair", "IndexBackward0", lambda T, a: a[:, [1, 0], [0, 2]],
-           [(2, 2, 3)]),
+           [(2, 2, 3)],
+           fixed_shapes=True),
 ]
 
 # nodes that only a backward pass records, reached through these expressions

@@ -1,15 +1,11 @@
-"""THE op table: one entry per differentiable op, its forward and its derivatives.
-
-Each entry: torch's grad_fn name, the forward on raw arrays (NumPy through the backend), and one
-formula per differentiable input, written ``lambda F, grad, <needs>: ...`` (see registry.py for
-what the parameter names mean). Broadcasting is undone by the engine, never here.
-"""
+"""The op table, core family: arithmetic, the first elementwise functions, sum and mean,
+copies, and the shape and indexing primitives the rest builds on."""
 
 from __future__ import annotations
 
-from .._backend import np
-from . import formulas as fm
-from .registry import op
+from ..._backend import np
+from .. import formulas as fm
+from ..registry import op
 
 # ---- arithmetic ---------------------------------------------------------------------------
 

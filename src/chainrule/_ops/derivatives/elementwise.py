@@ -1,0 +1,7 @@
+"""The op table, elementwise functions of one, two or three tensors."""
+
+from __future__ import annotations
+
+from ..._backend import np  # noqa: F401
+from .. import formulas as fm  # noqa: F401
+from ..registry import op  # noqa: F401

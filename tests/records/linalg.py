@@ -1,0 +1,8 @@
+"""Records of the linalg family."""
+
+from __future__ import annotations
+
+from .base import BINARY, UNARY, Record  # noqa: F401
+
+RECORDS = [
+]
