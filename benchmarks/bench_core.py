@@ -1,0 +1,469 @@
+"""Core speed benchmarks: chainrule side by side with its peers (torch now; NumPy, JAX later).
+
+Run from the repository root::
+
+    python benchmarks/bench_core.py                # full run, prints a Markdown table
+    python benchmarks/bench_core.py --quick        # smoke test: fewer, shorter repeats
+    python benchmarks/bench_core.py --only lab --only import
+    python benchmarks/bench_core.py --markdown benchmarks/latest.md
+
+Every benchmark is one `Bench` record in the list built by `build_benchmarks`: a name, the
+chainrule case, a dict of optional peer cases keyed by peer name (``torch``, ``torch-1thread``,
+``numpy``, ``jax``; a peer whose library is missing is ``None`` and left out) and a target.
+Timed cases use `timeit` with the garbage collector left on (``--no-gc`` turns it off) but
+with the objects alive before timing frozen (`gc.freeze`), taking the minimum over repeats of
+a loop count calibrated to run about 0.3 s. The script reports and always exits 0 on success,
+met targets or not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import importlib
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import timeit
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+
+try:
+    import chainrule
+except ImportError:  # running from a checkout without chainrule installed
+    sys.path.insert(0, str(SRC))
+    import chainrule
+
+PEER_ORDER = ("torch", "torch-1thread", "numpy", "jax")
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How hard to measure: repeats of timed loops, seconds per repeat, import-time runs."""
+
+    repeats: int = 7
+    seconds: float = 0.3
+    import_runs: int = 7
+    gc_on: bool = True  # keep the garbage collector on while timing, as users run it
+
+
+QUICK = Settings(repeats=3, seconds=0.05, import_runs=3)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One way of running a benchmark.
+
+    ``fn`` is timed with `timeit` unless ``measured`` is set, in which case ``fn`` does its own
+    measuring and returns microseconds. ``context`` wraps calibration and timing (for example
+    to pin torch to one thread). The value ``fn`` returns (gradients) is checked against the
+    other cases' before timing.
+    """
+
+    fn: Callable[[], object]
+    context: Callable[[], contextlib.AbstractContextManager[object]] = contextlib.nullcontext
+    measured: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    """A goal for chainrule: ``min_speedup`` over peer ``peer``, or at most ``max_us``."""
+
+    label: str
+    peer: str = "torch"
+    min_speedup: float | None = None
+    max_us: float | None = None
+
+    def met(self, chainrule_us: float, peer_us: float | None) -> bool | None:
+        if self.max_us is not None:
+            return chainrule_us <= self.max_us
+        if self.min_speedup is None or peer_us is None:
+            return None
+        return peer_us / chainrule_us >= self.min_speedup
+
+
+def no_notes() -> list[str]:
+    return []
+
+
+@dataclass(frozen=True)
+class Bench:
+    """A benchmark: chainrule's case, optional peers' cases (None = unavailable), a target."""
+
+    name: str
+    what: str
+    chainrule: Case
+    peers: Mapping[str, Case | None]
+    target: Target
+    notes: Callable[[], list[str]] = no_notes
+
+
+@dataclass
+class Result:
+    bench: Bench
+    us: dict[str, float]  # "chainrule" and each available peer -> microseconds per iteration
+
+    @property
+    def speedup(self) -> float | None:
+        peer_us = self.us.get(self.bench.target.peer)
+        return None if peer_us is None else peer_us / self.us["chainrule"]
+
+    @property
+    def met(self) -> bool | None:
+        return self.bench.target.met(self.us["chainrule"], self.us.get(self.bench.target.peer))
+
+
+# --------------------------------------------------------------------------- libraries
+
+
+def load_optional(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def torch_threads(torch: ModuleType, n: int) -> Callable[[], Iterator[None]]:
+    @contextlib.contextmanager
+    def pinned() -> Iterator[None]:
+        before = torch.get_num_threads()
+        torch.set_num_threads(n)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
+
+    return pinned
+
+
+# --------------------------------------------------------------------------- workloads
+# Each maker takes the tensor library (chainrule or torch) and returns the timed function,
+# which builds its leaves, runs forward and backward, and returns the gradients it read.
+
+
+def make_lab(T: ModuleType) -> Callable[[], object]:
+    def lab() -> object:
+        x = T.tensor(2.0, requires_grad=True)
+        y = x**2 + 2 * x + 1
+        y.backward()
+        return x.grad
+
+    return lab
+
+
+def make_two_leaves(T: ModuleType) -> Callable[[], object]:
+    def two_leaves() -> object:
+        u = T.tensor(1.0, requires_grad=True)
+        v = T.tensor(2.0, requires_grad=True)
+        f = u * v + u**2
+        f.backward()
+        return u.grad, v.grad
+
+    return two_leaves
+
+
+CHAIN_OPS = 10_000
+
+
+def make_chain(T: ModuleType, n_ops: int = CHAIN_OPS) -> Callable[[], object]:
+    def chain() -> object:
+        x = T.tensor(1.0, requires_grad=True)
+        y = x
+        for _ in range(n_ops // 2):
+            y = y * 1.0001
+            y = y + 0.001
+        y.backward()
+        return x.grad
+
+    return chain
+
+
+# --------------------------------------------------------------------------- import time
+
+IMPORT_PROBE = (
+    "import time\n"
+    "{pre}"
+    "t = time.perf_counter()\n"
+    "import {module}\n"
+    "print(time.perf_counter() - t)\n"
+)
+
+
+def child_env() -> dict[str, str]:
+    """Environment for child interpreters: make `import chainrule` resolve as it does here."""
+    env = dict(os.environ)
+    if str(SRC) in sys.path:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
+    return env
+
+
+def import_seconds(module: str, preload: str | None) -> float:
+    """Wall time of `import module` in one fresh interpreter, after importing ``preload``."""
+    pre = f"import {preload}\n" if preload else ""
+    code = IMPORT_PROBE.format(pre=pre, module=module)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=child_env(), capture_output=True, text=True, check=True,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+# probe name -> (module timed, module imported before the clock starts)
+IMPORT_PROBES = {
+    "numpy": ("numpy", None),
+    "chainrule after numpy": ("chainrule", "numpy"),
+    "chainrule cold": ("chainrule", None),
+    "torch after numpy": ("torch", "numpy"),
+    "torch cold": ("torch", None),
+}
+
+
+class ImportTimes:
+    """Import times, measured once on first use: medians over rounds of fresh interpreters.
+
+    The probes are interleaved round by round (after one discarded warm-up round) so that a
+    burst of load on the machine hits all of them alike.
+    """
+
+    def __init__(self, settings: Settings, with_torch: bool) -> None:
+        self.settings = settings
+        self.probes = {k: v for k, v in IMPORT_PROBES.items() if with_torch or "torch" not in k}
+        self.s: dict[str, float] = {}
+
+    def seconds(self, key: str) -> float:
+        if not self.s:
+            self.s = self.measure_all()
+        return self.s[key]
+
+    def measure_all(self) -> dict[str, float]:
+        samples: dict[str, list[float]] = {key: [] for key in self.probes}
+        for round_ in range(self.settings.import_runs + 1):
+            for key, (module, preload) in self.probes.items():
+                seconds = import_seconds(module, preload)
+                if round_:
+                    samples[key].append(seconds)
+        return {key: statistics.median(times) for key, times in samples.items()}
+
+    def chainrule_us(self) -> float:
+        return 1e6 * self.seconds("chainrule after numpy")
+
+    def torch_us(self) -> float:
+        return 1e6 * self.seconds("torch after numpy")
+
+    def notes(self) -> list[str]:
+        ms = {key: 1e3 * self.seconds(key) for key in self.probes}
+        lines = [
+            f"import: medians of {self.settings.import_runs} fresh interpreters each. "
+            f"chainrule row = `import chainrule` with numpy already imported "
+            f"({ms['chainrule after numpy']:.1f} ms). Cross-check: `import numpy` "
+            f"{ms['numpy']:.1f} ms, cold `import chainrule` {ms['chainrule cold']:.1f} ms, "
+            f"difference {ms['chainrule cold'] - ms['numpy']:.1f} ms."
+        ]
+        if "torch cold" in ms:
+            lines.append(
+                f"import: torch column = `import torch` with numpy already imported "
+                f"({ms['torch after numpy']:.1f} ms); cold `import torch` "
+                f"{ms['torch cold']:.1f} ms."
+            )
+        return lines
+
+
+# --------------------------------------------------------------------------- the list
+
+
+def build_benchmarks(settings: Settings) -> list[Bench]:
+    """All benchmarks. Add new ones here; peers map to None when their library is missing."""
+    torch = load_optional("torch")
+
+    def peers(make: Callable[[ModuleType], Callable[[], object]]) -> dict[str, Case | None]:
+        return {"torch": Case(make(torch)) if torch else None}
+
+    imports = ImportTimes(settings, with_torch=torch is not None)
+    speedup_5 = Target(">= 5x torch", peer="torch", min_speedup=5.0)
+    return [
+        Bench("lab", "x**2 + 2*x + 1 from leaf creation to reading x.grad",
+              Case(make_lab(chainrule)), peers(make_lab), speedup_5),
+        Bench("two_leaves", "u*v + u**2, backward, read u.grad and v.grad",
+              Case(make_two_leaves(chainrule)), peers(make_two_leaves), speedup_5),
+        Bench("chain_10k", f"{CHAIN_OPS:,} alternating scalar * and + ops, then backward",
+              Case(make_chain(chainrule)), peers(make_chain),
+              Target(">= 4x torch", peer="torch", min_speedup=4.0)),
+        Bench("import", "import chainrule's own cost (numpy already imported); torch alike",
+              Case(imports.chainrule_us, measured=True),
+              {"torch": Case(imports.torch_us, measured=True) if torch else None},
+              Target("<= 50 ms over numpy", max_us=50_000.0), notes=imports.notes),
+    ]
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+def time_case(case: Case, settings: Settings) -> float:
+    """Microseconds per call of ``case.fn``: min over repeats of a calibrated loop."""
+    if case.measured:
+        return float(case.fn())  # type: ignore[arg-type]
+    with case.context():
+        timer = timeit.Timer(case.fn, setup="gc.enable()" if settings.gc_on else "pass")
+        number = calibrate(timer, settings.seconds)
+        best = min(timer.repeat(repeat=settings.repeats, number=number))
+    return 1e6 * best / number
+
+
+def calibrate(timer: timeit.Timer, seconds: float) -> int:
+    """Loop count making one repeat last about ``seconds`` (at least one call)."""
+    number = 1
+    while True:
+        elapsed = timer.timeit(number)
+        if elapsed >= seconds / 5 or number >= 10**7:
+            return max(1, round(number * seconds / max(elapsed, 1e-9)))
+        number *= 10
+
+
+def to_floats(value: object) -> np.ndarray:
+    """Gradients as a flat float array, whatever library produced them."""
+    items = value if isinstance(value, tuple | list) else (value,)
+    return np.array([float(item.detach().numpy()) if hasattr(item, "detach") else float(item)
+                     for item in items])
+
+
+def check_agreement(bench: Bench) -> None:
+    """Refuse to time cases that compute different gradients from chainrule's."""
+    if bench.chainrule.measured:
+        return
+    expected = to_floats(bench.chainrule.fn())
+    for name, case in bench.peers.items():
+        if case is None:
+            continue
+        with case.context():
+            got = to_floats(case.fn())
+        if not np.allclose(got, expected, rtol=1e-4, atol=1e-6):
+            raise AssertionError(f"{bench.name}: {name} gave {got}, chainrule gave {expected}")
+
+
+def settle_gc() -> None:
+    """Move every object alive now (imported modules: torch adds ~150k) to the permanent
+    generation, so each workload's collections traverse only what it allocates itself, not
+    the other library's import-time objects. Both libraries are treated alike."""
+    gc.collect()
+    gc.freeze()
+
+
+def run_bench(bench: Bench, settings: Settings) -> Result:
+    check_agreement(bench)
+    settle_gc()
+    us = {"chainrule": time_case(bench.chainrule, settings)}
+    for name, case in bench.peers.items():
+        if case is not None:
+            us[name] = time_case(case, settings)
+    return Result(bench, us)
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+def fmt_us(us: float | None) -> str:
+    if us is None:
+        return "n/a"
+    return f"{us:,.0f}" if us >= 100 else f"{us:.2f}"
+
+
+def fmt_met(met: bool | None) -> str:
+    return {True: "yes", False: "no", None: "n/a"}[met]
+
+
+def peer_columns(results: list[Result]) -> list[str]:
+    """Peers with a number in at least one row, torch first; torch always listed."""
+    present = {name for r in results for name in r.us if name != "chainrule"}
+    return [p for p in PEER_ORDER if p in present or p == "torch"] + sorted(
+        present - set(PEER_ORDER))
+
+
+def markdown_table(results: list[Result]) -> str:
+    peers = peer_columns(results)
+    header = ["benchmark", "chainrule (us)", *(f"{p} (us)" for p in peers),
+              "speedup", "target", "met"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for r in results:
+        speedup = "n/a" if r.speedup is None else f"{r.speedup:.2f}x"
+        cells = [r.bench.name, fmt_us(r.us["chainrule"]), *(fmt_us(r.us.get(p)) for p in peers),
+                 speedup, r.bench.target.label, fmt_met(r.met)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def environment_line() -> str:
+    torch = sys.modules.get("torch")
+    torch_part = (f"torch {torch.__version__} ({torch.get_num_threads()} threads)"
+                  if torch else "torch not installed")
+    return (f"Python {platform.python_version()}, numpy {np.__version__}, "
+            f"chainrule {getattr(chainrule, '__version__', '?')}, {torch_part}, "
+            f"{os.cpu_count()} CPUs")
+
+
+def report(results: list[Result], settings: Settings) -> str:
+    notes = [n for r in results for n in r.bench.notes()]
+    parts = [
+        markdown_table(results),
+        "",
+        environment_line(),
+        "speedup = target peer's time / chainrule's time (higher is better for chainrule).",
+        f"Timed rows: min over {settings.repeats} repeats of ~{settings.seconds:g} s loops, "
+        f"garbage collector {'on (pre-existing objects frozen)' if settings.gc_on else 'off'}.",
+        *notes,
+    ]
+    if sys.modules.get("torch") is None:
+        parts.append("torch is not installed: chainrule's numbers only.")
+    return "\n".join(parts) + "\n"
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer, shorter repeats")
+    parser.add_argument("--no-gc", action="store_true",
+                        help="time with the garbage collector off (timeit's default)")
+    parser.add_argument("--markdown", metavar="PATH", help="also write the report to PATH")
+    parser.add_argument("--only", metavar="NAME", action="append", default=[],
+                        help="run only this benchmark (repeatable, or comma-separated)")
+    return parser.parse_args(argv)
+
+
+def select(benches: list[Bench], only: list[str]) -> list[Bench]:
+    wanted = [name for item in only for name in item.split(",") if name]
+    known = {b.name for b in benches}
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        raise SystemExit(f"unknown benchmark(s) {unknown}; choose from {sorted(known)}")
+    return [b for b in benches if not wanted or b.name in wanted]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    settings = replace(QUICK if args.quick else Settings(), gc_on=not args.no_gc)
+    benches = select(build_benchmarks(settings), args.only)
+    results = []
+    for bench in benches:
+        print(f"running {bench.name}: {bench.what} ...", file=sys.stderr, flush=True)
+        results.append(run_bench(bench, settings))
+    text = report(results, settings)
+    print(text, end="")
+    if args.markdown:
+        Path(args.markdown).write_text(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
