@@ -7,7 +7,7 @@ import math
 import warnings
 from typing import Any
 
-from . import _dtypes, _random
+from . import _dtypes
 from ._backend import generic, ndarray, np
 from ._dtypes import DEFAULT
 from ._dtypes import dtype as _dtype
@@ -337,6 +337,18 @@ def eye(n: int, m: int | None = None, *, out: Any = None, dtype: _dtype | None =
 
 
 # ---- random -----------------------------------------------------------------------------
+
+class _LazyRandom:
+    """The generator module, imported on first use: numpy.random is a large import."""
+
+    def __getattr__(self, name: str) -> Any:
+        from . import _random as module
+
+        globals()["_random"] = module
+        return getattr(module, name)
+
+
+_random: Any = _LazyRandom()
 
 def manual_seed(seed: int) -> Any:
     """Seeds the random number generator; the same calls then give torch's numbers."""

@@ -14,7 +14,6 @@ backward, the Tensor ops under ``create_graph=True`` (so the backward pass recor
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -93,6 +92,12 @@ def bind_tensor(tensor_cls: type, make: Any) -> None:
         env["Tensor"] = tensor_cls
 
 
+def _params(f: Callable) -> list:
+    """A function's positional parameter names, read from its code object."""
+    code = f.__code__
+    return list(code.co_varnames[:code.co_argcount])
+
+
 class Entry:
     """One op of the table.
 
@@ -110,7 +115,7 @@ class Entry:
     def __init__(self, node_name: str, forward: Callable, formulas: dict, fw: Any,
                  dtype_rule: str, n_inputs: int | None, outputs: tuple = ("result",),
                  n_diff: int | str = 1, variadic: bool = False) -> None:
-        params = list(inspect.signature(forward).parameters)
+        params = list(_params(forward))
         n = n_inputs if n_inputs is not None else len(formulas)
         self.inputs = tuple(params[:n])
         self.args = tuple(params[n:])
@@ -127,12 +132,13 @@ class Entry:
         self.n_diff = n_diff
         self.variadic = variadic
         # one class per set of inputs that need grad (a bit mask): each saves only what its
-        # formulas need and has its own generated backward; all carry torch's name
-        if variadic:
-            self.node_classes = [None, self._node_class(1)]
-        else:
-            self.node_classes = [None] + [self._node_class(mask)
-                                          for mask in range(1, 1 << len(self.inputs))]
+        # formulas need and has its own generated backward; all carry torch's name. Built on
+        # first use (node_class), which keeps import fast.
+        self.node_classes = _LazyClasses(self, 2 if variadic else 1 << len(self.inputs))
+        for f in formulas.values():  # check formula signatures now rather than at first use
+            first = _params(f)[:2]
+            assert first == ["F", "grad" if n_diff == 1 else "grads"], \
+                f"{node_name}: a formula starts (F, {'grad' if n_diff == 1 else 'grads'})"
 
     def _node_class(self, mask: int) -> type:
         grad_name = "grad" if self.n_diff == 1 else "grads"
@@ -143,7 +149,7 @@ class Entry:
             if f is None or not mask >> i & 1:
                 specs.append(None)
                 continue
-            names = list(inspect.signature(f).parameters)
+            names = _params(f)
             assert names[:2] == ["F", grad_name], \
                 f"{self.node_name}: formula must start (F, {grad_name})"
             sources = []
@@ -187,6 +193,23 @@ class Entry:
         if isinstance(self.n_diff, int) and self.n_diff != 1:
             attrs["_n_out"] = self.n_diff
         return type(self.node_name, (base,), attrs)
+
+
+class _LazyClasses(list):
+    """``entry.node_classes[mask]``: the node class for a mask, built the first time."""
+
+    __slots__ = ("_entry",)
+
+    def __init__(self, entry: Entry, n: int) -> None:
+        super().__init__([None] * n)
+        self._entry = entry
+
+    def __getitem__(self, mask: int) -> type:
+        cls = list.__getitem__(self, mask)
+        if cls is None:
+            cls = self._entry._node_class(mask)
+            self[mask] = cls
+        return cls
 
 
 class OpNode(Node):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import functools
-import inspect
 import threading
 from collections.abc import Callable
 from typing import Any
+
+_GENERATOR = 0x20  # CO_GENERATOR: the function's body contains yield
 
 
 class _State(threading.local):
@@ -45,7 +46,7 @@ class _GradModeContext:
         return type(self)()
 
     def __call__(self, func: Callable) -> Callable:
-        if inspect.isgeneratorfunction(func):
+        if func.__code__.co_flags & _GENERATOR if hasattr(func, "__code__") else False:
 
             @functools.wraps(func)
             def generator(*args: Any, **kwargs: Any) -> Any:
