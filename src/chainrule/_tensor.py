@@ -238,7 +238,7 @@ class Tensor:
                 one = _ONES.get(d.dtype)
                 if one is None:
                     one = _ONES[d.dtype] = d.dtype.type(1)
-                _engine.execute([(fn, self._output_nr)], [one], bool(retain_graph), False)
+                _engine._plain(fn, self._output_nr, one, bool(retain_graph), False)
                 return
         from .autograd import backward
 

@@ -16,6 +16,7 @@ from . import derivatives as D
 from .registry import _FLOATS, GRAPH, binary_arrays, broadcast_check, call, call1, call2
 
 _NUMBER = (int, float, bool, complex)
+_ALPHA_ONE = (1,)  # the args of add/sub in the common case, built once
 
 
 def _operand(other: Any) -> Any:
@@ -40,7 +41,7 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """
     c = other.__class__
     if (c is float or c is int or c is Tensor) and input.__class__ is Tensor:
-        return call2(D.ADD, input, other, (alpha,))
+        return call2(D.ADD, input, other, _ALPHA_ONE if alpha == 1 else (alpha,))
     if not isinstance(input, Tensor):
         input = _as_tensor_operand(input)
     o = _operand(other)
@@ -53,7 +54,7 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """``input - alpha * other`` with broadcasting."""
     c = other.__class__
     if (c is float or c is int) and input.__class__ is Tensor:
-        return call2(D.SUB, input, other, (alpha,))
+        return call2(D.SUB, input, other, _ALPHA_ONE if alpha == 1 else (alpha,))
     if not isinstance(input, Tensor):
         input = _as_tensor_operand(input)
     o = _operand(other)

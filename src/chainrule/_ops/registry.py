@@ -134,11 +134,18 @@ class Entry:
         # one class per set of inputs that need grad (a bit mask): each saves only what its
         # formulas need and has its own generated backward; all carry torch's name. Built on
         # first use (node_class), which keeps import fast.
-        self.node_classes = _LazyClasses(self, 2 if variadic else 1 << len(self.inputs))
+        self.node_classes: list = [None] * (2 if variadic else 1 << len(self.inputs))
         for f in formulas.values():  # check formula signatures now rather than at first use
             first = _params(f)[:2]
             assert first == ["F", "grad" if n_diff == 1 else "grads"], \
                 f"{node_name}: a formula starts (F, {'grad' if n_diff == 1 else 'grads'})"
+
+    def node_class(self, mask: int) -> type:
+        """The node class for a mask of inputs that need grad, built on first use."""
+        cls = self.node_classes[mask]
+        if cls is None:
+            cls = self.node_classes[mask] = self._node_class(mask)
+        return cls
 
     def _node_class(self, mask: int) -> type:
         grad_name = "grad" if self.n_diff == 1 else "grads"
@@ -193,23 +200,6 @@ class Entry:
         if isinstance(self.n_diff, int) and self.n_diff != 1:
             attrs["_n_out"] = self.n_diff
         return type(self.node_name, (base,), attrs)
-
-
-class _LazyClasses(list):
-    """``entry.node_classes[mask]``: the node class for a mask, built the first time."""
-
-    __slots__ = ("_entry",)
-
-    def __init__(self, entry: Entry, n: int) -> None:
-        super().__init__([None] * n)
-        self._entry = entry
-
-    def __getitem__(self, mask: int) -> type:
-        cls = list.__getitem__(self, mask)
-        if cls is None:
-            cls = self._entry._node_class(mask)
-            self[mask] = cls
-        return cls
 
 
 class OpNode(Node):
@@ -370,7 +360,7 @@ def _record(entry: Entry, out: Any, inputs: tuple, args: tuple, data: Any) -> No
             meta.append(None)
             edges.append((None, 0))
         bit <<= 1
-    cls = entry.node_classes[mask]
+    cls = entry.node_classes[mask] or entry.node_class(mask)
     node = _new(cls)
     node._seq = next(_sequence)
     node._hooks = None
@@ -384,7 +374,7 @@ def _record(entry: Entry, out: Any, inputs: tuple, args: tuple, data: Any) -> No
 
 def _record1(entry: Entry, out: Any, x: Any, args: tuple, data: Any) -> None:
     """``_record`` for one input that requires grad: the common unary case, unrolled."""
-    cls = entry.node_classes[1]
+    cls = entry.node_classes[1] or entry.node_class(1)
     node = _new(cls)
     node._seq = next(_sequence)
     node._hooks = None
@@ -514,7 +504,8 @@ def call2(entry: Entry, a: Any, b: Any, args: tuple = ()) -> Any:
         out._requires_grad = False
         return out
     # the node, unrolled for two inputs (this runs for every binary op in a graph)
-    cls = entry.node_classes[a_grad | b_grad << 1]
+    mask = a_grad | b_grad << 1
+    cls = entry.node_classes[mask] or entry.node_class(mask)
     node = _new(cls)
     node._seq = next(_sequence)
     node._hooks = None
@@ -577,7 +568,7 @@ def _record_multi(entry: Entry, outs: tuple, inputs: tuple, args: tuple, datas: 
         else:
             meta.append(None)
         edges.append(_NO_EDGE)
-    cls = entry.node_classes[mask]
+    cls = entry.node_classes[mask] or entry.node_class(mask)
     node = _new(cls)
     node._seq = next(_sequence)
     node._hooks = None
@@ -601,7 +592,7 @@ def call_list(entry: Entry, tensors: list, arrays: list, args: tuple = ()) -> An
     if not _state.grad_enabled or not any(
             isinstance(t, Tensor) and t._requires_grad for t in tensors):
         return out
-    cls = entry.node_classes[1]
+    cls = entry.node_classes[1] or entry.node_class(1)
     node = _new(cls)
     node._seq = next(_sequence)
     node._hooks = None

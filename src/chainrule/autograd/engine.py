@@ -37,6 +37,8 @@ def execute(roots: list, root_grads: list, keep_graph: bool, create_graph: bool,
     ``accumulate_targets`` the targets' gradients go to ``.grad`` (``backward(inputs=...)``);
     without, they are captured and returned (``autograd.grad``) and no ``.grad`` changes.
     """
+    if targets is None and len(roots) == 1:
+        return _plain(roots[0][0], roots[0][1], root_grads[0], keep_graph, create_graph)
     needed = None
     captured = results = None
     if targets is not None:
@@ -133,6 +135,86 @@ def execute(roots: list, root_grads: list, keep_graph: bool, create_graph: bool,
     finally:
         _state.grad_enabled = prev_mode
     return results
+
+
+def _plain(root: Node, root_slot: int, seed: Any, keep_graph: bool, create_graph: bool) -> None:
+    """``execute`` for one root and no targets: the backward() of a loss. The same passes
+    with nothing to capture or prune, kept lean because it runs for every backward."""
+    seen: dict = {}
+    acc_deps: dict = {}
+    if root.__class__ is AccumulateGrad:
+        acc_deps[root] = 0
+    else:
+        seen[root] = None
+    stack = [root]
+    push = stack.append
+    while stack:
+        for nxt, _ in stack.pop().next_functions:
+            if nxt is None or nxt in seen:
+                continue
+            if nxt.__class__ is AccumulateGrad:
+                acc_deps[nxt] = acc_deps.get(nxt, 0) + 1
+            else:
+                seen[nxt] = None
+                push(nxt)
+    buffers: dict = {}
+    _add_to_buffer(buffers, root, root_slot, seed)
+    order = sorted(seen, key=_by_sequence, reverse=True) if len(seen) > 1 else list(seen)
+    seen = None
+    pop = buffers.pop
+    get = buffers.get
+    prev_mode = _state.grad_enabled
+    _state.grad_enabled = create_graph
+    try:
+        if root.__class__ is AccumulateGrad:
+            _accumulate_node(root, buffers, None, None, create_graph)
+        for node in order:
+            grads = pop(node, None)
+            hooks = node._hooks
+            if hooks is not None:
+                grads = _run_pre_hooks(hooks, grads or [None] * node._n_out)
+            if grads is None or (grads[0] is None and not any(grads)):
+                outs = [None] * len(node.next_functions)
+            else:
+                outs = node._apply(grads, create_graph)
+            if hooks is not None and hooks.post:
+                outs = _run_post_hooks(hooks, outs, grads)
+            grads = None
+            if not keep_graph and node._saved:
+                node._saved = None
+            for (nxt, slot), g in zip(node.next_functions, outs):
+                if nxt is None:
+                    continue
+                if g is not None:
+                    buf = get(nxt)
+                    if buf is None:
+                        if nxt._n_out == 1:
+                            buffers[nxt] = [g]
+                        else:
+                            buf = buffers[nxt] = [None] * nxt._n_out
+                            buf[slot] = g
+                    elif buf[slot] is None:
+                        buf[slot] = g
+                    else:
+                        buf[slot] = buf[slot] + g
+                if nxt.__class__ is AccumulateGrad:
+                    d = acc_deps[nxt]
+                    if d == 1:
+                        # drop references first: accumulate() decides by refcount whether it
+                        # may keep the array as the leaf's .grad
+                        outs = g = buf = None
+                        if nxt._hooks is None:
+                            grads = pop(nxt, None)
+                            if grads is not None:
+                                accumulate(nxt.variable, grads[0], create_graph)
+                            grads = None
+                        else:
+                            _accumulate_node(nxt, buffers, None, None, create_graph)
+                    else:
+                        acc_deps[nxt] = d - 1
+            outs = g = buf = None
+    finally:
+        _state.grad_enabled = prev_mode
 
 
 def _accumulate_node(node: AccumulateGrad, buffers: dict, captured: dict | None,
