@@ -41,7 +41,7 @@ from ._ops.indexing import *  # noqa: E402,F403
 from ._ops.linalg import *  # noqa: E402,F403
 from ._ops.reductions import *  # noqa: E402,F403
 from ._ops.shape import *  # noqa: E402,F403
-from . import linalg, nn, return_types  # noqa: E402
+from . import linalg, nn, return_types, viz  # noqa: E402
 from ._printing import set_printoptions  # noqa: E402
 from ._tensor import Size, Tensor, device  # noqa: E402
 from .autograd.grad_mode import (  # noqa: E402

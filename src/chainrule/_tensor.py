@@ -101,14 +101,14 @@ CPU = device("cpu")
 class _Aux:
     """What few tensors need: hooks, retain_grad, a grad accumulator, a version counter."""
 
-    __slots__ = ("version", "hooks", "post_acc_hooks", "retains_grad", "grad_acc", "base")
+    __slots__ = ("version", "hooks", "post_acc_hooks", "retains_grad", "base")
 
     def __init__(self) -> None:
+        # shared by a tensor and its views (and detach()), as torch's version counter
         self.version = [0]
         self.hooks: dict | None = None
         self.post_acc_hooks: dict | None = None
         self.retains_grad = False
-        self.grad_acc = None
         self.base = None
 
 
@@ -123,7 +123,8 @@ class Tensor:
     tensor(4.)
     """
 
-    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_grad", "_output_nr", "_aux",
+    # _acc: a weak reference to a leaf's AccumulateGrad (kept out of _aux, which stays rare)
+    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_grad", "_output_nr", "_aux", "_acc",
                  "__weakref__")
     __hash__ = object.__hash__
     # makes NumPy's binary operators defer to ours: np.float64(2) * t gives a Tensor
@@ -278,7 +279,7 @@ class Tensor:
 
     @property
     def data(self) -> Tensor:
-        return _alias(self)
+        return _make(_storage(self))
 
     @data.setter
     def data(self, value: Tensor) -> None:
@@ -377,7 +378,7 @@ class Tensor:
     def __repr__(self, *, tensor_contents: Any = None) -> str:
         fn = self._grad_fn
         return format_tensor(np.asarray(self._data), DEFAULT.float,
-                             None if fn is None else fn.name(), self._requires_grad)
+                             None if fn is None else type(fn).__name__, self._requires_grad)
 
     __str__ = __repr__
 
@@ -465,6 +466,7 @@ def _init(t: Tensor, data: Any) -> None:
     t._grad = None
     t._output_nr = 0
     t._aux = None
+    t._acc = None
 
 
 def _make(data: Any) -> Tensor:
@@ -476,6 +478,7 @@ def _make(data: Any) -> Tensor:
     t._grad = None
     t._output_nr = 0
     t._aux = None
+    t._acc = None
     return t
 
 
@@ -490,10 +493,10 @@ def _storage(t: Tensor) -> Any:
 
 
 def _alias(t: Tensor) -> Tensor:
-    """A new tensor over the same storage, outside the graph (``.data``, ``detach()``)."""
+    """``detach()``: a new tensor over the same storage and version counter, outside the
+    graph."""
     a = _make(_storage(t))
-    aux = t._aux_()
-    a._aux_().version = aux.version
+    a._aux_().version = t._aux_().version
     return a
 
 

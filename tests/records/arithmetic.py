@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from .base import BINARY, UNARY, Record
 
+def _setitem(T, a):
+    y = a * 1
+    y[0] = a[-1] * 2
+    return y
+
+
 RECORDS = [
     # arithmetic, in every operand form
     Record("add", "AddBackward0", lambda T, a, b: a + b, BINARY),
@@ -80,6 +86,8 @@ RECORDS = [
            fixed_shapes=True),
     Record("getitem_mask", "IndexBackward0", lambda T, a: a[a > 0], [(3,), (2, 3)],
            avoid=(0.0,),
+           fixed_shapes=True),
+    Record("setitem", "torch::autograd::CopySlices", _setitem, [(3,), (2, 3)],
            fixed_shapes=True),
     Record("getitem_pair", "IndexBackward0", lambda T, a: a[:, [1, 0], [0, 2]],
            [(2, 2, 3)],

@@ -100,3 +100,15 @@ def along(indices: Any, dim: int, keepdim: bool) -> tuple:
     grid = list(np.ogrid[tuple(slice(s) for s in indices.shape)])
     grid[dim] = indices
     return tuple(grid)
+
+
+def copy_slices(x: Any, value: Any, index: tuple) -> Any:
+    out = np.array(x, copy=True)
+    out[index] = value
+    return out
+
+
+def index_put_zero_array(grad: Any, index: tuple) -> Any:
+    out = np.array(grad, copy=True)
+    out[index] = 0
+    return out

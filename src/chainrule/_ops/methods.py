@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .. import _dtypes
 from .._tensor import Tensor
-from . import api, elementwise, indexing, linalg, reductions, shape
+from . import api, elementwise, indexing, inplace, linalg, reductions, shape
 
 
 def _reflected(f):  # noqa: ANN001, ANN202
@@ -38,6 +38,20 @@ _METHODS = {
     "half": api._conversion(_dtypes.float16), "long": api._conversion(_dtypes.int64),
     "int": api._conversion(_dtypes.int32), "bool": api._conversion(_dtypes.bool),
 }
+
+# in place: torch's name_ for the elementwise ops, and the augmented assignments
+for _op in (api.add, api.sub, api.mul, api.div, api.pow, api.neg, api.abs, api.exp, api.log,
+            api.sqrt, api.sin, api.cos, api.tan, api.tanh, api.sigmoid, api.relu,
+            api.reciprocal, api.square):
+    _METHODS[_op.__name__ + "_"] = inplace.make_inplace(_op)
+_METHODS.update({
+    "__iadd__": inplace._augmented(api.add), "__isub__": inplace._augmented(api.sub),
+    "__imul__": inplace._augmented(api.mul), "__itruediv__": inplace._augmented(api.div),
+    "__ipow__": inplace._augmented(api.pow), "__setitem__": inplace.setitem,
+    "zero_": inplace.zero_, "fill_": inplace.fill_, "copy_": inplace.copy_,
+    "normal_": inplace.normal_, "uniform_": inplace.uniform_, "bernoulli_": inplace.bernoulli_,
+    "true_divide_": inplace.make_inplace(api.div),
+})
 
 # each family module lists its own methods
 for _module in (elementwise, reductions, shape, indexing, linalg):

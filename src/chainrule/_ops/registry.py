@@ -48,6 +48,8 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int,
         if k < n_saved:
             names[k] = f"v{k}"
             lines += [f"    v{k} = s[{k}]", f"    if isinstance(v{k}, Tensor):",
+                      f"        if v{k}._aux is not None:",
+                      f"            check_version(self, {k}, v{k})",
                       f"        v{k} = v{k}._data"]
         elif k < n_saved + n_args:
             names[k] = f"a[{k - n_saved}]"
@@ -74,7 +76,7 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int,
     lines.append(f"    return [{', '.join(outs)}]")
     source = "\n".join(lines)
     env.update(F=NUMPY, FREED_MSG=FREED_MSG, sum_to=sum_to, RuntimeError=RuntimeError,
-               isinstance=isinstance, Tensor=Tensor)
+               isinstance=isinstance, Tensor=Tensor, check_version=check_version)
     _GENERATED.append(env)
     exec(compile(source, f"<{cls_name}._apply>", "exec"), env)  # noqa: S102 - our own source
     return source, env["_apply"]
@@ -90,6 +92,52 @@ def bind_tensor(tensor_cls: type, make: Any) -> None:
     _plain_tensor = make
     for env in _GENERATED:
         env["Tensor"] = tensor_cls
+
+
+def _aux_of(t: Any) -> Any:
+    return getattr(t, "_aux", None)
+
+
+def version_of(t: Any) -> int:
+    aux = getattr(t, "_aux", None)
+    return 0 if aux is None else aux.version[0]
+
+
+def check_version(node: Any, k: int, t: Any) -> None:
+    """torch's error when a saved tensor changed in place after it was saved."""
+    expected = node._versions[k] if node._versions else 0
+    now = version_of(t)
+    if now != expected:
+        raise RuntimeError(modified_message(t, now, expected))
+
+
+_TENSOR_TYPES = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+                 "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+                 "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor",
+                 "complex64": "ComplexFloatTensor", "complex128": "ComplexDoubleTensor"}
+
+
+def modified_message(t: Any, now: int, expected: int, fn: Any = None, output_nr: int = 0) -> str:
+    """torch's text; ``fn`` is the node that made the saved value (the tensor's current node
+    when not given)."""
+    data = t._data
+    kind = f"[torch.{_TENSOR_TYPES.get(data.dtype.name, 'Tensor')} {list(data.shape)}]"
+    if fn is None:
+        fn, output_nr = t._grad_fn, t._output_nr
+    if fn is None:
+        where = ""
+    else:
+        name = type(fn).__name__
+        for suffix in ("Backward0", "Backward1", "Backward2", "Backward"):
+            if name.endswith(suffix):
+                name = name[:-len(suffix)]
+                break
+        where = f", which is output {output_nr} of {name},"
+    return (f"one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: {kind}{where} is at version {now}; expected version {expected} "
+            "instead. Hint: enable anomaly detection to find the operation that failed to "
+            "compute its gradient, with torch.autograd.set_detect_anomaly(True, "
+            "check_nan=False).")
 
 
 def _params(f: Callable) -> list:
@@ -110,11 +158,11 @@ class Entry:
     """
 
     __slots__ = ("node_name", "forward", "inputs", "args", "formulas", "node_classes", "fw",
-                 "to_float", "outputs", "n_diff", "variadic")
+                 "to_float", "outputs", "n_diff", "variadic", "view")
 
     def __init__(self, node_name: str, forward: Callable, formulas: dict, fw: Any,
                  dtype_rule: str, n_inputs: int | None, outputs: tuple = ("result",),
-                 n_diff: int | str = 1, variadic: bool = False) -> None:
+                 n_diff: int | str = 1, variadic: bool = False, view: bool = False) -> None:
         params = list(_params(forward))
         n = n_inputs if n_inputs is not None else len(formulas)
         self.inputs = tuple(params[:n])
@@ -131,6 +179,7 @@ class Entry:
         self.outputs = tuple(outputs)
         self.n_diff = n_diff
         self.variadic = variadic
+        self.view = view
         # one class per set of inputs that need grad (a bit mask): each saves only what its
         # formulas need and has its own generated backward; all carry torch's name. Built on
         # first use (node_class), which keeps import fast.
@@ -187,8 +236,18 @@ class Entry:
             [f"o{k}" for k in range(len(self.outputs))]
         items = "".join(f"i{j}, " if j >= 0 else f"o{-1 - j}, " for j in saved)
         pack = eval(f"lambda {', '.join(params)}: ({items})")  # noqa: S307 - our own source
+        # _vers(*inputs): the versions of the saved inputs, or None when all are at version 0
+        # (a tensor without _aux has never been modified in place): checked at backward
+        ins = [j for j in saved if j >= 0]
+        vers = None
+        if ins and not self.variadic:
+            fresh = " and ".join(f"_aux(i{j}) is None" for j in ins)
+            each = "".join(f"_version(i{j}), " if j >= 0 else "0, " for j in saved)
+            vers = eval(f"lambda {', '.join(params[:len(self.inputs)])}: None if {fresh} "  # noqa: S307
+                        f"else ({each})", {"_aux": _aux_of, "_version": version_of})
         attrs = {"__slots__": (), "_entry": self, "_save": tuple(saved),
                  "_pack": staticmethod(pack), "_formulas": formulas,
+                 "_vers": staticmethod(vers) if vers else None,
                  "_output_pos": tuple((k, -1 - j) for k, j in enumerate(saved) if j < 0)}
         if self.variadic:
             base: type = VariadicOpNode
@@ -199,7 +258,9 @@ class Entry:
             base = OpNode if self.n_diff == 1 else MultiOpNode
         if isinstance(self.n_diff, int) and self.n_diff != 1:
             attrs["_n_out"] = self.n_diff
-        return type(self.node_name, (base,), attrs)
+        # a qualified name (torch::autograd::CopySlices) is what name() returns; the class,
+        # and so reprs, carry its last part
+        return type(self.node_name.rpartition("::")[2], (base,), attrs)
 
 
 class OpNode(Node):
@@ -210,11 +271,14 @@ class OpNode(Node):
     ``node._saved_other``, ``node._saved_alpha``, ``node._saved_self_sym_sizes``.
     """
 
-    __slots__ = ("_saved", "_args", "_meta")
+    __slots__ = ("_saved", "_args", "_meta", "_versions")
     _entry: Entry
     _save: tuple
     _output_pos: tuple
     _formulas: tuple
+
+    def name(self) -> str:
+        return self._entry.node_name
 
     def _names_of_saved(self) -> list:
         entry = self._entry
@@ -256,6 +320,9 @@ class OpNode(Node):
             raise RuntimeError(FREED_MSG)
         meta = self._meta
         env = list(saved)
+        for k, v in enumerate(env):
+            if isinstance(v, Tensor) and v._aux is not None:
+                check_version(self, k, v)
         for pos, out in self._output_pos:
             env[pos] = _saved_output(self, saved[pos], out)
         if isinstance(grad, list):
@@ -367,6 +434,7 @@ def _record(entry: Entry, out: Any, inputs: tuple, args: tuple, data: Any) -> No
     node.next_functions = tuple(edges)
     node._meta = meta
     node._saved = cls._pack(*inputs, data)
+    node._versions = cls._vers(*inputs) if cls._vers else None
     node._args = args
     out._grad_fn = node
     out._requires_grad = True
@@ -384,6 +452,7 @@ def _record1(entry: Entry, out: Any, x: Any, args: tuple, data: Any) -> None:
     xd = x._data
     node._meta = ((xd.shape, xd.dtype),)
     node._saved = cls._pack(x, data)
+    node._versions = cls._vers(x) if cls._vers else None
     node._args = args
     out._grad_fn = node
     out._requires_grad = True
@@ -401,10 +470,13 @@ def call1(entry: Entry, x: Any, args: tuple = ()) -> Any:
     out._grad = None
     out._output_nr = 0
     out._aux = None
+    out._acc = None
     if x._requires_grad and _state.grad_enabled:
         _record1(entry, out, x, args, data)
     else:
         out._requires_grad = False
+    if entry.view:
+        mark_view(out, x)
     return out
 
 
@@ -498,6 +570,7 @@ def call2(entry: Entry, a: Any, b: Any, args: tuple = ()) -> Any:
     out._grad = None
     out._output_nr = 0
     out._aux = None
+    out._acc = None
     a_grad = a._requires_grad
     b_grad = b_tensor and b._requires_grad
     if not (a_grad or b_grad) or not _state.grad_enabled:
@@ -523,6 +596,7 @@ def call2(entry: Entry, a: Any, b: Any, args: tuple = ()) -> Any:
     ad = a._data  # the inputs' own shapes and dtypes, before any cast
     node._meta = ((ad.shape, ad.dtype), (b._data.shape, b._data.dtype) if b_tensor else None)
     node._saved = cls._pack(a, b, data)
+    node._versions = cls._vers(a, b) if cls._vers else None
     node._args = args
     out._grad_fn = node
     out._requires_grad = True
@@ -551,6 +625,9 @@ def call_multi(entry: Entry, inputs: tuple, arrays: tuple, args: tuple = ()) -> 
             if isinstance(t, Tensor) and t._requires_grad:
                 _record_multi(entry, outs, inputs, args, datas)
                 break
+    if entry.view:
+        for out in outs:
+            mark_view(out, inputs[0])
     return outs
 
 
@@ -575,6 +652,7 @@ def _record_multi(entry: Entry, outs: tuple, inputs: tuple, args: tuple, datas: 
     node.next_functions = tuple(edges)
     node._meta = meta
     node._saved = cls._pack(*inputs, *datas[:len(entry.outputs)])
+    node._versions = cls._vers(*inputs) if cls._vers else None
     node._args = args
     n_diff = len(outs) if entry.n_diff == "all" else entry.n_diff
     if entry.n_diff == "all":
@@ -601,6 +679,7 @@ def call_list(entry: Entry, tensors: list, arrays: list, args: tuple = ()) -> An
     node._meta = [(np.shape(a), np.asarray(a).dtype if not isinstance(t, Tensor) else
                    t._data.dtype) for t, a in zip(tensors, arrays)]
     node._saved = cls._pack(tuple(tensors), data)
+    node._versions = None
     node._args = args
     out._grad_fn = node
     out._requires_grad = True
@@ -609,16 +688,28 @@ def call_list(entry: Entry, tensors: list, arrays: list, args: tuple = ()) -> An
 
 def op(node_name: str, forward: Callable, *, fw: Any = "element_wise", dtype: str = "promote",
        n_inputs: int | None = None, outputs: tuple = ("result",), n_diff: int | str = 1,
-       variadic: bool = False, **formulas: Callable) -> Entry:
+       variadic: bool = False, view: bool = False, **formulas: Callable) -> Entry:
     """Declares an op: its grad_fn name, its forward on arrays, one formula per input.
 
     ``dtype``: ``"promote"`` computes in the promoted dtype of the inputs; ``"float"`` also
     turns integer and bool inputs into the default float (``sin``, true division).
     ``fw`` tags the forward-mode rule: ``element_wise``, ``linear``, ``bilinear`` or a callable.
     ``n_inputs``: inputs that are tensors (edges of the node), when some have no formula.
-    ``outputs``, ``n_diff``, ``variadic``: see ``Entry``.
+    ``outputs``, ``n_diff``, ``variadic``: see ``Entry``. ``view``: the outputs are torch
+    views of the first input (they share its memory and version counter, and know their base).
     """
-    return Entry(node_name, forward, formulas, fw, dtype, n_inputs, outputs, n_diff, variadic)
+    return Entry(node_name, forward, formulas, fw, dtype, n_inputs, outputs, n_diff, variadic,
+                 view)
+
+
+def mark_view(out: Any, base: Any) -> None:
+    """``out`` views ``base``'s memory: one version counter, and ``_base`` the root tensor."""
+    if isinstance(out._data, generic):  # a NumPy scalar copies: not a view in memory
+        return
+    root = base._aux.base if base._aux is not None and base._aux.base is not None else base
+    aux = out._aux_()
+    aux.base = root
+    aux.version = root._aux_().version
 
 
 # ---------------------------------------------------------------------------------------------
@@ -682,6 +773,12 @@ class _NumpyNamespace:
     @staticmethod
     def index(g: Any, indices: tuple) -> Any:
         return g[indices]
+
+    @staticmethod
+    def index_put_zero(g: Any, indices: tuple) -> Any:
+        from .formulas import index_put_zero_array
+
+        return index_put_zero_array(g, indices)
 
     @staticmethod
     def stack_grads(grads: list, shape: tuple, dim: int) -> Any:

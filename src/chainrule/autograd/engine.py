@@ -173,7 +173,7 @@ def _plain(root: Node, root_slot: int, seed: Any, keep_graph: bool, create_graph
             hooks = node._hooks
             if hooks is not None:
                 grads = _run_pre_hooks(hooks, grads or [None] * node._n_out)
-            if grads is None or (grads[0] is None and not any(grads)):
+            if grads is None or (grads[0] is None and all(g is None for g in grads)):
                 outs = [None] * len(node.next_functions)
             else:
                 outs = node._apply(grads, create_graph)

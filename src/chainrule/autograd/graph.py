@@ -127,17 +127,13 @@ class AccumulateGrad(Node):
 
 def grad_accumulator(t: Any) -> AccumulateGrad:
     """The one AccumulateGrad of leaf ``t``; the tensor holds it weakly, the graph strongly."""
-    aux = t._aux
-    if aux is not None:
-        ref = aux.grad_acc
-        if ref is not None:
-            node = ref()
-            if node is not None:
-                return node
-    else:
-        aux = t._aux_()
+    ref = t._acc
+    if ref is not None:
+        node = ref()
+        if node is not None:
+            return node
     node = AccumulateGrad(t)
-    aux.grad_acc = weakref.ref(node)
+    t._acc = weakref.ref(node)
     return node
 
 

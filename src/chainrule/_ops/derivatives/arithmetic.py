@@ -127,13 +127,14 @@ WHERE = op("WhereBackward0", lambda self, other, condition: np.where(condition, 
 
 # ---- shape ----------------------------------------------------------------------------------
 
-VIEW = op("ViewBackward0", lambda self, shape: self.reshape(shape), fw="linear",
+VIEW = op("ViewBackward0", lambda self, shape: self.reshape(shape), fw="linear", view=True,
           self=lambda F, grad, self_shape: F.reshape(grad, self_shape))
 # the engine sums a gradient back down to its input's shape, which is all expand's backward is
-EXPAND = op("ExpandBackward0", lambda self, size: np.broadcast_to(self, size), fw="linear",
+EXPAND = op("ExpandBackward0", lambda self, size: np.broadcast_to(self, size), fw="linear", view=True,
             self=lambda F, grad: grad)
-SELECT = op("SelectBackward0", lambda self, dim, index: self[(slice(None),) * dim + (index,)],
-            fw="linear",
+# the trailing ... keeps a 0-d result a view of self (plain indexing would copy the scalar)
+SELECT = op("SelectBackward0", lambda self, dim, index: self[(slice(None),) * dim + (index, ...)],
+            fw="linear", view=True,
             self=lambda F, grad, self_shape, dim, index: F.select_backward(
                 grad, self_shape, dim, index))
 SELECT_BACKWARD = op("SelectBackwardBackward0",
@@ -144,7 +145,7 @@ SELECT_BACKWARD = op("SelectBackwardBackward0",
 SLICE = op("SliceBackward0",
            lambda self, dim, start, stop, step: self[
                (slice(None),) * dim + (slice(start, stop, step),)],
-           fw="linear",
+           fw="linear", view=True,
            self=lambda F, grad, self_shape, dim, start, stop, step: F.slice_backward(
                grad, self_shape, dim, start, stop, step))
 SLICE_BACKWARD = op("SliceBackwardBackward0",
@@ -153,16 +154,16 @@ SLICE_BACKWARD = op("SliceBackwardBackward0",
                     fw="linear",
                     self=lambda F, grad, dim, start, stop, step: F.slice(
                         grad, dim, start, stop, step))
-UNSQUEEZE = op("UnsqueezeBackward0", lambda self, dim: np.expand_dims(self, dim), fw="linear",
+UNSQUEEZE = op("UnsqueezeBackward0", lambda self, dim: np.expand_dims(self, dim), fw="linear", view=True,
                self=lambda F, grad, dim: F.squeeze_dim(grad, dim))
 # squeeze(dim) removes dim only when it has size 1; reshaping back undoes either case
 SQUEEZE_DIM = op("SqueezeBackward1",
                  lambda self, dim: np.squeeze(self, dim) if np.shape(self)[dim] == 1 else self,
-                 fw="linear",
+                 fw="linear", view=True,
                  self=lambda F, grad, self_shape, dim: F.unsqueeze_dim(grad, dim)
                  if len(self_shape) != np.ndim(grad) else grad)
 ALIAS = op("AliasBackward0", lambda self: self.view() if isinstance(self, np.ndarray) else self,
-           fw="linear", self=lambda F, grad: grad)
+           fw="linear", view=True, self=lambda F, grad: grad)
 # advanced indexing: indices is a tuple of slices and integer or boolean arrays, as NumPy reads
 INDEX = op("IndexBackward0", lambda self, indices: self[indices], fw="linear",
            self=lambda F, grad, self_shape, indices: F.index_backward(grad, self_shape, indices))
@@ -170,3 +171,9 @@ INDEX_BACKWARD = op("IndexPutImplBackward0",
                     lambda self, shape, indices: fm.index_backward_array(self, shape, indices),
                     fw="linear",
                     self=lambda F, grad, indices: F.index(grad, indices))
+# x[index] = value on a tensor in a graph: the gradient reaches the old values everywhere but
+# the written positions, and the value through exactly those positions
+COPY_SLICES = op("torch::autograd::CopySlices", lambda self, value, index: fm.copy_slices(self, value, index),
+                 fw="linear",
+                 self=lambda F, grad, index: F.index_put_zero(grad, index),
+                 value=lambda F, grad, index: F.index(grad, index))

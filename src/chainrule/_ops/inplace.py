@@ -1,0 +1,294 @@
+"""In-place ops (``add_``, ``x += 1``, ``x[i] = v``, ``zero_``...), as torch does them.
+
+An in-place op is the out-of-place op computed on a snapshot of the tensor, written back into
+the tensor's own memory (so views and ``.numpy()`` arrays see it), after which the tensor's
+history is rebased onto the new node and its version counter goes up. Nodes that saved the
+tensor earlier notice the new version at backward and raise torch's error; a node that saved
+the tensor's data as its output is invalidated the same way.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+from .._backend import generic, ndarray, np
+from .._dtypes import category
+from .._tensor import Tensor, _make, _storage
+from ..autograd.grad_mode import _state
+from . import derivatives as D
+from .registry import GRAPH, call, modified_message
+
+LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF_MSG = ("a view of a leaf Variable that requires grad is being used in an in-place "
+                    "operation.")
+_TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
+                "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
+                "float64": "Double", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+class _Invalidated(tuple):
+    """A node's saved values after its saved output was changed in place: using them raises
+    torch's error (indexing is all the generated backward does with them, so the normal path
+    pays nothing)."""
+
+    __slots__ = ()
+
+    def __new__(cls, saved: tuple, tensor: Tensor, node: Any) -> _Invalidated:
+        self = tuple.__new__(cls, saved)
+        # the tensor weakly (its version at backward is part of the message), and the node
+        # that saved its data, which the message names
+        _INVALIDATED[id(self)] = (weakref.ref(tensor), tensor._version, node, tensor._output_nr,
+                                  self)
+        return self
+
+    def __getitem__(self, k: Any) -> Any:
+        ref, expected, node, output_nr, _ = _INVALIDATED[id(self)]
+        t = ref()
+        if t is None:
+            raise RuntimeError("one of the variables needed for gradient computation has been "
+                               "modified by an inplace operation")
+        raise RuntimeError(modified_message(t, t._version, expected, node, output_nr))
+
+    def __iter__(self) -> Any:
+        return iter([self[0]])
+
+
+# id -> (weak tensor, expected version, saving node, output slot, the tuple itself)
+_INVALIDATED: dict = {}
+
+
+def check_inplace(t: Tensor) -> None:
+    """torch's errors for writing into a leaf that requires grad, or a view of one."""
+    if not (t._requires_grad and _state.grad_enabled):
+        return
+    if t._grad_fn is None:
+        raise RuntimeError(LEAF_MSG)
+    base = t._aux.base if t._aux is not None else None
+    if base is not None and base._requires_grad and base._grad_fn is None:
+        raise RuntimeError(VIEW_OF_LEAF_MSG)
+
+
+def _check_cast(result: Any, target: Any) -> None:
+    if category(result) > category(target):
+        raise RuntimeError(f"result type {_TORCH_NAMES.get(result.name, result.name)} can't be "
+                           f"cast to the desired output type "
+                           f"{_TORCH_NAMES.get(target.name, target.name)}")
+
+
+def _invalidate_saved_output(t: Tensor) -> None:
+    """If t's node saved t's data as an output, that saved copy is about to go stale."""
+    node = t._grad_fn
+    positions = getattr(node, "_output_pos", ())
+    saved = getattr(node, "_saved", None)
+    if not saved or isinstance(saved, _Invalidated):
+        return
+    if any(out == t._output_nr for _, out in positions):
+        node._saved = _Invalidated(saved, t, node)
+
+
+def apply_inplace(self: Tensor, compute: Callable, *args: Any, **kwargs: Any) -> Tensor:
+    """``self`` becomes ``compute(self, *args)``: written into its memory, history rebased."""
+    check_inplace(self)
+    base = self._aux.base if self._aux is not None else None
+    if base is not None and base._requires_grad and _state.grad_enabled:
+        raise NotImplementedError(
+            "chainrule cannot yet modify in place a view of a tensor that is part of a graph; "
+            "apply the operation to the tensor it views, or use the out-of-place form")
+    snapshot = _make(self._data)
+    snapshot._requires_grad = self._requires_grad
+    snapshot._grad_fn = self._grad_fn
+    snapshot._output_nr = self._output_nr
+    result = compute(snapshot, *args, **kwargs)
+    data = result._data
+    _check_cast(data.dtype, self._data.dtype)
+    if np.shape(data) != self._data.shape:
+        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
+                           f"broadcast shape {list(np.shape(data))}")
+    node = result._grad_fn
+    if node is not None and any(v is snapshot for v in (getattr(node, "_saved", ()) or ())):
+        # the new node keeps the values from before the write
+        snapshot._data = np.array(snapshot._data, copy=True)
+    _write(self, data)
+    if self._grad_fn is not None:
+        _invalidate_saved_output(self)
+    if node is not None:
+        self._grad_fn = node
+        self._output_nr = result._output_nr
+        self._requires_grad = True
+    self._aux_().version[0] += 1
+    return self
+
+
+def _write(t: Tensor, data: Any) -> None:
+    d = t._data
+    if type(d) is ndarray and d.flags.writeable:
+        np.copyto(d, data, casting="unsafe")
+    else:  # a NumPy scalar: no other tensor shares it, so replacing it is the write
+        t._data = np.asarray(data, dtype=d.dtype)[()] if isinstance(d, generic) else \
+            np.array(data, dtype=d.dtype)
+
+
+def _bump(t: Tensor) -> None:
+    t._aux_().version[0] += 1
+
+
+# ---- fills, copies and random fills ---------------------------------------------------------
+
+def _fill_raw(self: Tensor, value: Any) -> Tensor:
+    """Writes ``value`` everywhere, outside any graph."""
+    d = _storage(self)
+    d[...] = value
+    _bump(self)
+    return self
+
+
+def zero_(self: Tensor) -> Tensor:
+    """Fills with zeros in place."""
+    return fill_(self, 0)
+
+
+def fill_(self: Tensor, value: Any) -> Tensor:
+    """Fills with ``value`` (a number or a 0-d tensor) in place."""
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
+                               f"with {value._data.ndim} dimensions.")
+        value = value.item()
+    check_inplace(self)
+    if self._requires_grad and _state.grad_enabled:
+        from .._creation import full_like
+
+        return apply_inplace(self, lambda s: full_like(s, value) * 1 + s * 0)
+    return _fill_raw(self, value)
+
+
+def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
+    """Copies ``src`` (broadcast to this shape, cast to this dtype) into this tensor."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(src).__name__}")
+    check_inplace(self)
+    if _state.grad_enabled and (self._requires_grad or src._requires_grad):
+        from .shape import expand
+
+        def compute(s: Tensor, other: Tensor) -> Tensor:
+            other = other.to(s.dtype) if other.dtype != s.dtype else other
+            grown = expand(other, s._data.shape) if other._data.shape != s._data.shape else \
+                other
+            return s * 0 + grown
+
+        return apply_inplace(self, compute, src)
+    d = _storage(self)
+    np.copyto(d, np.broadcast_to(np.asarray(src._data), d.shape), casting="unsafe")
+    _bump(self)
+    return self
+
+
+def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+    """Fills with normal samples (torch's generator stream)."""
+    from .. import _random
+
+    check_inplace(self)
+    d = _storage(self)
+    d[...] = _random.normal(d.shape, float(mean), float(std), d.dtype)
+    _bump(self)
+    return self
+
+
+def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+    """Fills with uniform samples from [a, b) (torch's generator stream)."""
+    from .. import _random
+
+    check_inplace(self)
+    d = _storage(self)
+    d[...] = _random.uniform(d.shape, float(a), float(b), d.dtype)
+    _bump(self)
+    return self
+
+
+def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Any = None) -> Tensor:
+    """Fills with 0/1 samples, 1 with probability ``p``."""
+    from .. import _random
+
+    check_inplace(self)
+    d = _storage(self)
+    prob = p._data if isinstance(p, Tensor) else float(p)
+    d[...] = _random.bernoulli(prob, d.shape, d.dtype)
+    _bump(self)
+    return self
+
+
+# ---- x[index] = value ------------------------------------------------------------------------
+
+def _numpy_index(index: Any) -> Any:
+    """A torch index as NumPy reads it (tensors and lists become arrays)."""
+    items = index if isinstance(index, tuple) else (index,)
+    out = []
+    for item in items:
+        if isinstance(item, Tensor):
+            item = np.asarray(item._data)
+        elif isinstance(item, list):
+            item = np.asarray(item)
+        out.append(item)
+    return tuple(out)
+
+
+def setitem(self: Tensor, index: Any, value: Any) -> None:
+    """``self[index] = value``: in place; recorded as torch's CopySlices in a graph."""
+    from .indexing import getitem
+
+    getitem(self.detach(), index)  # torch's IndexErrors for a bad index, before any write
+    idx = _numpy_index(index)
+    value_t = value if isinstance(value, Tensor) else None
+    if self._requires_grad and self._grad_fn is None and _state.grad_enabled:
+        raise RuntimeError(VIEW_OF_LEAF_MSG)  # x[i] = v writes through the view x[i]
+    check_inplace(self)
+    grad = _state.grad_enabled and (self._requires_grad or (
+        value_t is not None and value_t._requires_grad))
+    if grad:
+        def compute(s: Tensor, v: Any) -> Tensor:
+            vt = v if isinstance(v, Tensor) else _make(np.asarray(v, dtype=s._data.dtype))
+            arr = vt._data if vt._data.dtype == s._data.dtype else \
+                vt._data.astype(s._data.dtype)
+            return call(D.COPY_SLICES, (s, vt), (s._data, arr), (idx,))
+
+        apply_inplace(self, compute, value)
+        return
+    d = _storage(self)
+    v = value._data if value_t is not None else value
+    if value_t is not None:
+        _check_cast(np.asarray(v).dtype, d.dtype)
+    d[idx] = v
+    _bump(self)
+
+
+def _index_put_zero(grad: Tensor, indices: tuple) -> Tensor:
+    """The gradient of the old values under ``x[indices] = v``: zero where v was written."""
+    mask = np.ones(grad._data.shape, dtype=bool)
+    mask[indices] = False
+    return grad * _make(mask)
+
+
+GRAPH.index_put_zero = _index_put_zero
+
+
+def make_inplace(out_of_place: Callable) -> Callable:
+    """The in-place method ``name_`` of an out-of-place op ``name``."""
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return apply_inplace(self, out_of_place, *args, **kwargs)
+
+    method.__name__ = out_of_place.__name__ + "_"
+    method.__doc__ = f"In-place ``{out_of_place.__name__}``."
+    return method
+
+
+def _augmented(out_of_place: Callable) -> Callable:
+    def method(self: Tensor, other: Any) -> Tensor:
+        return apply_inplace(self, out_of_place, other)
+
+    return method
+
+
+__all__: list[str] = []

@@ -1,0 +1,200 @@
+"""In-place ops, x[i] = v, version counters and torch's errors, each program run on both
+libraries and compared: values, gradients, versions, grad_fn names, exception texts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+
+
+def _leaf(T, v=(1.0, 2.0, 3.0)):
+    return T.tensor(list(v), requires_grad=True)
+
+
+# each program returns a dict of observable results (tensors compared by value)
+def p_zero_grad(T):
+    x = _leaf(T)
+    (x * x).sum().backward()
+    g = x.grad
+    x.grad.zero_()
+    return {"grad": x.grad, "same": g is x.grad}
+
+
+def p_sgd_step_no_grad(T):
+    x = _leaf(T)
+    (x * x).sum().backward()
+    with T.no_grad():
+        x -= 0.1 * x.grad
+    return {"x": x.detach(), "version": x._version, "rg": x.requires_grad}
+
+
+def p_data_update(T):
+    x = _leaf(T)
+    x.data -= 1
+    x.data.mul_(2)
+    return {"x": x.detach(), "version": x._version}
+
+
+def p_rebase_add(T):
+    x = _leaf(T)
+    y = x * 2
+    y.add_(1)
+    y.mul_(3)
+    y.sum().backward()
+    return {"y": y.detach(), "name": y.grad_fn.name(), "grad": x.grad, "version": y._version}
+
+
+def p_inplace_needs_self(T):
+    x = _leaf(T)
+    y = x * 2
+    y.sin_()
+    y.exp_()
+    y.sum().backward()
+    return {"grad": x.grad, "name": y.grad_fn.name()}
+
+
+def p_augmented(T):
+    x = _leaf(T)
+    y = x + 0
+    y += 1
+    y *= x
+    y -= 2
+    y /= 4
+    y **= 2
+    y.sum().backward()
+    return {"y": y.detach(), "grad": x.grad}
+
+
+def p_setitem_graph(T):
+    x = _leaf(T)
+    v = T.tensor(5.0, requires_grad=True)
+    y = x * 1
+    y[1] = v * 2
+    (y * T.tensor([1.0, 10.0, 100.0])).sum().backward()
+    return {"y": y.detach(), "name": y.grad_fn.name(), "gx": x.grad, "gv": v.grad}
+
+
+def p_setitem_plain(T):
+    t = T.zeros(2, 3)
+    t[0] = 1
+    t[1, 1:] = T.tensor([4.0, 5.0])
+    t[t > 4] = -1
+    t[:, 0] += 7
+    return {"t": t, "version": t._version}
+
+
+def p_view_shares_memory_and_version(T):
+    a = T.ones(3)
+    b = a.view(3)
+    c = a[1]
+    b[0] = 5
+    c.add_(2)
+    return {"a": a, "va": a._version, "vb": b._version, "vc": c._version}
+
+
+def p_fill_copy(T):
+    t = T.zeros(3)
+    t.fill_(2.5)
+    u = T.zeros(2, 3)
+    u.copy_(T.tensor([1, 2, 3]))
+    return {"t": t, "u": u, "vt": t._version}
+
+
+def p_fill_graph(T):
+    x = _leaf(T)
+    y = x * 2
+    y.zero_()
+    z = x * 3
+    z.copy_(x * x)
+    (y + z).sum().backward()
+    return {"grad": x.grad, "y": y.detach(), "z": z.detach()}
+
+
+def p_random_fills(T):
+    T.manual_seed(3)
+    a = T.empty(5).normal_()
+    b = T.empty(4).uniform_(-1, 1)
+    c = T.empty(6).bernoulli_(0.3)
+    return {"a": a, "b": b, "c": c}
+
+
+PROGRAMS = [p_zero_grad, p_sgd_step_no_grad, p_data_update, p_rebase_add, p_inplace_needs_self,
+            p_augmented, p_setitem_graph, p_setitem_plain, p_view_shares_memory_and_version,
+            p_fill_copy, p_fill_graph, p_random_fills]
+
+
+def _compare(ours, theirs):
+    assert ours.keys() == theirs.keys()
+    for k in ours:
+        a, b = ours[k], theirs[k]
+        if hasattr(b, "detach"):
+            np.testing.assert_allclose(np.asarray(a.detach()), b.detach().numpy(), rtol=1e-6)
+            assert str(a.dtype) == str(b.dtype), k
+        else:
+            assert a == b, k
+
+
+@pytest.mark.parametrize("program", PROGRAMS, ids=[p.__name__ for p in PROGRAMS])
+def test_program_matches_torch(torch, program):
+    _compare(program(cr), program(torch))
+
+
+def _saved_leaf_modified(T):
+    x = _leaf(T)
+    y = x * x
+    with T.no_grad():
+        x.add_(1)
+    y.sum().backward()
+
+
+ERRORS = [
+    ("leaf add_", lambda T: _leaf(T).add_(1)),
+    ("leaf +=", lambda T: _leaf(T).__iadd__(1)),
+    ("leaf setitem", lambda T: _leaf(T).__setitem__(0, 5.0)),
+    ("view of leaf", lambda T: _leaf(T)[0].mul_(2)),
+    ("slice of leaf", lambda T: _leaf(T)[1:].zero_()),
+    ("saved input modified", lambda T: (lambda x: (lambda y: (lambda z: (
+        y.add_(1), z.sum().backward()))(y * y))(x * 2))(_leaf(T))),
+    ("saved output modified", lambda T: (lambda y: (y.mul_(2), y.sum().backward()))(
+        _leaf(T).exp())),
+    ("saved leaf modified under no_grad", lambda T: _saved_leaf_modified(T)),
+    ("modified twice", lambda T: (lambda x: (lambda y: (lambda z: (
+        y.add_(1), y.add_(1), z.sum().backward()))(y * y))(x * 1))(_leaf(T, (1.0, 2.0)))),
+    ("int += float", lambda T: T.tensor([1, 2]).__iadd__(1.5)),
+    ("broadcast into smaller", lambda T: T.ones(2).add_(T.ones(2, 2))),
+    ("fill_ non-0-d", lambda T: T.ones(2).fill_(T.ones(2))),
+]
+
+
+@pytest.mark.parametrize("name, action", ERRORS, ids=[e[0] for e in ERRORS])
+def test_errors_match_torch(torch, name, action):
+    with pytest.raises(Exception) as theirs:
+        action(torch)
+    torch.set_grad_enabled(True)
+    with pytest.raises(Exception) as ours:
+        action(cr)
+    cr.set_grad_enabled(True)
+    assert type(ours.value) is type(theirs.value)
+    assert str(ours.value) == str(theirs.value)
+
+
+def test_failed_inplace_leaves_tensor_unchanged():
+    t = cr.tensor([1, 2])
+    with pytest.raises(RuntimeError):
+        t += 1.5
+    assert t.tolist() == [1, 2] and t._version == 0
+    x = cr.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError):
+        x.add_(1)
+    assert x.tolist() == [1.0, 2.0] and x._version == 0
+
+
+def test_version_counter_basics():
+    t = cr.ones(3)
+    assert t._version == 0
+    t.add_(1)
+    assert t._version == 1
+    t[0] = 3
+    assert t._version == 2
