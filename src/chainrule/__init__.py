@@ -17,6 +17,7 @@ import warnings as _warnings
 _warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"chainrule(\.|$)")
 
 from . import _ops, autograd  # noqa: E402
+from ._backend import tune_malloc  # noqa: E402
 from ._creation import (  # noqa: E402
     arange, as_tensor, asarray, default_generator, empty, empty_like, eye, from_numpy, full,
     full_like, get_rng_state, initial_seed, linspace, manual_seed, ones, ones_like, rand, randint,

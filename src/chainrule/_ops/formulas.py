@@ -12,6 +12,10 @@ def pow_backward(F: Any, grad: Any, self: Any, exponent: Any) -> Any:
     # d/dx x**p = p*x**(p-1); p == 0 gives 0, not nan (0**-1 is inf)
     if exponent == 0:
         return grad * 0
+    if exponent == 2:  # x**1 is a slow generic power in NumPy; 2x is the same value
+        return grad * (2 * self)
+    if exponent == 1:
+        return grad * 1
     return grad * exponent * self ** (exponent - 1)
 
 

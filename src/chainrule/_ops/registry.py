@@ -728,7 +728,9 @@ class _NumpyNamespace:
 
     @staticmethod
     def expand(g: Any, shape: tuple) -> Any:
-        return np.broadcast_to(g, shape)
+        # a dense copy: later products with a stride-0 view run several times slower, and
+        # the copy is one cheap fill
+        return np.array(np.broadcast_to(g, shape))
 
     @staticmethod
     def unsqueeze_dims(g: Any, dims: tuple) -> Any:
