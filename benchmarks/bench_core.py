@@ -190,6 +190,115 @@ def make_chain(T: ModuleType, n_ops: int = CHAIN_OPS) -> Callable[[], object]:
     return chain
 
 
+BIG_N = 1_000_000
+
+
+def big_input() -> np.ndarray:
+    return np.random.default_rng(0).standard_normal(BIG_N).astype(np.float32)
+
+
+def make_big_chain(T: ModuleType) -> Callable[[], object]:
+    """(sin(x) * exp(-x**2) + relu(x)).sum() then backward, x of 1,000,000 float32."""
+    data = big_input()
+
+    def big_chain() -> object:
+        x = T.tensor(data, requires_grad=True)
+        y = (T.sin(x) * T.exp(-x**2) + T.relu(x)).sum()
+        y.backward()
+        return x.grad
+
+    return big_chain
+
+
+def make_big_chain_numpy() -> Callable[[], object]:
+    """The same computation written by hand in NumPy: forward, then the derivative."""
+    data = big_input()
+
+    def big_chain_numpy() -> object:
+        x = data.copy()  # as tensor(data) copies
+        s, e = np.sin(x), np.exp(-x**2)
+        y = (s * e + np.maximum(x, 0)).sum()
+        # d/dx [sin(x) exp(-x^2) + relu(x)] = cos(x) e - 2x sin(x) e + [x > 0]
+        grad = np.cos(x) * e - 2 * x * (s * e) + (x > 0)
+        del y
+        return grad
+
+    return big_chain_numpy
+
+
+MLP_SIZES = (784, 512, 256, 10)
+MLP_BATCH = 128
+MLP_LR = 0.01
+
+
+def mlp_data() -> tuple:
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((MLP_BATCH, MLP_SIZES[0])).astype(np.float32)
+    y = rng.integers(0, MLP_SIZES[-1], MLP_BATCH)
+    weights = []
+    for n_in, n_out in zip(MLP_SIZES[:-1], MLP_SIZES[1:]):
+        bound = 1 / np.sqrt(n_in)
+        weights.append(rng.uniform(-bound, bound, (n_out, n_in)).astype(np.float32))
+        weights.append(rng.uniform(-bound, bound, n_out).astype(np.float32))
+    return x, y, weights
+
+
+def make_mlp(T: ModuleType) -> Callable[[], object] | None:
+    """One SGD step of a 784-512-256-10 network on a batch of 128 with cross-entropy."""
+    F = getattr(getattr(T, "nn", None), "functional", None)
+    if F is None or not hasattr(F, "cross_entropy") or not hasattr(F, "linear"):
+        return None
+    x_np, y_np, w_np = mlp_data()
+    x, y = T.tensor(x_np), T.tensor(y_np)
+    params = [T.tensor(w.copy(), requires_grad=True) for w in w_np]
+
+    def step() -> object:
+        h = x
+        for i in range(0, len(params) - 2, 2):
+            h = T.relu(F.linear(h, params[i], params[i + 1]))
+        loss = F.cross_entropy(F.linear(h, params[-2], params[-1]), y)
+        loss.backward()
+        with T.no_grad():
+            for p in params:
+                p -= MLP_LR * p.grad
+                p.grad = None
+        return loss.detach()
+
+    return step
+
+
+def make_mlp_numpy() -> Callable[[], object]:
+    """The same step by hand: forward, hand-derived backward, SGD."""
+    x, y, w_np = mlp_data()
+    params = [w.copy() for w in w_np]
+    onehot = np.eye(MLP_SIZES[-1], dtype=np.float32)[y]
+
+    def step() -> object:
+        acts = [x]
+        h = x
+        for i in range(0, len(params) - 2, 2):
+            h = np.maximum(h @ params[i].T + params[i + 1], 0)
+            acts.append(h)
+        logits = h @ params[-2].T + params[-1]
+        z = logits - logits.max(axis=1, keepdims=True)
+        log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        loss = -(log_p * onehot).sum() / MLP_BATCH
+        # d loss / d logits = (softmax - onehot) / batch; back through each layer
+        g = (np.exp(log_p) - onehot) / MLP_BATCH
+        grads = []
+        for layer in range(len(params) // 2 - 1, -1, -1):
+            a = acts[layer]
+            grads.append((g.T @ a, g.sum(axis=0)))
+            if layer:
+                g = (g @ params[2 * layer]) * (a > 0)
+        for layer, (gw, gb) in enumerate(reversed(grads)):
+            params[2 * layer] -= MLP_LR * gw
+            params[2 * layer + 1] -= MLP_LR * gb
+        return np.float32(loss)
+
+    return step
+
+
 # --------------------------------------------------------------------------- import time
 
 IMPORT_PROBE = (
@@ -289,8 +398,27 @@ def build_benchmarks(settings: Settings) -> list[Bench]:
     def peers(make: Callable[[ModuleType], Callable[[], object]]) -> dict[str, Case | None]:
         return {"torch": Case(make(torch)) if torch else None}
 
+    def big_peers(make: Callable[[ModuleType], Callable[[], object] | None],
+                  by_hand: Callable[[], object]) -> dict[str, Case | None]:
+        ours = make(torch) if torch else None
+        return {"torch": Case(ours) if ours else None,
+                "torch-1thread": Case(ours, context=torch_threads(torch, 1)) if ours else None,
+                "numpy": Case(by_hand)}
+
     imports = ImportTimes(settings, with_torch=torch is not None)
     speedup_5 = Target(">= 5x torch", peer="torch", min_speedup=5.0)
+    # "within 1.2x of NumPy by hand" is a speedup of at least 1/1.2 over it
+    near_numpy = Target("<= 1.2x numpy by hand", peer="numpy", min_speedup=1 / 1.2)
+    mlp = make_mlp(chainrule)
+    extra = [
+        Bench("chain_1m", "(sin(x)*exp(-x**2) + relu(x)).sum() and backward, 1e6 float32",
+              Case(make_big_chain(chainrule)), big_peers(make_big_chain, make_big_chain_numpy()),
+              near_numpy),
+    ]
+    if mlp is not None:
+        extra.append(Bench("mlp_step", "784-512-256-10 network, batch 128: cross-entropy, "
+                           "backward, SGD", Case(mlp), big_peers(make_mlp, make_mlp_numpy()),
+                           near_numpy))
     return [
         Bench("lab", "x**2 + 2*x + 1 from leaf creation to reading x.grad",
               Case(make_lab(chainrule)), peers(make_lab), speedup_5),
@@ -303,7 +431,7 @@ def build_benchmarks(settings: Settings) -> list[Bench]:
               Case(imports.chainrule_us, measured=True),
               {"torch": Case(imports.torch_us, measured=True) if torch else None},
               Target("<= 50 ms over numpy", max_us=50_000.0), notes=imports.notes),
-    ]
+    ] + extra
 
 
 # --------------------------------------------------------------------------- measuring
@@ -333,8 +461,9 @@ def calibrate(timer: timeit.Timer, seconds: float) -> int:
 def to_floats(value: object) -> np.ndarray:
     """Gradients as a flat float array, whatever library produced them."""
     items = value if isinstance(value, tuple | list) else (value,)
-    return np.array([float(item.detach().numpy()) if hasattr(item, "detach") else float(item)
-                     for item in items])
+    parts = [np.asarray(item.detach().numpy() if hasattr(item, "detach") else item,
+                        dtype=np.float64).ravel() for item in items]
+    return np.concatenate(parts)
 
 
 def check_agreement(bench: Bench) -> None:
