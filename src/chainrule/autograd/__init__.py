@@ -6,16 +6,16 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from . import graph
+from . import functional, graph
 from .engine import execute
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import grad_accumulator
 
-__all__ = ["Function", "FunctionCtx", "GradcheckError", "backward", "enable_grad", "grad",
-           "gradcheck", "gradgradcheck", "graph", "is_grad_enabled", "no_grad",
-           "once_differentiable", "set_grad_enabled"]
+__all__ = ["Function", "FunctionCtx", "GradcheckError", "backward", "enable_grad",
+           "functional", "grad", "gradcheck", "gradgradcheck", "graph", "is_grad_enabled",
+           "no_grad", "once_differentiable", "set_grad_enabled"]
 
 _CREATE_GRAPH_WARNING = (
     "Using backward() with create_graph=True will create a reference cycle between the parameter "
