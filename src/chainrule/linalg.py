@@ -1,5 +1,16 @@
-"""``chainrule.linalg``: linear algebra as ``torch.linalg``."""
+"""``chainrule.linalg``: linear algebra as ``torch.linalg``.
+
+>>> import chainrule as torch
+>>> torch.linalg.det(torch.eye(3))
+tensor(1.)
+"""
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from ._ops.linalg import _LinAlgError as LinAlgError
+from ._ops.linalg import det, inv, matmul, solve, vecdot
+from ._ops.reductions import linalg_norm as norm
+from ._ops.reductions import matrix_norm, vector_norm
+
+__all__ = ["LinAlgError", "det", "inv", "matmul", "matrix_norm", "norm", "solve", "vecdot",
+           "vector_norm"]

@@ -35,6 +35,7 @@ min = _structseq("min", ("values", "indices"))  # noqa: A001
 sort = _structseq("sort", ("values", "indices"))
 topk = _structseq("topk", ("values", "indices"))
 median = _structseq("median", ("values", "indices"))
+nanmedian = _structseq("nanmedian", ("values", "indices"))
 mode = _structseq("mode", ("values", "indices"))
 kthvalue = _structseq("kthvalue", ("values", "indices"))
 cummax = _structseq("cummax", ("values", "indices"))

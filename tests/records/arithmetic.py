@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .base import BINARY, UNARY, Record
 
+
 def _setitem(T, a):
     y = a * 1
     y[0] = a[-1] * 2

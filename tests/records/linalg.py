@@ -1,8 +1,113 @@
-"""Records of the linalg family."""
+"""Records of the linalg family: every case of matmul, the other products, einsum, tensordot,
+kron, trace, inverse, det and solve.
+
+Inverse, det and solve run on ``a + 3 I`` with ``a`` in [-0.5, 0.5]: diagonally dominant, so
+well conditioned for finite differences.
+"""
 
 from __future__ import annotations
 
-from .base import BINARY, UNARY, Record  # noqa: F401
+from .base import Record
+
+
+def _well_conditioned(T, a):  # noqa: ANN001, ANN202
+    return a + 3 * T.eye(a.shape[-1], dtype=a.dtype)
+
 
 RECORDS = [
+    # matmul, case by case, named as torch's composite matmul ends
+    Record("matmul_dot", "DotBackward0", lambda T, a, b: a @ b, [((3,), (3,))],
+           fixed_shapes=True),
+    Record("matmul_mv", "MvBackward0", lambda T, a, b: T.matmul(a, b), [((2, 3), (3,))],
+           fixed_shapes=True),
+    Record("matmul_vm", "SqueezeBackward4", lambda T, a, b: a @ b, [((3,), (3, 2))],
+           fixed_shapes=True),
+    Record("matmul_mm", "MmBackward0", lambda T, a, b: a @ b,
+           [((2, 3), (3, 4)), ((1, 3), (3, 1))], fixed_shapes=True),
+    Record("matmul_batched", "UnsafeViewBackward0", lambda T, a, b: a @ b,
+           [((2, 2, 3), (2, 3, 4)), ((2, 2, 3), (3, 4)), ((2, 2, 3), (3,)), ((3,), (2, 3, 4)),
+            ((2, 1, 2, 3), (3, 3, 4)), ((2, 1, 2, 3), (1, 4, 3, 2)), ((1, 2, 3), (1, 3, 4))],
+           fixed_shapes=True),
+    Record("matmul_2d_nd", "CloneBackward0", lambda T, a, b: a @ b,
+           [((2, 3), (2, 3, 4)), ((1, 2, 3), (2, 3, 4)), ((2, 3), (2, 1, 3, 2))],
+           fixed_shapes=True),
+    Record("matmul_row_nd", "TransposeBackward0", lambda T, a, b: T.matmul(a, b),
+           [((1, 3), (2, 3, 4)), ((2, 3), (2, 3, 1))], fixed_shapes=True),
+    Record("rmatmul_method", "MmBackward0", lambda T, a, b: a.__rmatmul__(b),
+           [((3, 4), (2, 3))], fixed_shapes=True),
+    # the other products
+    Record("dot", "DotBackward0", lambda T, a, b: T.dot(a, b), [((3,), (3,))],
+           fixed_shapes=True),
+    Record("vdot", "VdotBackward0", lambda T, a, b: T.vdot(a, b), [((3,), (3,))],
+           fixed_shapes=True),
+    Record("mv", "MvBackward0", lambda T, a, b: a.mv(b), [((2, 3), (3,))], fixed_shapes=True),
+    Record("mm", "MmBackward0", lambda T, a, b: T.mm(a, b), [((2, 3), (3, 4))],
+           fixed_shapes=True),
+    Record("bmm", "BmmBackward0", lambda T, a, b: T.bmm(a, b), [((2, 2, 3), (2, 3, 4))],
+           fixed_shapes=True),
+    Record("outer", "MulBackward0", lambda T, a, b: T.outer(a, b), [((2,), (3,))],
+           fixed_shapes=True),
+    Record("ger", "MulBackward0", lambda T, a, b: a.ger(b), [((3,), (1,))], fixed_shapes=True),
+    Record("inner", "ViewBackward0", lambda T, a, b: T.inner(a, b),
+           [((2, 3), (4, 3)), ((3,), (3,)), ((2, 2, 3), (3,))], fixed_shapes=True),
+    Record("addmm", "AddmmBackward0", lambda T, s, a, b: T.addmm(s, a, b),
+           [((2, 4), (2, 3), (3, 4)), ((4,), (2, 3), (3, 4)), ((), (2, 3), (3, 4))],
+           fixed_shapes=True),
+    Record("addmm_scaled", "AddmmBackward0",
+           lambda T, s, a, b: s.addmm(a, b, beta=0.5, alpha=-2),
+           [((2, 1), (2, 3), (3, 4))], fixed_shapes=True),
+    Record("trace", "TraceBackward0", lambda T, a: T.trace(a), [(3, 3), (2, 3)],
+           fixed_shapes=True),
+    Record("kron", "UnsafeViewBackward0", lambda T, a, b: T.kron(a, b),
+           [((2, 2), (3, 3)), ((2,), (3,)), ((2, 2), (3,)), ((), (3,)), ((2, 1), (1, 3, 2))],
+           fixed_shapes=True),
+    Record("tensordot", "ViewBackward0", lambda T, a, b: T.tensordot(a, b),
+           [((2, 3, 4), (3, 4, 5)), ((3, 2), (3, 2))], fixed_shapes=True),
+    Record("tensordot_lists", "ViewBackward0",
+           lambda T, a, b: T.tensordot(a, b, dims=([1, 0], [0, 2])),
+           [((2, 3, 4), (3, 4, 2)), ((1, 3, 2), (3, 2, 2))], fixed_shapes=True),
+    Record("tensordot_outer", "ViewBackward0", lambda T, a, b: T.tensordot(a, b, dims=0),
+           [((2,), (3, 2))], fixed_shapes=True),
+    # einsum: the node torch ends with depends on the equation
+    Record("einsum_mm", "ViewBackward0", lambda T, a, b: T.einsum("ij,jk->ik", a, b),
+           [((2, 3), (3, 4)), ((2, 1), (3, 4))], fixed_shapes=True),
+    Record("einsum_batched", "ViewBackward0", lambda T, a, b: T.einsum("...ij,...jk", a, b),
+           [((2, 2, 3), (2, 3, 4)), ((2, 2, 3), (3, 4)), ((1, 2, 3), (2, 1, 3, 2))],
+           fixed_shapes=True),
+    Record("einsum_chain", "ViewBackward0",
+           lambda T, a, b, c: T.einsum("ij,jk,kl->il", [a, b, c]),
+           [((2, 3), (3, 2), (2, 4))], fixed_shapes=True),
+    Record("einsum_dot", "ViewBackward0", lambda T, a, b: T.einsum("i,i", a, b),
+           [((3,), (3,))], fixed_shapes=True),
+    Record("einsum_outer", "MulBackward0", lambda T, a, b: T.einsum("i,j->ij", a, b),
+           [((3,), (2,))], fixed_shapes=True),
+    Record("einsum_hadamard_diag", "MulBackward0", lambda T, a, b: T.einsum("ii,i->i", a, b),
+           [((3, 3), (3,)), ((3, 3), (1,))], fixed_shapes=True),
+    Record("einsum_diag", "PermuteBackward0", lambda T, a: T.einsum("ii->i", a), [(3, 3)],
+           fixed_shapes=True),
+    Record("einsum_transpose", "PermuteBackward0", lambda T, a: T.einsum("ij->ji", a),
+           [(2, 3)], fixed_shapes=True),
+    Record("einsum_trace", "SumBackward1", lambda T, a: T.einsum("ii", a), [(3, 3)],
+           fixed_shapes=True),
+    Record("einsum_sum", "SumBackward1", lambda T, a: T.einsum("i...j->...", a),
+           [(2, 3), (2, 2, 3)], fixed_shapes=True),
+    Record("einsum_sublist", "ViewBackward0", lambda T, a, b: T.einsum(a, [0, 1], b, [1, 2]),
+           [((2, 3), (3, 2))], fixed_shapes=True),
+    # inverse, det, solve on well-conditioned matrices
+    Record("inv", "LinalgInvExBackward0", lambda T, a: T.linalg.inv(_well_conditioned(T, a)),
+           [(3, 3), (2, 2, 2), (1, 1)], low=-0.5, high=0.5, fixed_shapes=True),
+    Record("inverse", "LinalgInvExBackward0", lambda T, a: _well_conditioned(T, a).inverse(),
+           [(2, 2)], low=-0.5, high=0.5, fixed_shapes=True),
+    Record("det", "LinalgDetBackward0", lambda T, a: T.linalg.det(_well_conditioned(T, a)),
+           [(3, 3), (2, 2, 2), (1, 1)], low=-0.5, high=0.5, fixed_shapes=True),
+    Record("det_raw", "LinalgDetBackward0", lambda T, a: T.det(a), [(2, 2), (3, 3)],
+           low=-1.0, high=1.0, fixed_shapes=True),
+    Record("solve", "LinalgSolveExBackward0",
+           lambda T, a, b: T.linalg.solve(_well_conditioned(T, a), b),
+           [((3, 3), (3,)), ((3, 3), (3, 2)), ((2, 3, 3), (3,)), ((2, 3, 3), (2, 3)),
+            ((2, 2, 2), (1, 2, 3)), ((2, 2), (3, 2, 1))],
+           low=-0.5, high=0.5, fixed_shapes=True),
+    Record("solve_right", "LinalgSolveExBackward0",
+           lambda T, a, b: T.linalg.solve(_well_conditioned(T, a), b, left=False),
+           [((3, 3), (2, 3)), ((2, 2, 2), (2, 1, 2))], low=-0.5, high=0.5, fixed_shapes=True),
 ]

@@ -13,7 +13,7 @@ from .._backend import generic, ndarray, np
 from .._dtypes import DEFAULT, category
 from .._tensor import Tensor, _dim, _make
 from . import derivatives as D
-from .registry import _FLOATS, GRAPH, binary_arrays, broadcast_check, call, call1, call2
+from .registry import _FLOATS, GRAPH, NUMPY, binary_arrays, broadcast_check, call, call1, call2
 
 _NUMBER = (int, float, bool, complex)
 _ALPHA_ONE = (1,)  # the args of add/sub in the common case, built once
@@ -334,7 +334,9 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
         input = to(input, dtype)
     elif category(input._data.dtype) < 2 and input._data.dtype != np.int64:
         input = _make(input._data.astype(np.int64))
-    if dim is None:
+    if dim is None or (not isinstance(dim, int) and len(dim) == 0):  # dim=[]: every dim
+        if keepdim:
+            return call1(D.SUM_DIM, input, (tuple(range(input._data.ndim)), True))
         return call1(D.SUM, input)
     return call1(D.SUM_DIM, input, (_dims(dim, input._data.ndim), keepdim))
 
@@ -347,7 +349,9 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {_TORCH_TYPE_NAMES[input._data.dtype.name]}")
-    if dim is None:
+    if dim is None or (not isinstance(dim, int) and len(dim) == 0):  # dim=(): every dim
+        if keepdim:
+            return call1(D.MEAN_DIM, input, (tuple(range(input._data.ndim)), True))
         return call1(D.MEAN, input)
     return call1(D.MEAN_DIM, input, (_dims(dim, input._data.ndim), keepdim))
 
@@ -469,7 +473,8 @@ GRAPH.cos = cos
 GRAPH.exp = exp
 GRAPH.log = log
 GRAPH.sqrt = sqrt
-GRAPH.sign = lambda x: _make(np.sign(x._data))  # sign has zero gradient everywhere
+# sign has zero gradient everywhere, so a plain tensor serves
+GRAPH.sign = lambda x: _make(NUMPY.sign(x._data))
 GRAPH.where = _graph_where
 GRAPH.expand = _graph_expand
 GRAPH.unsqueeze_dims = _graph_unsqueeze_dims

@@ -723,7 +723,13 @@ class _NumpyNamespace:
     exp = staticmethod(np.exp)
     log = staticmethod(np.log)
     sqrt = staticmethod(np.sqrt)
-    sign = staticmethod(np.sign)
+    @staticmethod
+    def sign(x: Any) -> Any:
+        """sign with torch's 0 at nan (NumPy gives nan)."""
+        s = np.sign(x)
+        if s.dtype.kind in "fc" and np.isnan(s).any():
+            s = np.where(np.isnan(s), 0, s).astype(s.dtype)
+        return s
     where = staticmethod(np.where)
 
     @staticmethod

@@ -1,21 +1,81 @@
-"""Shape ops: reshape, view, expand and the sum that undoes broadcasting."""
+"""Shape ops: reshape, view, expand, permute, flip, repeat, cat, stack, split, diagonals, ...
+
+Views stay views (NumPy views of the same memory, as torch's share storage); ops that copy in
+torch (flip, roll, repeat, tril, diag) copy here too. "Contiguous" means a C-contiguous array.
+"""
 
 from __future__ import annotations
 
 import math
+import operator
+import warnings
 from typing import Any
 
-from .._backend import np
+from .._backend import generic, ndarray, np
 from .._tensor import Tensor, _dim
 from . import derivatives as D
-from .registry import GRAPH, call1, call_list, call_multi
+from .derivatives import shape as DS
+from .registry import GRAPH, NUMPY, call1, call_list, call_multi
+
+# ---- argument helpers -------------------------------------------------------------------------
 
 
-def _shape_arg(shape: tuple) -> tuple:
-    if len(shape) == 1 and not isinstance(shape[0], int):
+def _int(v: Any, fn: str, arg: str, pos: int) -> int:
+    try:
+        return operator.index(v)
+    except TypeError:
+        raise TypeError(f"{fn}(): argument '{arg}' failed to unpack the object at pos {pos} "
+                        f"with error \"type must be tuple of ints,but got "
+                        f"{type(v).__name__}\"") from None
+
+
+def _shape_arg(shape: tuple, fn: str = "reshape", arg: str = "shape") -> tuple:
+    """Sizes given as ``f(2, 3)`` or ``f((2, 3))``, as a tuple of ints."""
+    for s in shape:
+        if s.__class__ is not int:
+            break
+    else:
+        return shape
+    if len(shape) == 1 and not isinstance(shape[0], (int, generic)) and not (
+            isinstance(shape[0], Tensor) and shape[0]._data.ndim == 0):
         shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
+    return tuple(_int(s, fn, arg, i + 1) for i, s in enumerate(shape))
 
+
+def _dim_list(dims: Any, ndim: int) -> tuple:
+    """Dims (an int or a sequence) normalised, order kept, with torch's error for repeats."""
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    out = []
+    for d in dims:
+        d = _dim(d, ndim)
+        if d in out:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        out.append(d)
+    return tuple(out)
+
+
+def _contiguous(data: Any) -> bool:
+    return type(data) is not ndarray or data.flags.c_contiguous
+
+
+def _views_as(data: Any, shape: tuple) -> bool:
+    """Whether ``data`` can be seen with ``shape`` without copying (torch's computeStride)."""
+    try:
+        data.reshape(shape, copy=False)
+    except ValueError:
+        return False
+    return True
+
+
+# torch's legacy type names, as its expand error prints them
+_LEGACY = {"float16": "torch.HalfTensor", "float32": "torch.FloatTensor",
+           "float64": "torch.DoubleTensor", "int8": "torch.CharTensor",
+           "uint8": "torch.ByteTensor", "int16": "torch.ShortTensor", "int32": "torch.IntTensor",
+           "int64": "torch.LongTensor", "bool": "CPUBoolType",
+           "complex64": "CPUComplexFloatType", "complex128": "CPUComplexDoubleType"}
+
+
+# ---- reshaping --------------------------------------------------------------------------------
 
 def _infer(shape: tuple, numel: int) -> tuple:
     """Resolves one ``-1`` and checks the element count, with torch's message."""
@@ -27,11 +87,18 @@ def _infer(shape: tuple, numel: int) -> tuple:
                 raise RuntimeError("only one dimension can be inferred")
             free = i
         elif s < 0:
-            raise RuntimeError(f"invalid shape dimension {s}")
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape "
+                               f"{list(shape)}")
         else:
             known *= s
     if free is not None:
-        if known == 0 or numel % known:
+        if known == 0:
+            if numel == 0:
+                raise RuntimeError(
+                    f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+                    "unspecified dimension size -1 can be any value and is ambiguous")
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        if numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         shape = shape[:free] + (numel // known,) + shape[free + 1:]
     elif known != numel:
@@ -39,41 +106,157 @@ def _infer(shape: tuple, numel: int) -> tuple:
     return shape
 
 
+def _reshape(input: Tensor, shape: tuple) -> Tensor:
+    """torch's reshape of an already inferred shape: a view of a contiguous tensor
+    (``ViewBackward0``); otherwise a view when the strides allow (``ReshapeAliasBackward0``),
+    else a contiguous copy viewed (``UnsafeViewBackward0`` over ``CloneBackward0``)."""
+    data = input._data
+    if _contiguous(data):
+        return call1(D.VIEW, input, (shape,))
+    if _views_as(data, shape):
+        return call1(D.RESHAPE_ALIAS, input, (shape,))
+    return call1(D.UNSAFE_VIEW, call1(D.CLONE, input), (shape,))
+
+
 def reshape(input: Tensor, *shape: Any) -> Tensor:
-    """``input`` with a new shape holding the same elements (``ViewBackward0``)."""
-    shape = _infer(_shape_arg(shape), input._data.size)
-    return call1(D.VIEW, input, (shape,))
+    """``input`` with a new shape holding the same elements; a view when possible.
+
+    >>> import chainrule as torch
+    >>> torch.arange(6).reshape(2, -1)
+    tensor([[0, 1, 2],
+            [3, 4, 5]])
+    """
+    return _reshape(input, _infer(_shape_arg(shape), input._data.size))
 
 
 def view(input: Tensor, *shape: Any) -> Tensor:
     """``input`` seen with a new shape (``ViewBackward0``); torch's error when the memory
-    layout does not allow it."""
-    data = input._data
-    if isinstance(data, np.ndarray) and not data.flags.c_contiguous and data.size > 1:
-        target = _infer(_shape_arg(shape), data.size)
-        if target != data.shape:
-            raise RuntimeError("view size is not compatible with input tensor's size and stride "
-                               "(at least one dimension spans across two contiguous subspaces). "
-                               "Use .reshape(...) instead.")
-    return reshape(input, *shape)
+    layout does not allow it.
 
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3).view(3, 2).shape
+    torch.Size([3, 2])
+    """
+    data = input._data
+    target = _infer(_shape_arg(shape, "view", "size"), data.size)
+    if not _contiguous(data) and not _views_as(data, target):
+        raise RuntimeError("view size is not compatible with input tensor's size and stride "
+                           "(at least one dimension spans across two contiguous subspaces). "
+                           "Use .reshape(...) instead.")
+    return call1(D.VIEW, input, (target,))
+
+
+def view_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input.view(other.size())``."""
+    return view(input, other._data.shape)
+
+
+def reshape_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input.reshape(other.size())``."""
+    return reshape(input, other._data.shape)
+
+
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """The dims ``start_dim`` to ``end_dim`` merged into one (a reshape); ``input`` itself when
+    there is nothing to merge.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3, 4).flatten(1).shape
+    torch.Size([2, 12])
+    """
+    shape = input._data.shape
+    ndim = len(shape)
+    start = _dim(start_dim, ndim)
+    end = _dim(end_dim, ndim)
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if ndim == 0:
+        return _reshape(input, (1,))
+    if start == end:
+        return input
+    merged = math.prod(shape[start:end + 1])
+    return _reshape(input, shape[:start] + (merged,) + shape[end + 1:])
+
+
+def ravel(input: Tensor) -> Tensor:
+    """A 1-D view of ``input``, of a contiguous copy when ``input`` is not contiguous."""
+    return view(contiguous(input), -1)
+
+
+def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor:
+    """The dim ``dim`` split into ``sizes`` (one may be -1), as a view.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 6).unflatten(1, (2, 3)).shape
+    torch.Size([2, 2, 3])
+    """
+    shape = input._data.shape
+    if not shape:
+        raise RuntimeError("unflatten got an unexpected error:\n"
+                           f"Dimension specified as {dim} but tensor has no dimensions")
+    d = _dim(dim, len(shape))
+    sizes = _shape_arg((sizes,), "unflatten", "sizes")
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    try:
+        inferred = _infer(sizes, shape[d])
+    except RuntimeError as e:
+        if "is invalid for input of size" in str(e):
+            raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to "
+                               f"the size of dim {d} ({shape[d]}) in the input tensor") from None
+        raise RuntimeError(f"unflatten got an unexpected error:\n{e}") from None
+    return view(input, shape[:d] + inferred + shape[d + 1:])
+
+
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:
+    """``input`` without its size-1 dims (``SqueezeBackward0``), or without those among ``dim``
+    (an int: ``SqueezeBackward1``; a tuple: ``SqueezeBackward2``).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 1, 3).squeeze().shape
+    torch.Size([2, 3])
+    """
+    from .indexing import squeeze_dim
+
+    ndim = input._data.ndim
+    if dim is None:
+        return call1(D.SQUEEZE, input)
+    if isinstance(dim, (int, generic)):
+        d = _dim(int(dim), ndim)
+        return call1(D.SQUEEZE_SCALAR, input, (d,)) if ndim == 0 else squeeze_dim(input, d)
+    dims = _dim_list(dim, ndim)
+    return call1(D.SQUEEZE_DIMS, input, (dims if ndim else (),))
+
+
+# ---- broadcasting and repeating ---------------------------------------------------------------
 
 def expand(input: Tensor, *sizes: Any) -> Tensor:
-    """``input`` broadcast to ``sizes`` (``-1`` keeps a dimension), without copying."""
-    sizes = _shape_arg(sizes)
-    shape = input._data.shape
+    """``input`` broadcast to ``sizes`` (``-1`` keeps a dimension), without copying.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1, 2]).expand(2, -1)
+    tensor([[1, 2],
+            [1, 2]])
+    """
+    sizes = _shape_arg(sizes, "expand", "size")
+    data = input._data
+    shape = data.shape
     if len(sizes) < len(shape):
         raise RuntimeError(
-            f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number of "
-            f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions "
-            f"in the tensor ({len(shape)})")
+            f"expand({_LEGACY.get(data.dtype.name, data.dtype.name)}{{{list(shape)}}}, "
+            f"size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be greater "
+            f"or equal to the number of dimensions in the tensor ({len(shape)})")
     lead = len(sizes) - len(shape)
+    for i in range(lead):
+        if sizes[i] < 0:
+            raise RuntimeError(f"The expanded size of the tensor ({sizes[i]}) isn't allowed in a "
+                               f"leading, non-existing dimension {i}")
     out = list(sizes[:lead])
     for i, s in enumerate(shape):
         want = sizes[lead + i]
         if want == -1:
             want = s
-        elif s != want and s != 1:
+        elif s != want and s != 1 or want < 0:
             raise RuntimeError(
                 f"The expanded size of the tensor ({want}) must match the existing size ({s}) at "
                 f"non-singleton dimension {lead + i}.  Target sizes: {list(sizes)}.  Tensor "
@@ -82,23 +265,255 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
     return call1(D.EXPAND, input, (tuple(out),))
 
 
-def sum_to(g: Tensor, shape: tuple) -> Tensor:
-    """Sums ``g`` down to ``shape`` (the reverse of broadcasting), recorded."""
-    from .api import sum
-
-    lead = g._data.ndim - len(shape)
-    dims = tuple(range(lead)) + tuple(
-        lead + i for i, s in enumerate(shape) if s == 1 and g._data.shape[lead + i] != 1)
-    if dims:
-        g = sum(g, dims, keepdim=True)
-    if g._data.shape != tuple(shape):
-        g = reshape(g, tuple(shape))
-    return g
+def expand_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input.expand(other.size())``."""
+    return expand(input, other._data.shape)
 
 
-def numel_of(shape: tuple) -> int:
-    return math.prod(shape)
+def broadcast_to(input: Tensor, size: Any) -> Tensor:
+    """``input`` broadcast to ``size`` (``ExpandBackward0``)."""
+    return expand(input, tuple(size))
 
+
+def repeat(input: Tensor, *repeats: Any) -> Tensor:
+    """``input`` tiled ``repeats[i]`` times along each dim (new leading dims when ``repeats``
+    is longer), as a copy (``RepeatBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1, 2]).repeat(2)
+    tensor([1, 2, 1, 2])
+    """
+    if not repeats:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+    repeats = _shape_arg(repeats, "repeat", "repeats")
+    shape = input._data.shape
+    if len(repeats) < len(shape):
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
+                           "of dimensions of tensor")
+    padded = (1,) * (len(repeats) - len(shape)) + tuple(shape)
+    target = [r * s for r, s in zip(repeats, padded)]
+    for n in target:
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {target}")
+    return call1(D.REPEAT, input, (repeats,))
+
+
+def tile(input: Tensor, *dims: Any) -> Tensor:
+    """``repeat`` with ``dims`` padded by leading ones to ``input``'s number of dims."""
+    dims = _shape_arg(dims, "tile", "dims")
+    ndim = input._data.ndim
+    if len(dims) < ndim:
+        dims = (1,) * (ndim - len(dims)) + dims
+    return repeat(input, dims)
+
+
+# ---- permutations -----------------------------------------------------------------------------
+
+def permute(input: Tensor, *dims: Any) -> Tensor:
+    """``input`` with its dims reordered (a view, ``PermuteBackward0``): ``x.permute(1, 0)``
+    or ``x.permute((1, 0))``.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3, 4).permute(2, 0, 1).shape
+    torch.Size([4, 2, 3])
+    """
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
+    if len(dims) == 1 and not isinstance(dims[0], (int, generic)):
+        dims = tuple(dims[0])
+    ndim = input._data.ndim
+    if len(dims) != ndim:
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            "length of the desired ordering of dimensions i.e. input.dim() = "
+            f"{ndim} is not equal to len(dims) = {len(dims)}")
+    norm = tuple(_dim(int(d), ndim) for d in dims)
+    if len(set(norm)) != len(norm):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return call1(D.PERMUTE, input, (norm,))
+
+
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """``input`` with dims ``dim0`` and ``dim1`` swapped (a view, ``TransposeBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3).transpose(0, 1).shape
+    torch.Size([3, 2])
+    """
+    ndim = input._data.ndim
+    return call1(D.TRANSPOSE, input, (_dim(dim0, ndim), _dim(dim1, ndim)))
+
+
+def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor:
+    """``transpose`` under NumPy's name."""
+    return transpose(input, axis0, axis1)
+
+
+def swapdims(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    """``transpose``."""
+    return transpose(input, dim0, dim1)
+
+
+def t(input: Tensor) -> Tensor:
+    """The transpose of a tensor of at most 2 dims (``TBackward0``)."""
+    ndim = input._data.ndim
+    if ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {ndim}D")
+    return call1(D.TRANSPOSE_T, input)
+
+
+# torch warns once per process (TORCH_WARN_ONCE)
+_T_WARNED: dict = {}
+_T_WARNINGS = {
+    "nd": "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+          "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+          "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to "
+          "reverse the dimensions of a tensor. (Triggered internally at "
+          "/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4314.)",
+    "0d": "Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases. "
+          "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/"
+          "TensorShape.cpp:4321.)",
+    "mT": "Tensor.mT is deprecated on 0-D tensors. This function is the identity in these "
+          "cases. (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/"
+          "TensorShape.cpp:4373.)",
+}
+
+
+def _warn_once(kind: str) -> None:
+    if not _T_WARNED.get(kind):
+        _T_WARNED[kind] = True
+        warnings.warn(_T_WARNINGS[kind], UserWarning, stacklevel=3)
+
+
+def _T(self: Tensor) -> Tensor:
+    """``x.T``: the dims reversed (``PermuteBackward0``); torch's deprecation warning, once,
+    for tensors that are not 2-D."""
+    ndim = self._data.ndim
+    if ndim != 2:
+        _warn_once("0d" if ndim == 0 else "nd")
+    return call1(D.PERMUTE, self, (tuple(range(ndim - 1, -1, -1)),))
+
+
+def _mT(self: Tensor) -> Tensor:
+    """``x.mT``: the last two dims swapped (``TransposeBackward0``); a 0-d tensor is returned
+    as it is, with torch's deprecation warning."""
+    ndim = self._data.ndim
+    if ndim == 0:
+        _warn_once("mT")
+        return self
+    if ndim < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                           f"Got {ndim}-D tensor.")
+    return call1(D.TRANSPOSE, self, (ndim - 2, ndim - 1))
+
+
+def movedim(input: Tensor, source: Any, destination: Any) -> Tensor:
+    """``input`` with the dims ``source`` moved to the positions ``destination``, the others
+    kept in order (``PermuteBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3, 4).movedim(0, -1).shape
+    torch.Size([3, 4, 2])
+    """
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} "
+                           f"dims) should contain the same number of dims as destination "
+                           f"({list(dst)} dims)")
+    ndim = input._data.ndim
+    ns = [_dim(d, ndim) for d in src]
+    nd = [_dim(d, ndim) for d in dst]
+    if len(set(ns)) != len(ns):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({list(src)})")
+    if len(set(nd)) != len(nd):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({list(dst)})")
+    if ndim == 0:
+        return call1(D.ALIAS, input)
+    order = [-1] * ndim
+    for s, d in zip(ns, nd):
+        order[d] = s
+    rest = iter(d for d in range(ndim) if d not in ns)
+    perm = tuple(o if o != -1 else next(rest) for o in order)
+    return call1(D.PERMUTE, input, (perm,))
+
+
+moveaxis = movedim
+
+
+def contiguous(input: Tensor, memory_format: Any = None) -> Tensor:
+    """``input`` itself when contiguous, else a contiguous copy (``CloneBackward0``)."""
+    if _contiguous(input._data):
+        return input
+    return call1(D.CLONE, input)
+
+
+# ---- flips and rolls --------------------------------------------------------------------------
+
+def flip(input: Tensor, dims: Any) -> Tensor:
+    """``input`` reversed along ``dims`` (a tuple), as a copy (``FlipBackward0``)."""
+    if isinstance(dims, int):
+        raise TypeError("flip(): argument 'dims' (position 2) must be tuple of ints, not int")
+    return _flip(input, dims)
+
+
+def _flip(input: Tensor, dims: tuple) -> Tensor:
+    ndim = input._data.ndim
+    dims = _dim_list(dims, ndim)
+    return call1(D.FLIP, input, (dims if ndim else (),))
+
+
+def _flip_method(self: Tensor, *dims: Any) -> Tensor:
+    # x.flip(0), x.flip(0, 1), x.flip((0, 1))
+    if not dims:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+    if len(dims) == 1 and not isinstance(dims[0], int):
+        dims = tuple(dims[0])
+    return _flip(self, dims)
+
+
+def fliplr(input: Tensor) -> Tensor:
+    """``input`` reversed along dim 1."""
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return call1(D.FLIP, input, ((1,),))
+
+
+def flipud(input: Tensor) -> Tensor:
+    """``input`` reversed along dim 0."""
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return call1(D.FLIP, input, ((0,),))
+
+
+def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    """``input`` rolled by ``shifts`` along ``dims``; without ``dims``, rolled as if flattened
+    (``RollBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1, 2, 3]).roll(1)
+    tensor([3, 1, 2])
+    """
+    shifts = (int(shifts),) if isinstance(shifts, (int, generic)) else tuple(shifts)
+    dims = (dims,) if isinstance(dims, (int, generic)) else (
+        () if dims is None else tuple(dims))
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if not dims:
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                               "dims:0")
+        return call1(D.ROLL, input, (shifts, None))
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                           f"dims:{len(dims)}")
+    ndim = input._data.ndim
+    if ndim == 0:
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
+    return call1(D.ROLL, input, (shifts, tuple(_dim(int(d), ndim) for d in dims)))
+
+
+# ---- joining ------------------------------------------------------------------------------------
 
 def unbind(input: Tensor, dim: int = 0) -> tuple:
     """The slices of ``input`` along ``dim``, as a tuple of tensors (``UnbindBackward0``)."""
@@ -133,6 +548,8 @@ def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     """``chunks`` nearly equal pieces along ``dim`` (torch's sizes: ceil(n / chunks) each)."""
+    if input._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     n = input._data.shape[_dim(dim, input._data.ndim)]
@@ -151,7 +568,12 @@ def _same_rank_tensors(tensors: Any, name: str) -> list:
 
 
 def cat(tensors: Any, dim: int = 0) -> Tensor:
-    """``tensors`` joined along an existing dimension ``dim`` (``CatBackward0``)."""
+    """``tensors`` joined along an existing dimension ``dim`` (``CatBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.cat([torch.zeros(2, 3), torch.ones(1, 3)]).shape
+    torch.Size([3, 3])
+    """
     tensors = _same_rank_tensors(tensors, "torch.cat")
     first = tensors[0]._data
     if first.ndim == 0:
@@ -176,6 +598,9 @@ concat = concatenate = cat
 
 def stack(tensors: Any, dim: int = 0) -> Tensor:
     """``tensors`` of one shape joined along a new dimension ``dim`` (``StackBackward0``)."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
     tensors = _same_rank_tensors(tensors, "stack")
     shape = tensors[0]._data.shape
     for k, t in enumerate(tensors[1:], 1):
@@ -195,6 +620,171 @@ def _promoted(arrays: list) -> list:
     return [a if a.dtype == dt else a.astype(dt) for a in arrays]
 
 
+def _tensors_arg(tensors: tuple) -> tuple:
+    # f(t), f(t1, t2), f([t1, t2])
+    if len(tensors) == 1 and not isinstance(tensors[0], Tensor):
+        return tuple(tensors[0]), True
+    return tensors, len(tensors) != 1
+
+
+def _at_least(tensors: tuple, fn: Any) -> Any:
+    tensors, many = _tensors_arg(tensors)
+    out = tuple(fn(t) for t in tensors)
+    return out if many else out[0]
+
+
+def _1d(t: Tensor) -> Tensor:
+    return _reshape(t, (1,)) if t._data.ndim == 0 else t
+
+
+def _2d(t: Tensor) -> Tensor:
+    from .indexing import unsqueeze
+
+    ndim = t._data.ndim
+    return _reshape(t, (1, 1)) if ndim == 0 else unsqueeze(t, 0) if ndim == 1 else t
+
+
+def _3d(t: Tensor) -> Tensor:
+    from .indexing import unsqueeze
+
+    ndim = t._data.ndim
+    if ndim == 0:
+        return _reshape(t, (1, 1, 1))
+    if ndim == 1:
+        return unsqueeze(unsqueeze(t, 0), -1)
+    return unsqueeze(t, -1) if ndim == 2 else t
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    """Each tensor with at least 1 dim (a 0-d one viewed as 1-D); one tensor in, one out."""
+    return _at_least(tensors, _1d)
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    """Each tensor with at least 2 dims (new leading dims)."""
+    return _at_least(tensors, _2d)
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    """Each tensor with at least 3 dims (a 1-D one as (1, n, 1), a 2-D one as (m, n, 1))."""
+    return _at_least(tensors, _3d)
+
+
+def _nonempty(tensors: Any, name: str) -> list:
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return tensors
+
+
+def hstack(tensors: Any) -> Tensor:
+    """``tensors`` joined column-wise: along dim 0 for 1-D tensors, else dim 1.
+
+    >>> import chainrule as torch
+    >>> torch.hstack([torch.zeros(2), torch.ones(3)]).shape
+    torch.Size([5])
+    """
+    rep = [_1d(t) for t in _nonempty(tensors, "hstack")]
+    return cat(rep, 0 if rep[0]._data.ndim == 1 else 1)
+
+
+def vstack(tensors: Any) -> Tensor:
+    """``tensors`` joined row-wise (1-D tensors as rows)."""
+    return cat([_2d(t) for t in _nonempty(tensors, "vstack")], 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors: Any) -> Tensor:
+    """``tensors`` joined depth-wise, along dim 2."""
+    return cat([_3d(t) for t in _nonempty(tensors, "dstack")], 2)
+
+
+def column_stack(tensors: Any) -> Tensor:
+    """``tensors`` joined as columns (0-d and 1-D tensors as columns)."""
+    cols = [_reshape(t, (t._data.size, 1)) if t._data.ndim <= 1 else t
+            for t in _nonempty(tensors, "column_stack")]
+    return hstack(cols)
+
+
+# ---- triangles and diagonals --------------------------------------------------------------------
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The lower triangle (on and below ``diagonal``) of the last two dims, zeros elsewhere."""
+    if input._data.ndim < 2:
+        raise RuntimeError("tril: input tensor must have at least 2 dimensions")
+    return call1(D.TRIL, input, (int(diagonal),))
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    """The upper triangle (on and above ``diagonal``) of the last two dims, zeros elsewhere."""
+    if input._data.ndim < 2:
+        raise RuntimeError("triu: input tensor must have at least 2 dimensions")
+    return call1(D.TRIU, input, (int(diagonal),))
+
+
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The diagonal ``offset`` of the (dim1, dim2) planes, as the last dim of a view
+    (``DiagonalBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.arange(9).reshape(3, 3).diagonal(1)
+    tensor([1, 5])
+    """
+    ndim = input._data.ndim
+    d1, d2 = _dim(dim1, ndim), _dim(dim2, ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return call1(D.DIAGONAL, input, (int(offset), d1, d2))
+
+
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """A tensor whose (offset, dim1, dim2) diagonals hold the last dim of ``input``."""
+    ndim = input._data.ndim + 1
+    d1, d2 = _dim(dim1, ndim), _dim(dim2, ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return call1(D.DIAG_EMBED, input, (int(offset), d1, d2))
+
+
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
+    """A 1-D tensor as the ``diagonal`` of a square matrix (``DiagEmbedBackward0``), or the
+    ``diagonal`` of a 2-D tensor as a copy (``DiagonalBackward0_copy``).
+
+    >>> import chainrule as torch
+    >>> torch.diag(torch.tensor([1, 2]))
+    tensor([[1, 0],
+            [0, 2]])
+    """
+    ndim = input._data.ndim
+    if ndim == 1:
+        return call1(D.DIAG_EMBED, input, (int(diagonal), 0, 1))
+    if ndim == 2:
+        return call1(D.DIAGONAL_COPY, input, (int(diagonal), 0, 1))
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {ndim}D")
+
+
+# ---- the namespace recorded formulas use (create_graph=True) ---------------------------------
+
+def sum_to(g: Tensor, shape: tuple) -> Tensor:
+    """Sums ``g`` down to ``shape`` (the reverse of broadcasting), recorded."""
+    from .api import sum
+
+    lead = g._data.ndim - len(shape)
+    dims = tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and g._data.shape[lead + i] != 1)
+    if dims:
+        g = sum(g, dims, keepdim=True)
+    if g._data.shape != tuple(shape):
+        g = reshape(g, tuple(shape))
+    return g
+
+
+def numel_of(shape: tuple) -> int:
+    return math.prod(shape)
+
+
 def _graph_stack_grads(grads: list, shape: tuple, dim: int) -> Tensor:
     from .._creation import zeros
 
@@ -211,11 +801,62 @@ def _graph_cat_grads(grads: list, shape: tuple, sizes: tuple, dim: int) -> Tenso
                 else g for g, n in zip(grads, sizes)], dim)
 
 
+def _graph_repeat_backward(g: Tensor, shape: tuple, repeats: tuple) -> Tensor:
+    # torch's repeat_backward: the new leading dims summed one by one, then the rest viewed as
+    # (r0, s0, r1, s1, ...) and summed over the r's
+    from .._creation import zeros
+    from .api import sum
+
+    if 0 in repeats:
+        return zeros(shape, dtype=g.dtype)
+    for _ in range(len(repeats) - len(shape)):
+        g = sum(g, 0)
+    split_shape: list = []
+    for r, s in zip(repeats[len(repeats) - len(shape):], shape):
+        split_shape += [r, s]
+    return sum(reshape(g, tuple(split_shape)), tuple(range(0, 2 * len(shape), 2)))
+
+
 GRAPH.stack_grads = _graph_stack_grads
 GRAPH.cat_grads = _graph_cat_grads
 GRAPH.split_grad = lambda g, sizes, dim: list(split(g, list(sizes), dim))
+GRAPH.permute = lambda g, dims: call1(D.PERMUTE, g, (tuple(dims),))
+GRAPH.transpose = lambda g, dim0, dim1: call1(D.TRANSPOSE, g, (dim0, dim1))
+GRAPH.t = lambda g: call1(D.TRANSPOSE_T, g)
+GRAPH.flip = lambda g, dims: call1(D.FLIP, g, (dims,))
+GRAPH.roll = lambda g, shifts, dims: call1(D.ROLL, g, (shifts, dims))
+GRAPH.tril = lambda g, diagonal: call1(D.TRIL, g, (diagonal,))
+GRAPH.triu = lambda g, diagonal: call1(D.TRIU, g, (diagonal,))
+GRAPH.diagonal = lambda g, offset, dim1, dim2: call1(D.DIAGONAL, g, (offset, dim1, dim2))
+GRAPH.diagonal_backward = lambda g, shape, offset, dim1, dim2: call1(
+    D.DIAGONAL_BACKWARD, g, (shape, offset, dim1, dim2))
+GRAPH.repeat_backward = _graph_repeat_backward
 
-__all__ = ["cat", "chunk", "concat", "concatenate", "expand", "reshape", "split", "stack",
-           "unbind", "view"]
-METHODS = {"reshape": reshape, "view": view, "expand": expand, "split": split, "chunk": chunk,
-           "unbind": unbind}
+NUMPY.permute = np.transpose
+NUMPY.transpose = D.TRANSPOSE.forward
+NUMPY.t = np.transpose
+NUMPY.flip = DS.flip_array
+NUMPY.roll = np.roll
+NUMPY.tril = np.tril
+NUMPY.triu = np.triu
+NUMPY.diagonal = DS.diagonal_view
+NUMPY.diagonal_backward = DS.diagonal_backward_array
+NUMPY.repeat_backward = DS.repeat_backward_array
+
+__all__ = [
+    "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_to", "cat", "chunk", "column_stack",
+    "concat", "concatenate", "diag", "diag_embed", "diagonal", "dstack", "expand", "flatten",
+    "flip", "fliplr", "flipud", "hstack", "movedim", "moveaxis", "permute", "ravel", "reshape",
+    "roll", "row_stack", "split", "squeeze", "stack", "swapaxes", "swapdims", "t", "tile",
+    "transpose", "tril", "triu", "unbind", "unflatten", "view", "vstack",
+]
+METHODS = {
+    "reshape": reshape, "view": view, "view_as": view_as, "reshape_as": reshape_as,
+    "flatten": flatten, "ravel": ravel, "unflatten": unflatten, "squeeze": squeeze,
+    "expand": expand, "expand_as": expand_as, "broadcast_to": broadcast_to, "repeat": repeat,
+    "tile": tile, "permute": permute, "transpose": transpose, "swapaxes": swapaxes,
+    "swapdims": swapdims, "t": t, "T": property(_T), "mT": property(_mT), "movedim": movedim,
+    "moveaxis": movedim, "contiguous": contiguous, "flip": _flip_method, "fliplr": fliplr,
+    "flipud": flipud, "roll": roll, "split": split, "chunk": chunk, "unbind": unbind,
+    "tril": tril, "triu": triu, "diagonal": diagonal, "diag_embed": diag_embed, "diag": diag,
+}

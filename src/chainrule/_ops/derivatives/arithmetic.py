@@ -97,9 +97,12 @@ TANH = op("TanhBackward0", lambda self: np.tanh(self), dtype="float",
 
 # ---- reductions ---------------------------------------------------------------------------
 
-SUM = op("SumBackward0", lambda self: np.sum(self), fw="linear",
+# the sum keeps the input's dtype (the public sum casts first: ints to int64, or dtype=)
+SUM = op("SumBackward0", lambda self: np.sum(self, dtype=self.dtype), fw="linear",
          self=lambda F, grad, self_shape: F.expand(grad, self_shape))
-SUM_DIM = op("SumBackward1", lambda self, dim, keepdim: np.sum(self, axis=dim, keepdims=keepdim),
+SUM_DIM = op("SumBackward1",
+             lambda self, dim, keepdim: np.sum(self, axis=dim, keepdims=keepdim,
+                                               dtype=self.dtype),
              fw="linear",
              self=lambda F, grad, self_shape, dim, keepdim: fm.sum_backward(
                  F, grad, self_shape, dim, keepdim))
@@ -130,8 +133,8 @@ WHERE = op("WhereBackward0", lambda self, other, condition: np.where(condition, 
 VIEW = op("ViewBackward0", lambda self, shape: self.reshape(shape), fw="linear", view=True,
           self=lambda F, grad, self_shape: F.reshape(grad, self_shape))
 # the engine sums a gradient back down to its input's shape, which is all expand's backward is
-EXPAND = op("ExpandBackward0", lambda self, size: np.broadcast_to(self, size), fw="linear", view=True,
-            self=lambda F, grad: grad)
+EXPAND = op("ExpandBackward0", lambda self, size: np.broadcast_to(self, size), fw="linear",
+            view=True, self=lambda F, grad: grad)
 # the trailing ... keeps a 0-d result a view of self (plain indexing would copy the scalar)
 SELECT = op("SelectBackward0", lambda self, dim, index: self[(slice(None),) * dim + (index, ...)],
             fw="linear", view=True,
@@ -154,11 +157,12 @@ SLICE_BACKWARD = op("SliceBackwardBackward0",
                     fw="linear",
                     self=lambda F, grad, dim, start, stop, step: F.slice(
                         grad, dim, start, stop, step))
-UNSQUEEZE = op("UnsqueezeBackward0", lambda self, dim: np.expand_dims(self, dim), fw="linear", view=True,
-               self=lambda F, grad, dim: F.squeeze_dim(grad, dim))
+UNSQUEEZE = op("UnsqueezeBackward0", lambda self, dim: np.expand_dims(self, dim), fw="linear",
+               view=True, self=lambda F, grad, dim: F.squeeze_dim(grad, dim))
 # squeeze(dim) removes dim only when it has size 1; reshaping back undoes either case
 SQUEEZE_DIM = op("SqueezeBackward1",
-                 lambda self, dim: np.squeeze(self, dim) if np.shape(self)[dim] == 1 else self,
+                 lambda self, dim: np.squeeze(self, dim)
+                 if np.ndim(self) and np.shape(self)[dim] == 1 else self,
                  fw="linear", view=True,
                  self=lambda F, grad, self_shape, dim: F.unsqueeze_dim(grad, dim)
                  if len(self_shape) != np.ndim(grad) else grad)
@@ -173,7 +177,7 @@ INDEX_BACKWARD = op("IndexPutImplBackward0",
                     self=lambda F, grad, indices: F.index(grad, indices))
 # x[index] = value on a tensor in a graph: the gradient reaches the old values everywhere but
 # the written positions, and the value through exactly those positions
-COPY_SLICES = op("torch::autograd::CopySlices", lambda self, value, index: fm.copy_slices(self, value, index),
-                 fw="linear",
+COPY_SLICES = op("torch::autograd::CopySlices",
+                 lambda self, value, index: fm.copy_slices(self, value, index), fw="linear",
                  self=lambda F, grad, index: F.index_put_zero(grad, index),
                  value=lambda F, grad, index: F.index(grad, index))

@@ -1,7 +1,179 @@
-"""The op table, indexing ops: index_select, gather, scatter, masked_select, ...."""
+"""The op table, indexing ops: index_select, gather, scatter, masked_select, take.
+
+Index arguments arrive as NumPy integer arrays, already checked (dtype, shape, bounds) by the
+public functions. A 0-d tensor indexes as a 1-D tensor of one element, as in torch.
+"""
 
 from __future__ import annotations
 
-from ..._backend import np  # noqa: F401
-from .. import formulas as fm  # noqa: F401
-from ..registry import op  # noqa: F401
+import math
+from typing import Any
+
+from ..._backend import np
+from ..registry import op
+
+
+def grid(index: Any, dim: int) -> tuple:
+    """The advanced index that reaches, at each position of ``index``, the element at that
+    position with its ``dim`` coordinate replaced by the index value (gather's addressing)."""
+    if index.ndim == 0:
+        index = index.reshape(1)
+    shape = index.shape
+    axes = []
+    for k, n in enumerate(shape):
+        if k == dim:
+            axes.append(index)
+        else:
+            # the coordinate along axis k, broadcast over the others
+            axes.append(np.arange(n).reshape((1,) * k + (n,) + (1,) * (len(shape) - k - 1)))
+    return tuple(axes)
+
+
+def _at_least_1d(a: Any) -> Any:
+    a = np.asarray(a)
+    return a.reshape(1) if a.ndim == 0 else a
+
+
+# ---- index_select -----------------------------------------------------------------------------
+
+def index_select_forward(self: Any, dim: int, index: Any) -> Any:
+    # index is 1-D; a 0-d self (index [0]) gives a 0-d copy
+    if np.ndim(self) == 0:
+        return np.array(self)
+    return np.take(self, index, axis=dim)
+
+
+def index_select_backward_array(grad: Any, shape: tuple, dim: int, index: Any) -> Any:
+    """``grad`` summed into the selected positions along ``dim``: repeated indices add up."""
+    if not shape:
+        return np.array(grad)
+    out = np.zeros(shape, grad.dtype)
+    np.add.at(out, (slice(None),) * dim + (index,), grad)
+    return out
+
+
+INDEX_SELECT = op("IndexSelectBackward0", index_select_forward, fw="linear",
+                  self=lambda F, grad, self_shape, dim, index: F.index_select_backward(
+                      grad, self_shape, dim, index))
+# index_select's backward recorded (zeros.index_add(dim, index, grad)), for double backward
+INDEX_ADD_BACKWARD = op("IndexAddBackward0",
+                        lambda self, shape, dim, index: index_select_backward_array(
+                            self, shape, dim, index),
+                        fw="linear",
+                        self=lambda F, grad, dim, index: F.index_select(grad, dim, index))
+
+# ---- gather and scatter -----------------------------------------------------------------------
+
+
+# an empty index (of any shape, torch checks none) reads and writes nothing
+
+def gather_forward(self: Any, dim: int, index: Any) -> Any:
+    if not index.size:
+        return np.empty(index.shape, np.asarray(self).dtype)
+    return _at_least_1d(self)[grid(index, dim)].reshape(index.shape)
+
+
+def gather_backward_array(grad: Any, shape: tuple, dim: int, index: Any) -> Any:
+    """``zeros(shape).scatter_add(dim, index, grad)``: repeated indices add up."""
+    out = np.zeros(shape or (1,), grad.dtype)
+    if index.size:
+        np.add.at(out, grid(index, dim), np.reshape(grad, index.shape or (1,)))
+    return out.reshape(shape)
+
+
+def _src_part(src: Any, index: Any) -> Any:
+    """The part of ``src`` that scatter reads: the leading block of ``index``'s shape."""
+    src = _at_least_1d(src)
+    return src[tuple(slice(n) for n in _at_least_1d(index).shape)]
+
+
+def scatter_forward(self: Any, src: Any, dim: int, index: Any) -> Any:
+    # a repeated index keeps the value written last, as torch's CPU kernel does
+    out = np.array(_at_least_1d(self))
+    if index.size:
+        out[grid(index, dim)] = _src_part(src, index)
+    return out.reshape(np.shape(self))
+
+
+def scatter_value_forward(self: Any, dim: int, index: Any, value: Any) -> Any:
+    out = np.array(_at_least_1d(self))
+    if index.size:
+        out[grid(index, dim)] = value
+    return out.reshape(np.shape(self))
+
+
+def scatter_add_forward(self: Any, src: Any, dim: int, index: Any) -> Any:
+    out = np.array(_at_least_1d(self))
+    if index.size:
+        np.add.at(out, grid(index, dim), _src_part(src, index))
+    return out.reshape(np.shape(self))
+
+
+def src_grad(F: Any, grad: Any, dim: int, index: Any, src_shape: tuple, node: str) -> Any:
+    """The gradient of scatter's ``src``: ``grad`` gathered at ``index``. torch's formula gives
+    it ``index``'s shape, so a ``src`` larger than ``index`` fails as in torch."""
+    shape = tuple(index.shape)
+    if shape != tuple(src_shape) and not all(s in (n, 1) for s, n in zip(src_shape, shape)):
+        raise RuntimeError(f"Function {node} returned an invalid gradient at index 1 - got "
+                           f"{list(shape)} but expected shape compatible with {list(src_shape)}")
+    return F.gather(grad, dim, index)
+
+
+GATHER = op("GatherBackward0", gather_forward, fw="linear",
+            self=lambda F, grad, self_shape, dim, index: F.gather_backward(grad, self_shape, dim,
+                                                                           index))
+# positions that src overwrites get no gradient from self
+SCATTER = op("ScatterBackward0", scatter_forward, fw="linear",
+             self=lambda F, grad, dim, index: F.scatter_value(grad, dim, index, 0),
+             src=lambda F, grad, dim, index, src_shape: src_grad(F, grad, dim, index, src_shape,
+                                                                 "ScatterBackward0"))
+SCATTER_VALUE = op("ScatterBackward1", scatter_value_forward, fw="linear",
+                   self=lambda F, grad, dim, index: F.scatter_value(grad, dim, index, 0))
+SCATTER_ADD = op("ScatterAddBackward0", scatter_add_forward, fw="linear",
+                 self=lambda F, grad: grad,
+                 src=lambda F, grad, dim, index, src_shape: src_grad(
+                     F, grad, dim, index, src_shape, "ScatterAddBackward0"))
+
+# ---- masked_select and take -------------------------------------------------------------------
+
+
+def masked_select_forward(self: Any, mask: Any) -> Any:
+    a, m = np.broadcast_arrays(self, mask)
+    return a[m]
+
+
+def masked_scatter_array(source: Any, shape: tuple, mask: Any) -> Any:
+    """Zeros of the broadcast shape of ``shape`` and ``mask``, with ``source`` written in
+    order where ``mask`` holds (masked_select's gradient)."""
+    shape = np.broadcast_shapes(tuple(shape), np.shape(mask))
+    out = np.zeros(shape, source.dtype)
+    out[np.broadcast_to(mask, shape)] = source
+    return out
+
+
+# the gradient has the broadcast shape; the engine sums it back to self's
+MASKED_SELECT = op("MaskedSelectBackward0", masked_select_forward, fw="linear",
+                   self=lambda F, grad, self_shape, mask: F.masked_select_backward(
+                       grad, self_shape, mask))
+MASKED_SCATTER_BACKWARD = op("MaskedScatterBackward0", masked_scatter_array, fw="linear",
+                             source=lambda F, grad, mask: F.masked_select(grad, mask))
+
+
+def take_forward(self: Any, index: Any) -> Any:
+    return np.reshape(self, -1)[index]
+
+
+def take_backward_array(grad: Any, shape: tuple, index: Any) -> Any:
+    """``grad`` summed into the flat positions ``index`` (negative ones count from the end)."""
+    out = np.zeros(math.prod(shape), grad.dtype)
+    np.add.at(out, np.reshape(index, -1), np.reshape(grad, -1))
+    return out.reshape(shape)
+
+
+TAKE = op("TakeBackward0", take_forward, fw="linear",
+          self=lambda F, grad, self_shape, index: F.take_backward(grad, self_shape, index))
+# take's backward recorded (zeros.put_(index, grad, accumulate=True)), for double backward
+PUT_BACKWARD = op("PutBackward0",
+                  lambda self, shape, index: take_backward_array(self, shape, index),
+                  fw="linear",
+                  self=lambda F, grad, index: F.take(grad, index))

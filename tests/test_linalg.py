@@ -1,0 +1,480 @@
+"""The linalg family beyond the records, against torch: every error, integer and mixed dtypes,
+keyword and argument forms, the grad_fn matmul ends with for each case (which depends on
+which operand requires grad), det at singular matrices, and second derivatives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import chainrule as cr
+
+
+def _outcome(lib, fn):  # noqa: ANN001, ANN202
+    try:
+        out = fn(lib)
+    except Exception as e:  # noqa: BLE001 - the exception itself is compared
+        return ("raise", type(e).__name__, str(e))
+    return ("ok", str(out.dtype), tuple(out.shape), out.detach().numpy().tolist())
+
+
+def _o(T, *shape, dtype=None):  # noqa: ANN001, ANN202
+    return T.ones(shape, dtype=dtype or T.float32)
+
+
+def _sing(T):  # noqa: ANN001, ANN202
+    return T.tensor([[1.0, 2.0], [2.0, 4.0]])
+
+
+# ---- errors -------------------------------------------------------------------------------------
+
+ERRORS = {
+    # matmul, each case raising as the kernel torch routes it to
+    "mm shapes": lambda T: _o(T, 2, 3) @ _o(T, 2, 3),
+    "dot sizes": lambda T: _o(T, 3) @ _o(T, 4),
+    "mv sizes": lambda T: _o(T, 2, 3) @ _o(T, 4),
+    "vector @ matrix": lambda T: _o(T, 3) @ _o(T, 4, 2),
+    "batched": lambda T: _o(T, 2, 2, 3) @ _o(T, 2, 4, 5),
+    "batched 4-D": lambda T: _o(T, 2, 2, 3) @ _o(T, 3, 2, 4, 5),
+    "folded batch": lambda T: _o(T, 2, 2, 3) @ _o(T, 4, 5),
+    "folded vector": lambda T: _o(T, 2, 2, 3) @ _o(T, 4),
+    "2-D @ 3-D": lambda T: _o(T, 2, 3) @ _o(T, 2, 4, 5),
+    "2-D needing grad @ 3-D": lambda T: _o(T, 2, 3).requires_grad_() @ _o(T, 2, 4, 5),
+    "1-D @ 3-D": lambda T: _o(T, 4) @ _o(T, 2, 2, 3),
+    "batch broadcast": lambda T: _o(T, 2, 2, 3) @ _o(T, 3, 3, 4),
+    "0-d": lambda T: _o(T) @ _o(T),
+    "0-d and 1-D": lambda T: T.matmul(_o(T), _o(T, 3)),
+    "float and double": lambda T: _o(T, 2, 3) @ _o(T, 3, 2, dtype=T.float64),
+    "float and long": lambda T: _o(T, 2, 2) @ _o(T, 2, 2, dtype=T.int64),
+    "mv dtypes": lambda T: _o(T, 2, 3) @ _o(T, 3, dtype=T.float64),
+    "dot dtypes": lambda T: _o(T, 3) @ _o(T, 3, dtype=T.float64),
+    "bmm dtypes": lambda T: _o(T, 2, 2, 3) @ _o(T, 2, 3, 2, dtype=T.float64),
+    "half and complex": lambda T: _o(T, 2, 2, dtype=T.float16) @ _o(T, 2, 2, dtype=T.complex64),
+    "bool mm": lambda T: _o(T, 2, 2, dtype=T.bool) @ _o(T, 2, 2, dtype=T.bool),
+    "bool dot": lambda T: _o(T, 2, dtype=T.bool) @ _o(T, 2, dtype=T.bool),
+    "bool mv": lambda T: T.mv(_o(T, 2, 2, dtype=T.bool), _o(T, 2, dtype=T.bool)),
+    "bool bmm": lambda T: _o(T, 2, 2, 2, dtype=T.bool) @ _o(T, 2, 2, 2, dtype=T.bool),
+    "bool bmm, float": lambda T: T.matmul(_o(T, 3, dtype=T.bool), _o(T, 2, 3, 1)),
+    "matmul a list": lambda T: T.matmul(_o(T, 2, 3), [[1.0]]),
+    "@ a number": lambda T: _o(T, 2, 3) @ 2,
+    "number @": lambda T: 2 @ _o(T, 3),
+    # the kernels themselves
+    "mm 1-D": lambda T: T.mm(_o(T, 3), _o(T, 3, 2)),
+    "mm mat2 1-D": lambda T: T.mm(_o(T, 2, 3), _o(T, 3)),
+    "mm 3-D": lambda T: T.mm(_o(T, 2, 2, 3), _o(T, 3, 2)),
+    "mm long and float": lambda T: T.mm(_o(T, 2, 3, dtype=T.int64), _o(T, 3, 2)),
+    "mm a list": lambda T: T.mm(_o(T, 2, 3), [[1.0]]),
+    "mv vector": lambda T: T.mv(_o(T, 3), _o(T, 3)),
+    "mv matrix": lambda T: T.mv(_o(T, 2, 3), _o(T, 3, 1)),
+    "mv 0-d": lambda T: T.mv(_o(T), _o(T, 3)),
+    "mv dtypes reversed": lambda T: T.mv(_o(T, 2, 2, dtype=T.float64), _o(T, 2)),
+    "dot 2-D": lambda T: T.dot(_o(T, 2, 3), _o(T, 2, 3)),
+    "dot 0-d": lambda T: T.dot(_o(T), _o(T)),
+    "dot long and int": lambda T: T.dot(_o(T, 3, dtype=T.int64), _o(T, 3, dtype=T.int32)),
+    "vdot sizes": lambda T: T.vdot(_o(T, 3), _o(T, 2)),
+    "bmm 2-D": lambda T: T.bmm(_o(T, 2, 3), _o(T, 3, 2)),
+    "bmm mat2 2-D": lambda T: T.bmm(_o(T, 2, 2, 3), _o(T, 2, 3)),
+    "bmm batch": lambda T: T.bmm(_o(T, 1, 2, 3), _o(T, 2, 3, 2)),
+    "bmm kernel dtypes": lambda T: T.bmm(_o(T, 1, 2, 2, dtype=T.float64), _o(T, 1, 2, 2)),
+    "outer 2-D": lambda T: T.outer(_o(T, 2, 2), _o(T, 3)),
+    "outer 0-d": lambda T: T.outer(_o(T, 2), _o(T)),
+    "inner sizes": lambda T: T.inner(_o(T, 2, 3), _o(T, 4, 2)),
+    "inner dtypes": lambda T: T.inner(_o(T, 2, 3), _o(T, 3, dtype=T.float64)),
+    "addmm expand": lambda T: T.addmm(_o(T, 2, 4), _o(T, 2, 3), _o(T, 3, 5)),
+    "addmm expand rows": lambda T: T.addmm(_o(T, 3, 4), _o(T, 2, 3), _o(T, 3, 4)),
+    "addmm expand rank": lambda T: T.addmm(_o(T, 2, 1, 4), _o(T, 2, 3), _o(T, 3, 4)),
+    "addmm self dtype": lambda T: T.addmm(_o(T, 2, 4, dtype=T.float64), _o(T, 2, 3),
+                                          _o(T, 3, 4)),
+    "addmm mat dtype": lambda T: T.addmm(_o(T, 2, 4), _o(T, 2, 3, dtype=T.float64),
+                                         _o(T, 3, 4)),
+    "addmm mat1 1-D": lambda T: T.addmm(_o(T, 2, 4), _o(T, 3), _o(T, 3, 4)),
+    "addmm shapes": lambda T: T.addmm(_o(T, 2, 4), _o(T, 2, 3), _o(T, 2, 4)),
+    "trace 3-D": lambda T: T.trace(_o(T, 2, 3, 4)),
+    "trace 1-D": lambda T: T.trace(_o(T, 3)),
+    "trace bool": lambda T: T.trace(_o(T, 2, 2, dtype=T.bool)),
+    "kron a number": lambda T: T.kron(_o(T, 2), 3),
+    # tensordot
+    "tensordot sizes": lambda T: T.tensordot(_o(T, 2, 3), _o(T, 4, 5), dims=1),
+    "tensordot default": lambda T: T.tensordot(_o(T, 2, 3), _o(T, 3, 5)),
+    "tensordot dtypes": lambda T: T.tensordot(_o(T, 2, 3), _o(T, 3, 5, dtype=T.float64), 1),
+    "tensordot too many": lambda T: T.tensordot(_o(T, 2, 3), _o(T, 3, 5), dims=3),
+    "tensordot negative": lambda T: T.tensordot(_o(T, 2, 3), _o(T, 3, 5), dims=-1),
+    "tensordot lengths": lambda T: T.tensordot(_o(T, 2, 3), _o(T, 3, 5), dims=([1], [0, 1])),
+    "tensordot ints": lambda T: T.tensordot(_o(T, 2, 3), _o(T, 3, 5), dims=(1, 0)),
+    "tensordot dim range": lambda T: T.tensordot(_o(T, 2, 3), _o(T, 3, 5), dims=([5], [0])),
+    "tensordot repeated": lambda T: T.tensordot(_o(T, 2, 3), _o(T, 3, 3),
+                                                dims=([1, 1], [0, 0])),
+    "tensordot bool": lambda T: T.tensordot(_o(T, 2, 3, dtype=T.bool),
+                                            _o(T, 3, 2, dtype=T.bool), dims=1),
+    "tensordot bool dot": lambda T: T.tensordot(_o(T, 3, dtype=T.bool),
+                                                _o(T, 3, dtype=T.bool), dims=1),
+    # einsum
+    "einsum sizes": lambda T: T.einsum("ij,jk->ik", _o(T, 2, 3), _o(T, 4, 4)),
+    "einsum fewer": lambda T: T.einsum("ij,jk->ik", _o(T, 2, 3)),
+    "einsum more": lambda T: T.einsum("ij,jk->ik", _o(T, 2, 3), _o(T, 3, 4), _o(T, 2)),
+    "einsum unknown out": lambda T: T.einsum("ij->ik", _o(T, 2, 3)),
+    "einsum out twice": lambda T: T.einsum("ij->ii", _o(T, 2, 3)),
+    "einsum rank": lambda T: T.einsum("ij", _o(T, 2, 3, 4)),
+    "einsum rank ellipsis": lambda T: T.einsum("...ij", _o(T, 2)),
+    "einsum bad subscript": lambda T: T.einsum("i1", _o(T, 2, 3)),
+    "einsum bad out subscript": lambda T: T.einsum("ij->i1", _o(T, 2, 3)),
+    "einsum diagonal sizes": lambda T: T.einsum("ii->i", _o(T, 2, 3)),
+    "einsum two dots": lambda T: T.einsum("..i->i", _o(T, 2, 3)),
+    "einsum dot": lambda T: T.einsum("i.->i", _o(T, 2, 3)),
+    "einsum two ellipses": lambda T: T.einsum("...i...->i", _o(T, 2, 3)),
+    "einsum out two ellipses": lambda T: T.einsum("...i->......", _o(T, 2, 3)),
+    "einsum out dot": lambda T: T.einsum("...i->.i", _o(T, 2, 3)),
+    "einsum ellipsis sizes": lambda T: T.einsum("...i,...i", _o(T, 2, 3), _o(T, 3, 3)),
+    "einsum dtypes": lambda T: T.einsum("ij,jk->ik", _o(T, 2, 3), _o(T, 3, 4, dtype=T.float64)),
+    "einsum long and float": lambda T: T.einsum("ij,jk", _o(T, 2, 3, dtype=T.int64),
+                                                _o(T, 3, 4)),
+    "einsum bool": lambda T: T.einsum("ij,jk->ik", _o(T, 2, 3, dtype=T.bool),
+                                      _o(T, 3, 4, dtype=T.bool)),
+    "einsum no operand": lambda T: T.einsum("ij"),
+    "einsum a number": lambda T: T.einsum("ij", 3),
+    "einsum sublist range": lambda T: T.einsum(_o(T, 2, 3), [0, 60]),
+    # inverse, det, solve
+    "inv singular": lambda T: T.linalg.inv(_sing(T)),
+    "inv singular 3x3": lambda T: T.linalg.inv(T.tensor([[1.0, 2, 3], [4, 5, 6], [7, 8, 9]])),
+    "inv zeros": lambda T: T.linalg.inv(T.zeros(3, 3)),
+    "inv batch singular": lambda T: T.inverse(T.stack([T.eye(2), _sing(T)])),
+    "inv not square": lambda T: T.linalg.inv(_o(T, 2, 3)),
+    "inv 1-D": lambda T: T.linalg.inv(_o(T, 3)),
+    "inv long": lambda T: T.linalg.inv(_o(T, 2, 2, dtype=T.int64)),
+    "inverse long": lambda T: T.inverse(_o(T, 2, 2, dtype=T.int64)),
+    "inv half": lambda T: T.linalg.inv(_o(T, 2, 2, dtype=T.float16)),
+    "det not square": lambda T: T.linalg.det(_o(T, 2, 3)),
+    "det 1-D": lambda T: T.det(_o(T, 3)),
+    "det long": lambda T: T.det(_o(T, 2, 2, dtype=T.int64)),
+    "det half": lambda T: T.linalg.det(_o(T, 2, 2, dtype=T.float16)),
+    "solve singular": lambda T: T.linalg.solve(_sing(T), _o(T, 2)),
+    "solve batch singular": lambda T: T.linalg.solve(T.stack([T.eye(2), _sing(T)]), _o(T, 2)),
+    "solve broadcast singular": lambda T: T.linalg.solve(_sing(T), _o(T, 3, 2, 1)),
+    "solve not square": lambda T: T.linalg.solve(_o(T, 2, 3), _o(T, 2)),
+    "solve shapes": lambda T: T.linalg.solve(_o(T, 2, 2), _o(T, 3)),
+    "solve matrix shapes": lambda T: T.linalg.solve(_o(T, 2, 2), _o(T, 3, 2)),
+    "solve right shapes": lambda T: T.linalg.solve(T.eye(2), _o(T, 2, 3), left=False),
+    "solve right vector": lambda T: T.linalg.solve(T.eye(2), _o(T, 2), left=False),
+    "solve right 1x1 vector": lambda T: T.linalg.solve(T.eye(1), _o(T, 1), left=False),
+    "solve dtypes": lambda T: T.linalg.solve(_o(T, 2, 2), _o(T, 2, dtype=T.float64)),
+    "solve long": lambda T: T.linalg.solve(_o(T, 2, 2, dtype=T.int64),
+                                           _o(T, 2, dtype=T.int64)),
+    "solve A 1-D": lambda T: T.linalg.solve(_o(T, 3), _o(T, 3)),
+    "solve B 0-d": lambda T: T.linalg.solve(_o(T, 2, 2), _o(T)),
+    "solve batch broadcast": lambda T: T.linalg.solve(T.eye(2).expand(3, 2, 2),
+                                                      _o(T, 4, 2, 5)),
+    "solve half": lambda T: T.linalg.solve(_o(T, 2, 2, dtype=T.float16),
+                                           _o(T, 2, dtype=T.float16)),
+}
+
+
+@pytest.mark.parametrize("name", list(ERRORS))
+def test_errors_match_torch(torch, name):
+    fn = ERRORS[name]
+    ours, theirs = _outcome(cr, fn), _outcome(torch, fn)
+    assert ours[0] == "raise", ours
+    assert ours == theirs
+
+
+def test_linalg_error_is_a_runtime_error():
+    with pytest.raises(RuntimeError, match="singular"):
+        cr.linalg.inv(_sing(cr))
+    assert issubclass(cr.linalg.LinAlgError, RuntimeError)
+    with pytest.raises(cr.linalg.LinAlgError):
+        cr.linalg.solve(_sing(cr), _o(cr, 2))
+
+
+# ---- values and dtypes: integers, promotion, keywords, argument forms -------------------------
+
+def _ints(T, *shape, dtype=None):  # noqa: ANN001, ANN202
+    n = int(np.prod(shape))
+    return T.arange(n, dtype=dtype or T.int64).reshape(*shape) % 5 - 2
+
+
+VALUES = {
+    "long matmul": lambda T: _ints(T, 2, 3) @ _ints(T, 3, 2),
+    "long batched": lambda T: _ints(T, 2, 2, 3) @ _ints(T, 3),
+    "int32 mm": lambda T: T.mm(_ints(T, 2, 3, dtype=T.int32), _ints(T, 3, 2, dtype=T.int32)),
+    "long dot": lambda T: T.dot(_ints(T, 4), _ints(T, 4)),
+    "long mv": lambda T: T.mv(_ints(T, 2, 4), _ints(T, 4)),
+    "long bmm": lambda T: T.bmm(_ints(T, 2, 2, 2), _ints(T, 2, 2, 2)),
+    "half mm": lambda T: _o(T, 2, 3, dtype=T.float16) @ _o(T, 3, 2, dtype=T.float16),
+    "long trace": lambda T: T.trace(_ints(T, 3, 3)),
+    "int32 trace": lambda T: _ints(T, 2, 3, dtype=T.int32).trace(),
+    "long kron float": lambda T: T.kron(_ints(T, 2, 2), _o(T, 3)),
+    "kron 0-d double": lambda T: T.kron(T.tensor(2.0, dtype=T.float64), _o(T, 2)),
+    "kron 0-d": lambda T: T.kron(T.tensor(2.0), T.tensor(3.0)),
+    "outer promotes": lambda T: T.outer(_ints(T, 2), _o(T, 3)),
+    "outer bool": lambda T: T.outer(_o(T, 2), _o(T, 3, dtype=T.bool)),
+    "outer long": lambda T: T.ger(_ints(T, 2), _ints(T, 3)),
+    "inner 0-d promotes": lambda T: T.inner(T.tensor(2.0), _o(T, 3, dtype=T.float64)),
+    "long inner": lambda T: T.inner(_ints(T, 2, 3), _ints(T, 3)),
+    "long addmm scalars": lambda T: T.addmm(_ints(T, 2, 2), _ints(T, 2, 2), _ints(T, 2, 2),
+                                            beta=2.9, alpha=-1.5),
+    "addmm beta 0 ignores nan": lambda T: T.addmm(T.full((2, 2), float("nan")), _o(T, 2, 3),
+                                                  _o(T, 3, 2), beta=0),
+    "addmm bool scalars": lambda T: T.addmm(_o(T, 2, 2), _o(T, 2, 2), _o(T, 2, 2), beta=True,
+                                            alpha=False),
+    "addmm keywords": lambda T: T.addmm(input=_o(T, 2), mat1=T.eye(2), mat2=_o(T, 2, 2),
+                                        alpha=3),
+    "einsum long sum": lambda T: T.einsum("ij->", _ints(T, 2, 3)),
+    "einsum int32 sum": lambda T: T.einsum("ii", _ints(T, 3, 3, dtype=T.int32)),
+    "einsum long mm": lambda T: T.einsum("ij,jk", _ints(T, 2, 3), _ints(T, 3, 2)),
+    "einsum mul promotes": lambda T: T.einsum("i,i->i", _ints(T, 3), _o(T, 3)),
+    "einsum spaces": lambda T: T.einsum(" i j -> j i ", _ints(T, 2, 3)),
+    "einsum list": lambda T: T.einsum("ij,jk->ik", [_o(T, 2, 3), _o(T, 3, 4)]),
+    "einsum 0-d": lambda T: T.einsum("->", T.tensor(3.0)),
+    "einsum scalar operand": lambda T: T.einsum("i,->i", _o(T, 3), T.tensor(2.0)),
+    "einsum capital labels": lambda T: T.einsum("Ab,bC->AC", _o(T, 2, 3), _o(T, 3, 4)),
+    "einsum broadcast label": lambda T: T.einsum("ij,jk->ik", _ints(T, 2, 1), _ints(T, 3, 4)),
+    "einsum sublist out": lambda T: T.einsum(_ints(T, 2, 3), [0, 1], [1]),
+    "einsum sublist ellipsis": lambda T: T.einsum(_ints(T, 2, 3), [0, ...], [...]),
+    "tensordot tensor dims": lambda T: T.tensordot(_o(T, 2, 3), _o(T, 3, 5),
+                                                   dims=T.tensor(1)),
+    "tensordot tensor lists": lambda T: T.tensordot(_o(T, 2, 3), _o(T, 3, 5),
+                                                    dims=T.tensor([[1], [0]])),
+    "tensordot list of lists": lambda T: T.tensordot(_ints(T, 2, 3), _ints(T, 3, 2),
+                                                     dims=[[1, 0], [0, 1]]),
+    "tensordot broadcast dim": lambda T: T.tensordot(_o(T, 2, 1), _o(T, 3, 5),
+                                                     dims=([1], [0])),
+    "tensordot long": lambda T: T.tensordot(_ints(T, 2, 3), _ints(T, 3, 5), dims=1),
+    "inv empty": lambda T: T.linalg.inv(_o(T, 0, 0)),
+    "det empty": lambda T: T.linalg.det(_o(T, 0, 0)),
+    "det singular": lambda T: T.det(T.tensor([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1, 1, 1]])),
+    "solve left keyword": lambda T: T.linalg.solve(T.tensor([[2.0, 1.0], [0.0, 4.0]]),
+                                                   T.tensor([[1.0, 2.0]]), left=False),
+    "solve batch of vectors": lambda T: T.linalg.solve(T.eye(2).expand(3, 2, 2) * 2,
+                                                       _o(T, 3, 2)),
+    "solve broadcast B": lambda T: T.linalg.solve(T.eye(2).expand(3, 2, 2), _o(T, 1, 2, 5)),
+    "solve matrix B": lambda T: T.linalg.solve(T.eye(2).expand(3, 2, 2), _o(T, 2, 2)),
+    "vecdot": lambda T: T.linalg.vecdot(_o(T, 2, 3), T.arange(3.0)),
+    "vecdot dim": lambda T: T.linalg.vecdot(_o(T, 2, 3), _o(T, 2, 3), dim=0),
+    "linalg.matmul": lambda T: T.linalg.matmul(_ints(T, 2, 3), _ints(T, 3)),
+    "matmul methods": lambda T: _ints(T, 2, 3).matmul(_ints(T, 3, 1)).mm(_ints(T, 1, 2)),
+}
+
+
+@pytest.mark.parametrize("name", list(VALUES))
+def test_values_match_torch(torch, name):
+    fn = VALUES[name]
+    ours, theirs = _outcome(cr, fn), _outcome(torch, fn)
+    assert ours[0] == "ok", ours
+    assert ours[1:3] == theirs[1:3]
+    np.testing.assert_allclose(np.array(ours[3], dtype=float), np.array(theirs[3], dtype=float),
+                               rtol=1e-6, atol=1e-6)
+
+
+# ---- matmul's grad_fn: which operand requires grad and the layout choose torch's path ----------
+
+NAME_CASES = [
+    ((2, 3), (2, 3, 4)), ((1, 3), (2, 3, 4)), ((2, 3), (2, 3, 1)), ((3,), (2, 3, 4)),
+    ((2, 2, 3), (3, 4)), ((2, 2, 3), (3,)), ((1, 2, 3), (2, 3, 4)), ((2, 2, 3), (1, 3, 4)),
+    ((2, 1, 2, 3), (3, 3, 4)), ((3,), (3, 2)), ((1, 2, 3), (1, 3, 4)),
+]
+
+
+@pytest.mark.parametrize("shapes", NAME_CASES, ids=str)
+@pytest.mark.parametrize("grads", [(True, True), (True, False), (False, True)], ids=str)
+def test_matmul_grad_fn_matches_torch(torch, shapes, grads):
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s) for s in shapes]
+
+    def names(lib):  # noqa: ANN001, ANN202
+        a, b = (lib.tensor(x, requires_grad=g) for x, g in zip(arrays, grads))
+        out = a @ b
+        out.sum().backward()
+        return out.grad_fn.name(), [None if t.grad is None else t.grad.numpy()
+                                    for t in (a, b)]
+
+    (ours, g1), (theirs, g2) = names(cr), names(torch)
+    assert ours == theirs
+    for x, y in zip(g1, g2):
+        assert (x is None) == (y is None)
+        if x is not None:
+            np.testing.assert_allclose(x, y, rtol=1e-12)
+
+
+@pytest.mark.parametrize("contiguous", [True, False])
+def test_matmul_layout_chooses_fold_or_bmm(torch, contiguous):
+    # a 3-D operand folds into one matrix only without a copy; otherwise torch broadcasts to a
+    # bmm, and the shape error names the bmm's operands
+    a_np = np.random.default_rng(0).standard_normal((2, 4, 3)).transpose(0, 2, 1)
+    if contiguous:
+        a_np = np.ascontiguousarray(a_np)
+    outcomes = [_outcome(lib, lambda T: T.from_numpy(a_np) @ T.ones(5, 2, dtype=T.float64))
+                for lib in (cr, torch)]
+    assert outcomes[0] == outcomes[1]
+    assert ("mat1 and mat2" in outcomes[0][2]) == contiguous
+
+
+def test_repr_and_next_functions():
+    a = cr.tensor([[1.0, 2.0]], requires_grad=True)
+    b = cr.tensor([[3.0], [4.0]], requires_grad=True)
+    out = a @ b
+    assert repr(out) == "tensor([[11.]], grad_fn=<MmBackward0>)"
+    assert [type(f).__name__ for f, _ in out.grad_fn.next_functions] == ["AccumulateGrad"] * 2
+
+
+# ---- det at singular matrices ------------------------------------------------------------------
+
+SINGULAR = [
+    [[1.0, 2.0], [2.0, 4.0]],
+    [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]],
+    [[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 1.0, 1.0]],
+    [[0.0, 0.0], [0.0, 0.0]],
+    [[[1.0, 2.0], [2.0, 4.0]], [[1.0, 2.0], [3.0, 4.0]]],
+    [[1.0, 1.0], [1.0, 1.0 + 1e-15]],
+]
+
+
+@pytest.mark.parametrize("matrix", SINGULAR, ids=str)
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_det_gradient_at_singular_matrices_matches_torch(torch, matrix, create_graph):
+    # torch: a plain backward solves with the LU's zero pivots replaced by eps (0 where det is
+    # exactly 0); under create_graph matrices with |det| < 100 eps get the adjugate via an SVD
+    def grad(lib):  # noqa: ANN001, ANN202
+        a = lib.tensor(matrix, dtype=lib.float64, requires_grad=True)
+        (g,) = lib.autograd.grad(lib.linalg.det(a).sum(), a, create_graph=create_graph)
+        return g.detach().numpy()
+
+    np.testing.assert_allclose(grad(cr), grad(torch), atol=1e-10)
+
+
+def test_det_second_derivative_mixed_batch(torch):
+    # one singular and one regular matrix in a batch: the regular one keeps its full graph
+    m = [[[1.0, 2.0], [2.0, 4.0]], [[1.0, 2.0], [3.0, 5.0]]]
+
+    def second(lib):  # noqa: ANN001, ANN202
+        a = lib.tensor(m, dtype=lib.float64, requires_grad=True)
+        (g,) = lib.autograd.grad(lib.linalg.det(a).sum(), a, create_graph=True)
+        (h,) = lib.autograd.grad((g * g).sum(), a)
+        return g.detach().numpy(), h.numpy()[1]
+
+    (g1, h1), (g2, h2) = second(cr), second(torch)
+    np.testing.assert_allclose(g1, g2, atol=1e-12)
+    np.testing.assert_allclose(h1, h2, atol=1e-12)
+
+
+# ---- second derivatives against torch ----------------------------------------------------------
+
+def _wc(T, a):  # noqa: ANN001, ANN202
+    return a + 3 * T.eye(a.shape[-1], dtype=a.dtype)
+
+
+SECOND = {
+    "dot": (lambda T, a, b: a @ b, [(3,), (3,)]),
+    "mv": (lambda T, a, b: a @ b, [(2, 3), (3,)]),
+    "vm": (lambda T, a, b: a @ b, [(3,), (3, 2)]),
+    "mm": (lambda T, a, b: a @ b, [(2, 3), (3, 4)]),
+    "bmm": (lambda T, a, b: T.bmm(a, b), [(2, 2, 3), (2, 3, 4)]),
+    "batched broadcast": (lambda T, a, b: a @ b, [(2, 1, 2, 3), (3, 3, 2)]),
+    "2-D @ 3-D": (lambda T, a, b: a @ b, [(2, 3), (2, 3, 4)]),
+    "1-D @ 3-D": (lambda T, a, b: a @ b, [(3,), (2, 3, 4)]),
+    "3-D @ 1-D": (lambda T, a, b: a @ b, [(2, 2, 3), (3,)]),
+    "addmm": (lambda T, s, a, b: T.addmm(s, a, b, beta=0.5, alpha=2), [(4,), (2, 3), (3, 4)]),
+    "outer": (lambda T, a, b: T.outer(a, b), [(2,), (3,)]),
+    "kron": (lambda T, a, b: T.kron(a, b), [(2, 1), (2, 3)]),
+    "trace": (lambda T, a: T.trace(a) * a, [(2, 3)]),
+    "tensordot": (lambda T, a, b: T.tensordot(a, b, dims=([0], [1])), [(3, 2), (2, 3)]),
+    "einsum diag": (lambda T, a, b: T.einsum("ii,ij->ij", a, b), [(3, 3), (3, 2)]),
+    "einsum broadcast": (lambda T, a, b: T.einsum("ij,jk->ik", a, b), [(2, 1), (3, 2)]),
+    "inv": (lambda T, a: T.linalg.inv(_wc(T, a)), [(2, 3, 3)]),
+    "det": (lambda T, a: T.linalg.det(_wc(T, a)), [(2, 3, 3)]),
+    "solve": (lambda T, a, b: T.linalg.solve(_wc(T, a), b), [(3, 3), (3,)]),
+    "solve matrix": (lambda T, a, b: T.linalg.solve(_wc(T, a), b), [(2, 3, 3), (3, 2)]),
+    "solve right": (lambda T, a, b: T.linalg.solve(_wc(T, a), b, left=False),
+                    [(3, 3), (2, 3)]),
+}
+
+
+@pytest.mark.parametrize("name", list(SECOND))
+def test_second_derivatives_match_torch(torch, name):
+    fn, shapes = SECOND[name]
+    rng = np.random.default_rng(3)
+    arrays = [rng.uniform(-0.5, 0.5, s) for s in shapes]
+
+    def run(lib):  # noqa: ANN001, ANN202
+        xs = [lib.tensor(x, requires_grad=True) for x in arrays]
+        out = fn(lib, *xs)
+        gs = lib.autograd.grad((out * out).sum(), xs, create_graph=True)
+        total = sum((g * g).sum() for g in gs)
+        return [g.detach().numpy() for g in gs], [h.numpy() for h in lib.autograd.grad(total, xs)]
+
+    (g1, h1), (g2, h2) = run(cr), run(torch)
+    for x, y in zip(g1 + h1, g2 + h2):
+        np.testing.assert_allclose(x, y, rtol=1e-10, atol=1e-10)
+
+
+# ---- random shapes: matmul with broadcast batches, einsum with random equations ---------------
+
+def _compare_run(torch, fn, arrays, grads):  # noqa: ANN001, ANN202
+    def run(lib):  # noqa: ANN001, ANN202
+        ts = [lib.tensor(a, requires_grad=g) for a, g in zip(arrays, grads)]
+        try:
+            out = fn(lib, *ts)
+        except Exception as e:  # noqa: BLE001 - compared with torch's
+            return ("raise", type(e).__name__, str(e)), None
+        name = None if out.grad_fn is None else out.grad_fn.name()
+        if out.requires_grad:
+            w = np.cos(np.arange(out.numel())).reshape(tuple(out.shape))
+            (out * lib.tensor(w)).sum().backward()
+        return (str(out.dtype), tuple(out.shape), name), [out.detach().numpy()] + [
+            None if t.grad is None else t.grad.numpy() for t in ts]
+
+    (r1, v1), (r2, v2) = run(cr), run(torch)
+    assert r1 == r2
+    for x, y in zip(v1 or [], v2 or []):
+        assert (x is None) == (y is None)
+        if x is not None:
+            np.testing.assert_allclose(x, y, rtol=1e-10, atol=1e-10)
+
+
+def test_matmul_random_shapes_match_torch(torch):
+    @given(batches=hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=2, max_side=3),
+           sizes=st.tuples(*[st.integers(1, 3)] * 3),
+           vectors=st.tuples(st.booleans(), st.booleans()),
+           grads=st.tuples(st.booleans(), st.booleans()), seed=st.integers(0, 2**16))
+    def check(batches, sizes, vectors, grads, seed):  # noqa: ANN001, ANN202
+        n, k, m = sizes
+        sa = (k,) if vectors[0] else batches.input_shapes[0] + (n, k)
+        sb = (k,) if vectors[1] else batches.input_shapes[1] + (k, m)
+        rng = np.random.default_rng(seed)
+        _compare_run(torch, lambda T, a, b: a @ b, [rng.standard_normal(sa),
+                                                   rng.standard_normal(sb)], grads)
+
+    check()
+
+
+def _random_equation(rng):  # noqa: ANN001, ANN202
+    sizes = {c: int(rng.integers(1, 4)) for c in "ijk"}
+    ell = [int(rng.integers(1, 3)) for _ in range(int(rng.integers(0, 3)))]
+    subs, shapes = [], []
+    for _ in range(int(rng.choice([1, 2, 2, 3]))):
+        labels = "".join(rng.choice(list("ijk"), int(rng.integers(0, 4))))
+        shape = [sizes[c] if rng.random() > 0.15 else 1 for c in labels]
+        if rng.random() < 0.3:
+            p = int(rng.integers(0, len(labels) + 1))
+            e = ell[int(rng.integers(0, len(ell) + 1)):]
+            labels = labels[:p] + "..." + labels[p:]
+            shape = shape[:p] + e + shape[p:]
+        subs.append(labels)
+        shapes.append(tuple(shape))
+    equation = ",".join(subs)
+    if rng.random() < 0.6:
+        out = [c for c in sorted(set(equation) - {"."}) if rng.random() < 0.5]
+        rng.shuffle(out)
+        equation += "->" + ("..." if "..." in equation and rng.random() < 0.7 else "") + \
+            "".join(out)
+    return equation, shapes
+
+
+def test_einsum_random_equations_match_torch(torch):
+    rng = np.random.default_rng(5)
+    for _ in range(150):
+        equation, shapes = _random_equation(rng)
+        arrays = [rng.standard_normal(s) for s in shapes]
+        grads = [bool(rng.random() < 0.8) for _ in shapes]
+        _compare_run(torch, lambda T, *ops, eq=equation: T.einsum(eq, *ops), arrays, grads)
