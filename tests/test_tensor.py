@@ -84,6 +84,8 @@ CREATIONS = [
     ("bool()", lambda T: T.tensor([0.0, 2.0]).bool()),
     ("half", lambda T: T.tensor([1.0, 2.0]).half()),
     ("float of int", lambda T: T.tensor([1, 2]).float()),
+    ("type dtype", lambda T: T.tensor([1.5, 2.0]).type(T.float64)),
+    ("type name", lambda T: T.tensor([1.5, 2.0]).type("torch.IntTensor")),
     ("neg int", lambda T: -T.tensor([1, 2])),
     ("abs int", lambda T: T.tensor([-1, 2]).abs()),
     ("relu int", lambda T: T.tensor([-1, 2]).relu()),
@@ -247,6 +249,16 @@ def test_from_numpy_shares_memory():
     a[1] = 2
     assert t.tolist() == [0.0, 2.0, 0.0]
     assert cr.as_tensor(a).numpy() is a
+
+
+def test_type_names(torch):
+    for build in (lambda T: T.tensor([1.5]), lambda T: T.tensor([1]), lambda T: T.tensor([True]),
+                  lambda T: T.tensor([1.0], dtype=T.float64)):
+        assert build(cr).type() == build(torch).type()
+    x = cr.tensor([1.0])
+    assert x.type(cr.float32) is x
+    with pytest.raises(ValueError, match="^invalid type: 'foo'$"):
+        x.type("foo")
 
 
 def test_to_returns_self_when_unchanged():

@@ -42,12 +42,21 @@ from ._ops.indexing import *  # noqa: E402,F403
 from ._ops.linalg import *  # noqa: E402,F403
 from ._ops.reductions import *  # noqa: E402,F403
 from ._ops.shape import *  # noqa: E402,F403
+from .nn.functional import (  # noqa: E402
+    binary_cross_entropy_with_logits, constant_pad_nd, log_softmax, selu, softmax,
+)
 from . import linalg, nn, return_types, viz  # noqa: E402
 from ._printing import set_printoptions  # noqa: E402
 from ._tensor import Size, Tensor, device  # noqa: E402
 from .autograd.grad_mode import (  # noqa: E402
     enable_grad, is_grad_enabled, no_grad, set_grad_enabled,
 )
+
+def dropout(input: Tensor, p: float, train: bool) -> Tensor:
+    """``torch.dropout(input, p, train)``: ``nn.functional.dropout`` under torch's top-level
+    signature."""
+    return nn.functional.dropout(input, p, train)
+
 
 multiply = mul
 subtract = sub

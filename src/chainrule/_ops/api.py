@@ -103,23 +103,13 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     if o is None:
         return NotImplemented
     if rounding_mode is not None:
-        return _div_rounding(input, o, rounding_mode)
+        from .elementwise import div_mode
+
+        return div_mode(input, o, rounding_mode)
     return call2(D.DIV, input, o, ())
 
 
 true_divide = div
-
-
-def _div_rounding(a: Tensor, b: Any, mode: str) -> Tensor:
-    if mode not in ("trunc", "floor"):
-        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' "
-                           f"but found '{mode}'")
-    A, B = binary_arrays(False, a, b)
-    r = np.floor_divide(A, B) if mode == "floor" else np.trunc(np.true_divide(A, B))
-    if category(A.dtype) < 2:
-        r = r.astype(A.dtype) if mode == "floor" else np.trunc(np.true_divide(A, B)).astype(
-            A.dtype)
-    return _make(r)
 
 
 def rdiv(input: Tensor, other: Any) -> Tensor:
@@ -225,8 +215,8 @@ def _bitwise(ufunc: Any, name: str) -> Any:
             broadcast_check(input._data.shape, o._data.shape)
         A, B = binary_arrays(False, input, o)
         if category(np.result_type(A, B)) > 1:
-            raise RuntimeError(f'"{name}_cpu" not implemented for '
-                               f"'{_TORCH_TYPE_NAMES[np.result_type(A, B).name]}'")
+            raise NotImplementedError(f'"{name}_cpu" not implemented for '
+                                      f"'{_TORCH_TYPE_NAMES[np.result_type(A, B).name]}'")
         return _make(ufunc(A, B))
 
     bitwise.__name__ = name
@@ -239,11 +229,19 @@ bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
 
 
 def bitwise_not(input: Tensor) -> Tensor:
-    """``~input``: logical not for bool tensors, bitwise not for integers."""
+    """Logical not for bool tensors, bitwise not for integers."""
+    if category(input._data.dtype) > 1:
+        raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
+                                  f"'{_TORCH_TYPE_NAMES[input._data.dtype.name]}'")
+    return _make(np.invert(input._data))
+
+
+def invert(input: Tensor) -> Tensor:
+    """``~input``: torch's operator checks the dtype first, with its own TypeError."""
     if category(input._data.dtype) > 1:
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
                         "tensors")
-    return _make(np.invert(input._data))
+    return bitwise_not(input)
 
 
 def _logical(ufunc: Any) -> Any:
@@ -395,6 +393,21 @@ def to(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
     if dtype is None or dtype.np == input._data.dtype:
         return clone(input) if copy else input
     return call1(D.TO_COPY, input, (dtype.np,))
+
+
+def type_(input: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
+    """``x.type()``: torch's legacy type name (``'torch.FloatTensor'``); ``x.type(dtype)``
+    or ``x.type('torch.DoubleTensor')``: the tensor converted, itself when unchanged."""
+    from .registry import _TENSOR_TYPES
+
+    if dtype is None:
+        return "torch." + _TENSOR_TYPES[input._data.dtype.name]
+    if isinstance(dtype, str):
+        by_name = {"torch." + v: k for k, v in _TENSOR_TYPES.items()}
+        if dtype not in by_name:
+            raise ValueError(f"invalid type: '{dtype}'")
+        dtype = _dtypes.FROM_NP[np.dtype(by_name[dtype])]
+    return to(input, dtype)
 
 
 def _conversion(d: Any) -> Any:

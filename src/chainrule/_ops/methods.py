@@ -22,7 +22,7 @@ _METHODS = {
     "__eq__": api.eq, "__ne__": api.ne, "__lt__": api.lt, "__le__": api.le, "__gt__": api.gt,
     "__ge__": api.ge, "__and__": api.bitwise_and, "__rand__": api.bitwise_and,
     "__or__": api.bitwise_or, "__ror__": api.bitwise_or, "__xor__": api.bitwise_xor,
-    "__rxor__": api.bitwise_xor, "__invert__": api.bitwise_not,
+    "__rxor__": api.bitwise_xor, "__invert__": api.invert,
     "bitwise_and": api.bitwise_and, "bitwise_or": api.bitwise_or, "bitwise_xor": api.bitwise_xor,
     "bitwise_not": api.bitwise_not, "logical_and": api.logical_and, "logical_or": api.logical_or,
     "logical_xor": api.logical_xor, "logical_not": api.logical_not,
@@ -33,7 +33,7 @@ _METHODS = {
     "log": api.log, "sqrt": api.sqrt, "abs": api.abs, "absolute": api.abs, "relu": api.relu,
     "sigmoid": api.sigmoid, "tanh": api.tanh, "sum": api.sum, "mean": api.mean,
     "eq": api.eq, "ne": api.ne, "lt": api.lt, "le": api.le, "gt": api.gt, "ge": api.ge,
-    "clone": api.clone, "to": api.to,
+    "clone": api.clone, "to": api.to, "type": api.type_,
     "float": api._conversion(_dtypes.float32), "double": api._conversion(_dtypes.float64),
     "half": api._conversion(_dtypes.float16), "long": api._conversion(_dtypes.int64),
     "int": api._conversion(_dtypes.int32), "bool": api._conversion(_dtypes.bool),
@@ -44,10 +44,21 @@ for _op in (api.add, api.sub, api.mul, api.div, api.pow, api.neg, api.abs, api.e
             api.sqrt, api.sin, api.cos, api.tan, api.tanh, api.sigmoid, api.relu,
             api.reciprocal, api.square):
     _METHODS[_op.__name__ + "_"] = inplace.make_inplace(_op)
+# the elementwise family's ops that torch also has in place
+for _name in ("sign", "exp2", "expm1", "log2", "log10", "log1p", "rsqrt", "asin", "acos", "atan",
+              "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan", "arcsinh",
+              "arccosh", "arctanh", "erf", "erfc", "floor", "ceil", "round", "trunc", "fix",
+              "frac", "nan_to_num", "floor_divide", "remainder", "fmod", "atan2", "arctan2",
+              "hypot", "lerp", "clamp", "clip", "clamp_min", "clamp_max", "masked_fill"):
+    _op = getattr(elementwise, _name, None)
+    if _op is not None:
+        _METHODS[_name + "_"] = inplace.make_inplace(_op)
 _METHODS.update({
     "__iadd__": inplace._augmented(api.add), "__isub__": inplace._augmented(api.sub),
     "__imul__": inplace._augmented(api.mul), "__itruediv__": inplace._augmented(api.div),
     "__ipow__": inplace._augmented(api.pow), "__setitem__": inplace.setitem,
+    "__ifloordiv__": inplace._augmented(elementwise.floor_divide),
+    "__imod__": inplace._augmented(elementwise.remainder),
     "zero_": inplace.zero_, "fill_": inplace.fill_, "copy_": inplace.copy_,
     "normal_": inplace.normal_, "uniform_": inplace.uniform_, "bernoulli_": inplace.bernoulli_,
     "true_divide_": inplace.make_inplace(api.div),
@@ -56,6 +67,11 @@ _METHODS.update({
 # each family module lists its own methods
 for _module in (elementwise, reductions, shape, indexing, linalg):
     _METHODS.update(_module.METHODS)
+
+# the nn family's methods (x.softmax, x.log_softmax); imported here, after the ops it uses
+from ..nn import functional as _nn_functional  # noqa: E402
+
+_METHODS.update(_nn_functional.METHODS)
 
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)

@@ -1,16 +1,868 @@
 """``chainrule.nn.functional``: activations, softmax, losses, as ``torch.nn.functional``.
 
-Functions dispatch to the table (``_ops/derivatives/nn.py`` and the other families).
+Functions dispatch to the table (``_ops/derivatives/nn.py`` and the other families). Composite
+functions are composed as torch composes them, so their graphs carry torch's node names:
+``cross_entropy`` is ``log_softmax`` then ``nll_loss``, ``l1_loss`` is ``abs`` then ``mean``.
+
+>>> import chainrule as torch
+>>> import chainrule.nn.functional as F
+>>> x = torch.tensor([[1., 2., 3.]], requires_grad=True)
+>>> loss = F.cross_entropy(x, torch.tensor([2]))
+>>> loss.grad_fn.name()
+'NllLossBackward0'
 """
 
 from __future__ import annotations
 
-from typing import Any  # noqa: F401
+import math
+import warnings
+from typing import Any
 
-from .._backend import np  # noqa: F401
-from .._ops import derivatives as D  # noqa: F401
-from .._ops.api import relu, sigmoid, tanh
-from .._ops.registry import GRAPH, call, call1, call2, call_multi  # noqa: F401
-from .._tensor import Tensor, _dim, _make  # noqa: F401
+from .. import _random
+from .._backend import np
+from .._dtypes import category
+from .._ops import api
+from .._ops import derivatives as D
+from .._ops.api import _TORCH_TYPE_NAMES, sigmoid, tanh
+from .._ops.derivatives import nn as _nn
+from .._ops.elementwise import masked_fill
+from .._ops.inplace import apply_inplace
+from .._ops.registry import GRAPH, NUMPY, binary_arrays, broadcast_check, call, call1
+from .._ops.shape import expand, reshape
+from .._tensor import Tensor, _dim, _make
+from ..autograd.grad_mode import _state
 
-__all__ = ["relu", "sigmoid", "tanh"]
+__all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
+           "dropout", "elu", "gelu", "hardtanh", "huber_loss", "l1_loss", "leaky_relu",
+           "linear", "log_softmax", "logsigmoid", "mse_loss", "nll_loss", "one_hot", "pad",
+           "relu", "relu6", "selu", "sigmoid", "silu", "smooth_l1_loss", "softmax", "softmin",
+           "softplus", "tanh"]
+
+_NONE, _MEAN, _SUM = _nn.NONE, _nn.MEAN, _nn.SUM
+
+
+def _type_name(t: Tensor) -> str:
+    return _TORCH_TYPE_NAMES[t._data.dtype.name]
+
+
+def _floating_only(input: Tensor, kernel: str) -> None:
+    """torch's error for an integer or bool tensor reaching a floating-point kernel."""
+    if category(input._data.dtype) < 2:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input)}\'')
+
+
+# ---- activations --------------------------------------------------------------------------------
+
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(input, 0), elementwise (``ReluBackward0``; the gradient at 0 is 0)."""
+    if inplace:
+        return apply_inplace(input, api.relu)
+    return api.relu(input)
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Tensor:
+    """``input`` clamped to [min_val, max_val] (``HardtanhBackward0``); unlike clamp, the
+    gradient at min_val and max_val is 0.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.hardtanh(torch.tensor([-2., 0.5, 2.]))
+    tensor([-1.0000,  0.5000,  1.0000])
+    """
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    if inplace:
+        return apply_inplace(input, lambda t: hardtanh(t, min_val, max_val))
+    dt = input._data.dtype
+    if dt.kind == "b":
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    if category(dt) < 2:
+        # integers clamp to the bounds as integers, outside autograd
+        lo, hi = int(min_val), int(max_val)
+        return _make(np.clip(input._data, lo, hi).astype(dt, copy=False))
+    return call1(D.HARDTANH, input, (min_val, max_val))
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """min(max(input, 0), 6): ``hardtanh(input, 0, 6)``, as torch records it."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """``input`` where positive, ``negative_slope * input`` elsewhere (``LeakyReluBackward0``;
+    the gradient at 0 is the negative slope)."""
+    _floating_only(input, "leaky_relu_cpu")
+    if inplace:
+        return apply_inplace(input, lambda t: call1(D.LEAKY_RELU_INPLACE, t, (negative_slope,)))
+    return call1(D.LEAKY_RELU, input, (negative_slope,))
+
+
+def _elu(input: Tensor, alpha: float, scale: float, input_scale: float, inplace: bool) -> Tensor:
+    _floating_only(input, "elu_cpu")
+    args = (alpha, scale, input_scale)
+    if inplace:
+        return apply_inplace(input, lambda t: call1(D.ELU_INPLACE, t, args))
+    return call1(D.ELU, input, args)
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``input`` where positive, ``alpha * (exp(input) - 1)`` elsewhere (``EluBackward0``)."""
+    return _elu(input, alpha, 1.0, 1.0, inplace)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``scale * elu(input, alpha)`` with the self-normalising constants (``EluBackward0``)."""
+    return _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0, inplace)
+
+
+def gelu(input: Tensor, *, approximate: str = "none") -> Tensor:
+    """``input * Phi(input)``, Phi the standard normal CDF; ``approximate='tanh'`` uses
+    torch's tanh approximation (``GeluBackward0``)."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    _floating_only(input, "GeluKernelImpl")
+    return call1(D.GELU, input, (approximate,))
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``input * sigmoid(input)`` (``SiluBackward0``)."""
+    _floating_only(input, "silu_cpu")
+    if inplace:
+        return apply_inplace(input, lambda t: call1(D.SILU, t))
+    return call1(D.SILU, input)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """``log(1 + exp(beta * input)) / beta``, linear where ``beta * input > threshold``
+    (``SoftplusBackward0``)."""
+    _floating_only(input, "softplus_cpu")
+    return call1(D.SOFTPLUS, input, (beta, threshold))
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """``log(sigmoid(input))``, computed without overflow (``LogSigmoidBackward0``)."""
+    _floating_only(input, "log_sigmoid_cpu")
+    return call1(D.LOG_SIGMOID, input)
+
+
+# ---- softmax ------------------------------------------------------------------------------------
+
+def _get_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _softmax(input: Tensor, dim: int, dtype: Any, log: bool) -> Tensor:
+    if dtype is not None:
+        input = api.to(input, dtype)
+    ndim = input._data.ndim
+    d = _dim(dim, ndim)
+    if category(input._data.dtype) < 2:
+        kind = "lastdim_kernel_impl" if d == max(ndim - 1, 0) else "kernel_impl"
+        _floating_only(input, f"{'log_' if log else ''}softmax_{kind}")
+    return call1(D.LOG_SOFTMAX if log else D.SOFTMAX, input, (d,))
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: Any = None) -> Tensor:
+    """``exp(input)`` normalised to sum to 1 along ``dim`` (``SoftmaxBackward0``); ``dtype``
+    converts the input first.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.softmax(torch.tensor([0., 0.]), dim=0)
+    tensor([0.5000, 0.5000])
+    """
+    if dim is None:
+        dim = _get_softmax_dim("softmax", input._data.ndim, _stacklevel)
+    return _softmax(input, dim, dtype, False)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+                dtype: Any = None) -> Tensor:
+    """``log(softmax(input, dim))``, computed stably (``LogSoftmaxBackward0``)."""
+    if dim is None:
+        dim = _get_softmax_dim("log_softmax", input._data.ndim, _stacklevel)
+    return _softmax(input, dim, dtype, True)
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: Any = None) -> Tensor:
+    """``softmax(-input, dim)``."""
+    if dim is None:
+        dim = _get_softmax_dim("softmin", input._data.ndim, _stacklevel)
+    if dtype is not None:
+        input = api.to(input, dtype)
+    return _softmax(api.neg(input), dim, None, False)
+
+
+def _softmax_method(self: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    return _softmax(self, dim, dtype, False)
+
+
+def _log_softmax_method(self: Tensor, dim: int, dtype: Any = None) -> Tensor:
+    return _softmax(self, dim, dtype, True)
+
+
+# ---- linear and dropout -------------------------------------------------------------------------
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``input @ weight.T + bias``, for any leading dimensions of ``input``; composed as torch
+    composes it (2-d: ``AddmmBackward0`` with bias, ``MmBackward0`` without).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.linear(torch.ones(1, 2), torch.ones(3, 2), torch.zeros(3))
+    tensor([[2., 2., 2.]])
+    """
+    from .._ops import linalg
+
+    ni, nw = input._data.ndim, weight._data.ndim
+    if ni == 0 or nw == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
+                           f"{ni}D and {nw}D")
+    if bias is not None:
+        if ni == 2:
+            return linalg.addmm(bias, input, weight.t())
+        if input.is_contiguous() and (ni == 3 or bias._data.ndim == 1):
+            # flattened to 2-d for one addmm, then viewed back
+            lead = input._data.shape[:-1]
+            flat = reshape(input, (math.prod(lead), input._data.shape[-1]))
+            out = linalg.addmm(bias, flat, weight.t())
+            return reshape(out, lead + (out._data.shape[1],))
+    out = linalg.matmul(input, weight.t())
+    if bias is not None:
+        out = api.add(out, bias)
+    return out
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True,
+            inplace: bool = False) -> Tensor:
+    """Zeroes each element with probability ``p`` and scales the rest by ``1 / (1 - p)``,
+    drawing from the generator exactly as torch does on CPU (``MulBackward0``).
+
+    >>> import chainrule as torch
+    >>> _ = torch.manual_seed(0)
+    >>> torch.nn.functional.dropout(torch.ones(4), 0.5)
+    tensor([0., 0., 2., 0.])
+    """
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if p == 0 or not training or input._data.size == 0:
+        return input
+    if inplace:
+        return apply_inplace(input, lambda t: _dropout(t, p))
+    return _dropout(input, p)
+
+
+def _dropout(input: Tensor, p: float) -> Tensor:
+    dt = input._data.dtype
+    if p == 1:
+        # torch multiplies by a zero tensor: inf and nan inputs give nan
+        return api.mul(input, _make(np.zeros((), dtype=dt)))
+    # torch: noise = empty_like(input).bernoulli_(1 - p).div_(1 - p); input * noise
+    noise = _random.bernoulli(1 - p, input._data.shape, dt)
+    if category(dt) < 2:
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{_type_name(input)}")
+    if dt == np.float16:
+        # the division runs in float, as torch's half kernels do
+        noise = (noise.astype(np.float32) / np.float32(1 - p)).astype(dt)
+    else:
+        noise = noise / (1 - p)
+    return api.mul(input, _make(noise))
+
+
+# ---- losses: argument handling ------------------------------------------------------------------
+
+_REDUCTIONS = {"none": _NONE, "mean": _MEAN, "sum": _SUM}
+
+
+def _reduction_enum(reduction: Any) -> int:
+    if reduction == "elementwise_mean":
+        warnings.warn("reduction='elementwise_mean' is deprecated. Please use reduction='mean' "
+                      "instead.", stacklevel=3)
+        return _MEAN
+    try:
+        return _REDUCTIONS[reduction]
+    except (KeyError, TypeError):
+        raise ValueError(f"{reduction} is not a valid value for reduction") from None
+
+
+def _legacy_reduction(size_average: Any, reduce: Any) -> str:
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    ret = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use "
+                  f"reduction='{ret}' instead.", stacklevel=3)
+    return ret
+
+
+def _size_warning(input: Tensor, target: Tensor) -> None:
+    if target._data.shape != input._data.shape:
+        warnings.warn(f"Using a target size ({target.size()}) that is different to the input "
+                      f"size ({input.size()}). This will likely lead to incorrect results due "
+                      "to broadcasting. Please ensure they have the same size.", stacklevel=3)
+
+
+def _broadcast_pair(input: Tensor, target: Tensor) -> tuple:
+    """``torch.broadcast_tensors(input, target)``: each expanded (``ExpandBackward0``) only
+    where its shape differs."""
+    si, st = input._data.shape, target._data.shape
+    if si == st:
+        return input, target
+    broadcast_check(si, st)
+    shape = tuple(np.broadcast_shapes(si, st))
+    return (input if si == shape else expand(input, shape),
+            target if st == shape else expand(target, shape))
+
+
+def _loss_arrays(input: Tensor, target: Tensor, kernel: str) -> tuple:
+    a, b = binary_arrays(False, input, target)
+    if category(np.result_type(a, b)) < 2:
+        name = _TORCH_TYPE_NAMES[np.result_type(a, b).name]
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
+    return a, b
+
+
+def _weighted(loss: Tensor, weight: Tensor, reduction: str, mean: Any) -> Tensor:
+    """torch's Python path for an elementwise ``weight`` (mse, l1, huber)."""
+    weighted = loss * weight
+    if reduction == "none":
+        return weighted
+    if reduction == "sum":
+        return api.sum(weighted)
+    if reduction == "mean":
+        return mean(weighted)
+    raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', "
+                     "'sum'.")
+
+
+def _check_weight_size(weight: Tensor, input: Tensor) -> None:
+    if weight._data.shape != input._data.shape:
+        raise ValueError("Weights and input must have the same size.")
+
+
+def _apply_reduction(loss: Tensor, reduction: int) -> Tensor:
+    if reduction == _MEAN:
+        return api.mean(loss)
+    if reduction == _SUM:
+        return api.sum(loss)
+    return loss
+
+
+# ---- regression losses --------------------------------------------------------------------------
+
+def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+             reduce: bool | None = None, reduction: str = "mean",
+             weight: Tensor | None = None) -> Tensor:
+    """The (mean, summed or elementwise) squared difference (``MseLossBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.mse_loss(torch.tensor([1., 2.]), torch.tensor([1., 4.]))
+    tensor(2.)
+    """
+    _size_warning(input, target)
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    input, target = _broadcast_pair(input, target)
+    if weight is not None:
+        _check_weight_size(weight, input)
+        sq = api.pow(api.sub(input, target), 2)
+        return _weighted(sq, weight, reduction, lambda w: api.sum(w) / api.sum(weight))
+    red = _reduction_enum(reduction)
+    a, b = _loss_arrays(input, target, "mse_cpu")
+    return call(D.MSE_LOSS, (input, target), (a, b), (red,))
+
+
+def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+            reduce: bool | None = None, reduction: str = "mean",
+            weight: Tensor | None = None) -> Tensor:
+    """The (mean, summed or elementwise) absolute difference: ``abs(input - target)`` then
+    the reduction, as torch composes it."""
+    _size_warning(input, target)
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    input, target = _broadcast_pair(input, target)
+    if weight is not None:
+        _check_weight_size(weight, input)
+        err = api.abs(api.sub(input, target))
+        return _weighted(err, weight, reduction, lambda w: api.sum(w) / api.sum(weight))
+    red = _reduction_enum(reduction)
+    return _l1(input, target, red)
+
+
+def _l1(input: Tensor, target: Tensor, reduction: int) -> Tensor:
+    return _apply_reduction(api.abs(api.sub(input, target)), reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+                   reduce: bool | None = None, reduction: str = "mean",
+                   beta: float = 1.0) -> Tensor:
+    """Squared below ``beta`` (``0.5 d^2 / beta``), absolute above (``|d| - beta / 2``)
+    (``SmoothL1LossBackward0``; ``beta=0`` is ``l1_loss``)."""
+    _size_warning(input, target)
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    input, target = _broadcast_pair(input, target)
+    red = _reduction_enum(reduction)
+    if beta == 0.0:
+        return _l1(input, target, red)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    a, b = _loss_arrays(input, target, "smooth_l1_cpu")
+    return call(D.SMOOTH_L1_LOSS, (input, target), (a, b), (red, beta))
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """Squared below ``delta`` (``0.5 d^2``), linear above (``delta (|d| - delta / 2)``)
+    (``HuberLossBackward0``)."""
+    _size_warning(input, target)
+    input, target = _broadcast_pair(input, target)
+    if weight is None:
+        return _huber(input, target, _reduction_enum(reduction), delta)
+    _check_weight_size(weight, input)
+    return _weighted(_huber(input, target, _NONE, delta), weight, reduction, api.mean)
+
+
+def _huber(input: Tensor, target: Tensor, red: int, delta: float) -> Tensor:
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    a, b = _loss_arrays(input, target, "huber_cpu")
+    return call(D.HUBER_LOSS, (input, target), (a, b), (red, delta))
+
+
+# ---- classification losses ----------------------------------------------------------------------
+
+def _no_grad_weight(weight: Tensor | None, fn_name: str, arg: str = "weight") -> None:
+    if weight is not None and weight._requires_grad and _state.grad_enabled:
+        raise RuntimeError(f"The function '{fn_name}' is not differentiable with respect to "
+                           f"argument '{arg}'. This input cannot have requires_grad True.")
+
+
+def _target_array(target: Tensor) -> Any:
+    dt = target._data.dtype
+    if dt not in (np.int64, np.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{_type_name(target)}")
+    return np.asarray(target._data).astype(np.int64, copy=False)
+
+
+def _weight_array(weight: Tensor | None, input: Tensor) -> Any:
+    if weight is None:
+        return None
+    if weight._data.dtype != input._data.dtype:
+        raise RuntimeError(f"expected scalar type {_type_name(input)} but found "
+                           f"{_type_name(weight)}")
+    return np.asarray(weight._data)
+
+
+def _check_targets(t: Any, n_classes: int, ignore_index: int) -> None:
+    bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
+    if bad.any():
+        first = t.reshape(-1)[np.argmax(bad.reshape(-1))]
+        raise IndexError(f"Target {first} is out of bounds.")
+
+
+def _nll(input: Tensor, target: Tensor, weight: Tensor | None, reduction: int,
+         ignore_index: int) -> Tensor:
+    """nll_loss of a 1-d (C,) or 2-d (N, C) input (``NllLossBackward0``)."""
+    if target._data.ndim > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    t = _target_array(target)
+    n_classes = input._data.shape[-1]
+    if weight is not None and (weight._data.ndim != 1 or weight._data.size != n_classes):
+        raise RuntimeError(f"weight tensor should be defined either for all {n_classes} classes "
+                           f"or no classes but got weight tensor of shape: "
+                           f"{list(weight._data.shape)}")
+    _floating_only(input, "nll_loss_out_frame")
+    w = _weight_array(weight, input)
+    _no_grad_weight(weight, "nll_loss_forward")
+    _check_targets(t, n_classes, ignore_index)
+    return call(D.NLL_LOSS, (input,), (input._data,), (t, w, reduction, ignore_index))
+
+
+def _nll2d(input: Tensor, target: Any, target_dtype_of: Tensor, weight: Tensor | None,
+           reduction: int, ignore_index: int) -> Tensor:
+    """nll_loss of a 4-d (N, C, H, W) input and (N, H, W) target (``NllLoss2DBackward0``)."""
+    t = _target_array(target_dtype_of).reshape(target.shape)
+    ishape = input._data.shape
+    if t.ndim != 3:
+        raise RuntimeError(f"only batches of spatial targets supported (3D tensors) but got "
+                           f"targets of dimension: {t.ndim}")
+    if weight is not None and weight._data.size != ishape[1]:
+        raise RuntimeError("weight tensor should be defined either for all or no classes")
+    if (ishape[0], ishape[2], ishape[3]) != t.shape:
+        raise RuntimeError(f"size mismatch (got input: {list(ishape)} , target: {list(t.shape)}")
+    _floating_only(input, "nll_loss2d_forward_out_frame")
+    w = _weight_array(weight, input)
+    _no_grad_weight(weight, "nll_loss2d_forward")
+    _check_targets(t, ishape[1], ignore_index)
+    return call(D.NLL_LOSS2D, (input,), (input._data,), (t, w, reduction, ignore_index))
+
+
+def _nll_loss_nd(input: Tensor, target: Tensor, weight: Tensor | None, reduction: int,
+                 ignore_index: int) -> Tensor:
+    ishape, tshape = input._data.shape, target._data.shape
+    nd = len(ishape)
+    if nd < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {nd})")
+    if nd != 1 and ishape[0] != (tshape[0] if tshape else 0):
+        raise ValueError(f"Expected input batch_size ({ishape[0]}) to match target batch_size "
+                         f"({tshape[0] if tshape else 0}).")
+    if nd == 1 and len(tshape) == 1 and tshape[0] != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: "
+                         f"{tshape[0]}")
+    if nd <= 2:
+        return _nll(input, target, weight, reduction, ignore_index)
+    if nd == 4:
+        return _nll2d(input, target._data, target, weight, reduction, ignore_index)
+    # 3 or more than 4 dims: viewed as (N, C, 1, rest) and (N, 1, rest), the result viewed back
+    n, c = ishape[:2]
+    out_size = (n,) + ishape[2:]
+    if tshape[1:] != ishape[2:]:
+        raise RuntimeError(f"Expected target size {list(out_size)}, got {list(tshape)}")
+    flat = input._data.size > 0
+    x = reshape(input, (n, c, 1, math.prod(ishape[2:])) if flat else (n, c, 0, 0))
+    t = np.reshape(target._data, (n, 1, math.prod(tshape[1:])) if target._data.size else
+                   (n, 0, 0))
+    out = _nll2d(x, t, target, weight, reduction, ignore_index)
+    return out if reduction != _NONE else reshape(out, out_size)
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,
+             size_average: bool | None = None, ignore_index: int = -100,
+             reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """The negative log-likelihood of class indices ``target`` under log-probabilities
+    ``input`` (classes on dim 1, or a single sample (C,)); a weighted mean divides by the
+    weights of the targets that count (``NllLossBackward0``)."""
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    return _nll_loss_nd(input, target, weight, _reduction_enum(reduction), ignore_index)
+
+
+def _class_weight_view(weight: Tensor, ndim: int, class_dim: int) -> Tensor:
+    if ndim <= 1:
+        return weight
+    shape = [1] * ndim
+    shape[class_dim] = weight._data.shape[0]
+    return reshape(weight, tuple(shape))
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                  size_average: bool | None = None, ignore_index: int = -100,
+                  reduce: bool | None = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """The cross entropy of logits ``input`` against class indices, or against class
+    probabilities (a float ``target`` of ``input``'s shape): ``log_softmax`` then
+    ``nll_loss`` for indices (``NllLossBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.cross_entropy(torch.tensor([[0., 0.]]), torch.tensor([1]))
+    tensor(0.6931)
+    """
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    red = _reduction_enum(reduction)
+    class_dim = 0 if input._data.ndim == 1 else 1
+    if input._data.shape == target._data.shape:
+        if category(target._data.dtype) < 2:
+            raise RuntimeError(f"Expected floating point type for target with class "
+                               f"probabilities, got {_type_name(target)}")
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+        return _cross_entropy_probs(input, target, weight, red, label_smoothing, class_dim)
+    if label_smoothing > 0.0:
+        _check_label_smoothing(label_smoothing)
+        return _cross_entropy_smoothed(input, target, weight, red, ignore_index,
+                                       label_smoothing, class_dim)
+    return _nll_loss_nd(log_softmax(input, class_dim), target, weight, red, ignore_index)
+
+
+def _check_label_smoothing(label_smoothing: float) -> None:
+    if label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
+                           f"{label_smoothing:g}")
+
+
+def _cross_entropy_probs(input: Tensor, target: Tensor, weight: Tensor | None, red: int,
+                         label_smoothing: float, class_dim: int) -> Tensor:
+    n_classes = input._data.shape[class_dim]
+    if weight is not None and (weight._data.ndim != 1 or weight._data.size != n_classes):
+        raise RuntimeError(f"cross_entropy: weight tensor should be defined either for all "
+                           f"{n_classes} classes or no classes but got weight tensor of shape: "
+                           f"{list(weight._data.shape)}")
+    logp = log_softmax(input, class_dim)
+    if label_smoothing > 0.0:
+        _check_label_smoothing(label_smoothing)
+        target = call1(D.ADD_SCALAR, call1(D.MUL_SCALAR, target, (1 - label_smoothing,)),
+                       (label_smoothing / n_classes,))
+    prod = logp * target
+    if weight is not None:
+        prod = prod * _class_weight_view(weight, logp._data.ndim, class_dim)
+    if red == _NONE:
+        return api.neg(api.sum(prod, class_dim))
+    total = api.neg(api.sum(prod))
+    if red == _SUM:
+        return total
+    if input._data.size == 0:
+        return api.mul(total, math.nan)
+    return call1(D.DIV_SCALAR, total, (input._data.size // n_classes,))
+
+
+def _cross_entropy_smoothed(input: Tensor, target: Tensor, weight: Tensor | None, red: int,
+                            ignore_index: int, label_smoothing: float,
+                            class_dim: int) -> Tensor:
+    # (1 - eps) * nll + eps / C * (the loss against the uniform distribution), as torch
+    logp = log_softmax(input, class_dim)
+    nll = _nll_loss_nd(logp, target, weight, red, ignore_index)
+    n_classes = logp._data.shape[class_dim]
+    if weight is not None:
+        smooth = api.neg(api.sum(logp * _class_weight_view(weight, logp._data.ndim, class_dim),
+                                 class_dim))
+    else:
+        smooth = api.neg(api.sum(logp, class_dim))
+    t = np.asarray(target._data)
+    ignored = t == ignore_index
+    smooth = masked_fill(smooth, _make(ignored), 0.0)
+    if red == _MEAN:
+        if weight is not None:
+            denom = _make(np.sum(np.asarray(weight._data)[t[~ignored]]))
+        else:
+            denom = _make(np.sum(~ignored))
+        ret = api.sum(smooth) / denom
+    elif red == _SUM:
+        ret = api.sum(smooth)
+    else:
+        ret = smooth
+    return api.add(call1(D.MUL_SCALAR, nll, (1 - label_smoothing,)),
+                   call1(D.MUL_SCALAR, ret, (label_smoothing / n_classes,)))
+
+
+def _broadcast_shapes_checked(*shapes: tuple) -> tuple:
+    """``torch.broadcast_shapes`` with its message for shapes that do not broadcast."""
+    from .._tensor import Size
+
+    result: list = []
+    for idx, shape in enumerate(shapes):
+        for i in range(-1, -1 - len(shape), -1):
+            if len(result) < -i:
+                result.insert(0, shape[i])
+            elif shape[i] != 1 and result[i] != 1 and shape[i] != result[i]:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {shape[i]} at "
+                                   f"{i}! Mismatching argument at index {idx} had "
+                                   f"{Size(shape)!r}; but expected shape should be broadcastable "
+                                   f"to {result}")
+            elif result[i] == 1:
+                result[i] = shape[i]
+    return tuple(result)
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                         size_average: bool | None = None, reduce: bool | None = None,
+                         reduction: str = "mean") -> Tensor:
+    """The binary cross entropy of probabilities ``input`` against ``target``, each log
+    clamped at -100 (``BinaryCrossEntropyBackward0``)."""
+    if size_average is not None or reduce is not None:
+        red = _reduction_enum(_legacy_reduction(size_average, reduce))
+    else:
+        red = _reduction_enum(reduction)
+    if target._data.shape != input._data.shape:
+        raise ValueError(f"Using a target size ({target.size()}) that is different to the input "
+                         f"size ({input.size()}) is deprecated. Please ensure they have the same "
+                         "size.")
+    if weight is not None:
+        weight = expand(weight, _broadcast_shapes_checked(target._data.shape,
+                                                          weight._data.shape))
+    x, t = input._data, target._data
+    if t.dtype != x.dtype:
+        raise RuntimeError(f"Found dtype {_type_name(target)} but expected {_type_name(input)}")
+    _floating_only(input, "binary_cross_entropy")
+    _no_grad_weight(weight, "binary_cross_entropy")
+    w = None if weight is None else np.asarray(weight._data).astype(x.dtype, copy=False)
+    bad_x = ~((x >= 0) & (x <= 1))
+    bad_t = ~((t >= 0) & (t <= 1))
+    bad = bad_x | bad_t
+    if np.any(bad):
+        first = np.argmax(np.reshape(bad, -1))
+        which = "input" if np.reshape(bad_x, -1)[first] else "target"
+        raise RuntimeError(f"all elements of {which} should be between 0 and 1")
+    return call(D.BINARY_CROSS_ENTROPY, (input, target), (x, t), (w, red))
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
+                                     weight: Tensor | None = None,
+                                     size_average: bool | None = None,
+                                     reduce: bool | None = None, reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
+    """The binary cross entropy of ``sigmoid(input)`` against ``target``, computed stably
+    from the logits; ``pos_weight`` weighs the positive term
+    (``BinaryCrossEntropyWithLogitsBackward0``)."""
+    if size_average is not None or reduce is not None:
+        red = _reduction_enum(_legacy_reduction(size_average, reduce))
+    else:
+        red = _reduction_enum(reduction)
+    if target._data.shape != input._data.shape:
+        raise ValueError(f"Target size ({target.size()}) must be the same as input size "
+                         f"({input.size()})")
+    _floating_only(input, "log_sigmoid_cpu")
+    if category(target._data.dtype) < 2:
+        raise RuntimeError(f"result type {_type_name(input)} can't be cast to the desired output "
+                           f"type {_type_name(target)}")
+    x, t = binary_arrays(False, input, target)
+    shape = x.shape
+    pw = None
+    if pos_weight is not None:
+        broadcast_check(pos_weight._data.shape, t.shape)
+        pw = np.asarray(pos_weight._data).astype(x.dtype, copy=False)
+        _no_grad_weight(pos_weight, "binary_cross_entropy_with_logits", "pos_weight")
+    w = None
+    if weight is not None:
+        broadcast_check(shape, weight._data.shape)
+        full = tuple(np.broadcast_shapes(shape, weight._data.shape))
+        if full != shape:
+            raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast "
+                               f"shape {list(full)}")
+        w = np.asarray(weight._data).astype(x.dtype, copy=False)
+        _no_grad_weight(weight, "binary_cross_entropy_with_logits")
+    return call(D.BINARY_CROSS_ENTROPY_WITH_LOGITS, (input, target), (x, t), (w, pw, red))
+
+
+# ---- one_hot and pad ----------------------------------------------------------------------------
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices as one-hot rows: an int64 tensor with a last dim of ``num_classes``
+    (inferred as ``max + 1`` when -1).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.one_hot(torch.tensor([0, 2]))
+    tensor([[1, 0, 0],
+            [0, 0, 1]])
+    """
+    t = np.asarray(tensor._data)
+    if t.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if t.size == 0:
+        if num_classes == -1:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        return _make(np.zeros(t.shape + (num_classes,), dtype=np.int64))
+    if t.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if num_classes == -1:
+        num_classes = int(t.max()) + 1
+    elif t.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    out = np.zeros(t.shape + (num_classes,), dtype=np.int64)
+    np.put_along_axis(out, t[..., None], 1, axis=-1)
+    return _make(out)
+
+
+_PAD_MODES = ("constant", "reflect", "replicate", "circular")
+
+
+def _pad_tuple(pad: Any) -> tuple:
+    if not isinstance(pad, (tuple, list)):
+        raise TypeError(f"pad(): argument 'pad' (position 2) must be tuple of ints, not "
+                        f"{type(pad).__name__}")
+    for i, p in enumerate(pad):
+        if isinstance(p, bool) or not isinstance(p, (int, np.integer)):
+            raise TypeError(f"pad(): argument 'pad' (position 2) must be tuple of ints, but "
+                            f"found element of type {type(p).__name__} at pos {i}")
+    return tuple(int(p) for p in pad)
+
+
+def pad(input: Tensor, pad: Any, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pads the last ``len(pad) // 2`` dims by ``pad = (left, right, top, bottom, ...)``, the
+    last dim first, with ``value`` (0 by default); negative amounts crop
+    (``ConstantPadNdBackward0``). Only ``mode='constant'`` is implemented.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.pad(torch.tensor([1., 2.]), (1, 2))
+    tensor([0., 1., 2., 0., 0.])
+    """
+    amounts = _pad_tuple(pad)
+    if mode not in _PAD_MODES:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if mode != "constant":
+        if value is not None and value != 0:
+            raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+        raise NotImplementedError(f"F.pad: mode '{mode}' is not implemented in chainrule (only "
+                                  "mode='constant' is)")
+    return constant_pad_nd(input, amounts, 0 if value is None else value)
+
+
+def constant_pad_nd(input: Tensor, pad: Any, value: float = 0) -> Tensor:
+    """``torch.constant_pad_nd``: ``F.pad`` in mode ``'constant'``."""
+    amounts = _pad_tuple(pad)
+    shape = input._data.shape
+    if len(amounts) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(amounts) > 2 * len(shape):
+        raise RuntimeError(f"Padding length should be less than or equal to two times the input "
+                           f"dimension but got padding length {len(amounts)} and input of "
+                           f"dimension {len(shape)}")
+    for i in range(len(amounts) // 2):
+        size = shape[len(shape) - 1 - i]
+        lo, hi = amounts[2 * i], amounts[2 * i + 1]
+        # torch narrows for each negative amount in turn
+        if size + min(lo, 0) < 0 or size + min(lo, 0) + min(hi, 0) < 0:
+            raise RuntimeError("narrow(): length must be non-negative.")
+    if category(input._data.dtype) < 2:
+        value = int(value)
+    return call1(D.CONSTANT_PAD_ND, input, (amounts, value))
+
+
+# ---- the formula namespaces: each backward op as a function of arrays and of tensors ------------
+
+def _graph_op(entry: Any, n_tensors: int) -> Any:
+    def recorded(*args: Any) -> Tensor:
+        tensors = args[:n_tensors]
+        arrays = tuple(t._data if isinstance(t, Tensor) else t for t in tensors)
+        return call(entry, tensors, arrays, args[n_tensors:])
+
+    recorded.__name__ = entry.node_name
+    return recorded
+
+
+_BACKWARD_OPS = {
+    "hardtanh_backward": (D.HARDTANH_BACKWARD, 2),
+    "leaky_relu_backward": (D.LEAKY_RELU_BACKWARD, 2),
+    "elu_backward": (D.ELU_BACKWARD, 2),
+    "gelu_backward": (D.GELU_BACKWARD, 2),
+    "softplus_backward": (D.SOFTPLUS_BACKWARD, 2),
+    "softmax_backward_data": (D.SOFTMAX_BACKWARD_DATA, 2),
+    "log_softmax_backward_data": (D.LOG_SOFTMAX_BACKWARD_DATA, 2),
+    "mse_loss_backward": (D.MSE_LOSS_BACKWARD, 3),
+    "smooth_l1_loss_backward": (D.SMOOTH_L1_LOSS_BACKWARD, 3),
+    "huber_loss_backward": (D.HUBER_LOSS_BACKWARD, 3),
+    "binary_cross_entropy_backward": (D.BINARY_CROSS_ENTROPY_BACKWARD, 3),
+    "nll_loss": (D.NLL_LOSS, 1),
+    "nll_loss_backward": (D.NLL_LOSS_BACKWARD, 2),
+    "nll_loss2d": (D.NLL_LOSS2D, 1),
+    "nll_loss2d_backward": (D.NLL_LOSS2D_BACKWARD, 2),
+    "log_sigmoid_backward": (D.LOG_SIGMOID_BACKWARD, 2),
+    "constant_pad_nd": (D.CONSTANT_PAD_ND, 1),
+}
+for _name, (_entry, _n) in _BACKWARD_OPS.items():
+    setattr(NUMPY, _name, _entry.forward)
+    setattr(GRAPH, _name, _graph_op(_entry, _n))
+
+NUMPY.div_scalar = D.DIV_SCALAR.forward
+GRAPH.div_scalar = lambda t, other: call1(D.DIV_SCALAR, t, (other,))
+NUMPY.mul_scalar = D.MUL_SCALAR.forward
+GRAPH.mul_scalar = lambda t, other: call1(D.MUL_SCALAR, t, (other,))
+NUMPY.sigmoid = D.SIGMOID.forward
+GRAPH.sigmoid = sigmoid
+NUMPY.tanh = np.tanh
+GRAPH.tanh = tanh
+NUMPY.log_sigmoid = _nn.log_sigmoid
+GRAPH.log_sigmoid = logsigmoid
+NUMPY.sum_keepdim = _nn._sum_keepdim
+GRAPH.sum_keepdim = lambda x, dim: api.sum(x, dim, keepdim=True)
+
+# Tensor methods this family provides (``x.softmax(dim)``), for ``_ops/methods.py`` to install
+METHODS = {"softmax": _softmax_method, "log_softmax": _log_softmax_method}

@@ -1,7 +1,653 @@
-"""The op table, neural-network functions: activations, softmax, losses."""
+"""The op table, neural-network functions: activations, softmax, losses, padding.
+
+Where torch's backward is itself an op with a name of its own in double backward
+(``HardtanhBackwardBackward0``, ``SoftmaxBackwardDataBackward0``, ...), that backward is an
+entry too, and the first entry's formula calls it through ``F`` (``F.hardtanh_backward``): a
+plain backward runs its forward on arrays, a recorded one records it.
+
+Losses take ``reduction`` as torch's enum: 0 none, 1 mean, 2 sum.
+"""
 
 from __future__ import annotations
 
-from ..._backend import np  # noqa: F401
-from .. import formulas as fm  # noqa: F401
-from ..registry import op  # noqa: F401
+import math
+from typing import Any
+
+from ..._backend import np
+from ..registry import op
+from .elementwise import erf_array
+
+NONE, MEAN, SUM = 0, 1, 2
+
+# ---- helpers on arrays ------------------------------------------------------------------------
+
+def _reduce(loss: Any, reduction: int) -> Any:
+    if reduction == NONE:
+        return loss
+    loss = np.asarray(loss)
+    if loss.ndim == 0:
+        return loss[()]
+    # half precision accumulates in float, as torch's reductions do
+    acc = np.float32 if loss.dtype == np.float16 else None
+    total = np.add.reduce(loss, axis=None, dtype=acc)
+    out = total / loss.size if reduction == MEAN else total
+    return out if acc is None else loss.dtype.type(out)
+
+
+def _norm(reduction: int, shape: tuple) -> float:
+    """The factor a mean puts on every element's gradient."""
+    return 1.0 / max(math.prod(shape), 1) if reduction == MEAN else 1.0
+
+
+def _scale(g: Any, reduction: int, shape: tuple) -> Any:
+    return g / max(math.prod(shape), 1) if reduction == MEAN else g
+
+
+def _reduced(F: Any, g: Any, reduction: int, shape: tuple) -> Any:
+    """A formula's gradient divided by the element count for a mean (torch's Scalar
+    division, DivBackward1 when recorded)."""
+    return F.div_scalar(g, max(math.prod(shape), 1)) if reduction == MEAN else g
+
+
+def _sum_keepdim(x: Any, dim: int) -> Any:
+    x = np.asarray(x)
+    return np.sum(x, axis=dim if x.ndim else (), keepdims=True)
+
+
+# ---- activations ------------------------------------------------------------------------------
+
+def hardtanh_backward(grad_output: Any, self: Any, min_val: float, max_val: float) -> Any:
+    # the mask is strict: the gradient at min_val and max_val is 0 (clamp's is 1)
+    return np.where((self > min_val) & (self < max_val), grad_output, 0)
+
+
+HARDTANH = op("HardtanhBackward0",
+              lambda self, min_val, max_val: np.clip(self, min_val, max_val),
+              self=lambda F, grad, self, min_val, max_val: F.hardtanh_backward(
+                  grad, self, min_val, max_val))
+HARDTANH_BACKWARD = op("HardtanhBackwardBackward0", hardtanh_backward, n_inputs=2, fw="linear",
+                       grad_output=lambda F, grad, self, min_val, max_val: F.hardtanh_backward(
+                           grad, self, min_val, max_val),
+                       self=lambda F, grad: F.zeros_like(grad))
+
+
+def leaky_relu_backward(grad_output: Any, self: Any, negative_slope: float) -> Any:
+    # x > 0 is strict: at 0 the gradient is the negative slope
+    return np.where(self > 0, grad_output, grad_output * negative_slope)
+
+
+LEAKY_RELU = op("LeakyReluBackward0",
+                lambda self, negative_slope: np.where(self > 0, self, self * negative_slope),
+                self=lambda F, grad, self, negative_slope: F.leaky_relu_backward(
+                    grad, self, negative_slope))
+LEAKY_RELU_BACKWARD = op("LeakyReluBackwardBackward0", leaky_relu_backward, n_inputs=2,
+                         fw="linear",
+                         grad_output=lambda F, grad, self, negative_slope: F.leaky_relu_backward(
+                             grad, self, negative_slope),
+                         self=lambda F, grad: F.zeros_like(grad))
+
+_INPLACE_SLOPE_MSG = (
+    "In-place leakyReLu backward calculation is triggered with a negative slope which is not "
+    "supported. This is caused by calling in-place forward function with a negative slope, "
+    "please call out-of-place version instead. File an issue at "
+    "https://github.com/pytorch/pytorch if you do require supporting in-place leakRelu backward "
+    "calculation with negative slope")
+
+
+def _leaky_relu_inplace_backward(F: Any, grad: Any, result: Any, negative_slope: float) -> Any:
+    # in place only the result is kept; its sign is the input's only for a positive slope
+    if negative_slope < 0:
+        raise RuntimeError(_INPLACE_SLOPE_MSG)
+    return F.leaky_relu_backward(grad, result, negative_slope)
+
+
+# leaky_relu_ (in place): the node keeps the result, not the overwritten input
+LEAKY_RELU_INPLACE = op("LeakyReluBackward1", LEAKY_RELU.forward,
+                        self=_leaky_relu_inplace_backward)
+
+
+def elu_forward(self: Any, alpha: float, scale: float, input_scale: float) -> Any:
+    return np.where(self > 0, self * scale, np.expm1(self * input_scale) * (alpha * scale))
+
+
+def elu_backward(grad_output: Any, self: Any, alpha: float, scale: float,
+                 input_scale: float) -> Any:
+    # x <= 0 takes the exponential branch, so the gradient at 0 is alpha * scale * input_scale
+    return np.where(self > 0, grad_output * scale,
+                    grad_output * np.exp(self * input_scale) * (alpha * scale * input_scale))
+
+
+def _elu_double_backward(F: Any, grad: Any, grad_output: Any, self: Any, alpha: float,
+                         scale: float, input_scale: float) -> Any:
+    c = alpha * scale * input_scale * input_scale
+    return F.where(self > 0, 0.0, grad * grad_output * F.exp(self * input_scale) * c)
+
+
+ELU = op("EluBackward0", elu_forward,
+         self=lambda F, grad, self, alpha, scale, input_scale: F.elu_backward(
+             grad, self, alpha, scale, input_scale))
+ELU_BACKWARD = op("EluBackwardBackward0", elu_backward, n_inputs=2,
+                  grad_output=lambda F, grad, self, alpha, scale, input_scale: F.elu_backward(
+                      grad, self, alpha, scale, input_scale),
+                  self=_elu_double_backward)
+
+_INPLACE_ELU_MSG = (
+    "In-place elu backward calculation is triggered with a negative slope which is not "
+    "supported. This is caused by calling in-place forward function with a negative slope, "
+    "please call out-of-place version instead.")
+
+
+def _elu_inplace_backward(F: Any, grad: Any, result: Any, alpha: float, scale: float,
+                          input_scale: float) -> Any:
+    # from the result y: for x <= 0, dy/dx = input_scale * (y + alpha * scale)
+    if alpha < 0:
+        raise RuntimeError(_INPLACE_ELU_MSG)
+    return F.where(result > 0, grad * scale, grad * (result + alpha * scale) * input_scale)
+
+
+# elu_ (in place): the node keeps the result
+ELU_INPLACE = op("EluBackward1", elu_forward, self=_elu_inplace_backward)
+
+_SQRT1_2 = math.sqrt(0.5)
+_INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
+_K_BETA = math.sqrt(2 / math.pi)  # tanh approximation: tanh(k (x + 0.044715 x^3))
+_K_KAPPA = 0.044715
+
+
+def gelu_forward(self: Any, approximate: str) -> Any:
+    x = np.asarray(self)
+    if approximate == "tanh":
+        inner = _K_BETA * (x + _K_KAPPA * (x * x * x))
+        return 0.5 * x * (1 + np.tanh(inner))
+    return x * 0.5 * (1 + erf_array(x * _SQRT1_2))
+
+
+def gelu_backward(grad_output: Any, self: Any, approximate: str) -> Any:
+    x = np.asarray(self)
+    if approximate == "tanh":
+        x_sq = x * x
+        t = np.tanh(_K_BETA * (x + _K_KAPPA * (x_sq * x)))
+        left = 0.5 * x
+        right = 1 + t
+        d_inner = _K_BETA * (1 + 3 * _K_KAPPA * x_sq)
+        return grad_output * (0.5 * right + left * (1 - t * t) * d_inner)
+    cdf = 0.5 * (1 + erf_array(x * _SQRT1_2))
+    pdf = np.exp(-0.5 * (x * x)) * _INV_SQRT_2PI
+    return grad_output * (cdf + x * pdf)
+
+
+def _gelu_double_backward(F: Any, grad: Any, grad_output: Any, self: Any,
+                          approximate: str) -> Any:
+    x = self
+    if approximate == "tanh":
+        # g = x/2 (1 + t), t = tanh(u), u = k (x + c x^3):
+        # g'' = (1 - t^2) (u' + x/2 (u'' - 2 t u'^2)), u' = k (1 + 3 c x^2), u'' = 6 k c x
+        t = F.tanh((x + x * x * x * _K_KAPPA) * _K_BETA)
+        du = (x * x * (3 * _K_KAPPA) + 1) * _K_BETA
+        ddu = x * (6 * _K_BETA * _K_KAPPA)
+        return grad * grad_output * (1 - t * t) * (du + x * 0.5 * (ddu - t * du * du * 2))
+    # d/dx (cdf + x pdf) = pdf (2 - x^2)
+    pdf = F.exp(x * x * -0.5) * _INV_SQRT_2PI
+    return grad * grad_output * pdf * (2 - x * x)
+
+
+GELU = op("GeluBackward0", gelu_forward,
+          self=lambda F, grad, self, approximate: F.gelu_backward(grad, self, approximate))
+GELU_BACKWARD = op("GeluBackwardBackward0", gelu_backward, n_inputs=2,
+                   grad_output=lambda F, grad, self, approximate: F.gelu_backward(
+                       grad, self, approximate),
+                   self=_gelu_double_backward)
+
+
+def _silu_backward(F: Any, grad: Any, self: Any) -> Any:
+    # d/dx x s(x) = s (1 + x (1 - s)), s the sigmoid
+    s = F.sigmoid(self)
+    return grad * s * (1 + self * (1 - s))
+
+
+SILU = op("SiluBackward0", lambda self: self / (1 + np.exp(-self)), self=_silu_backward)
+
+
+def softplus_forward(self: Any, beta: float, threshold: float) -> Any:
+    # linear above the threshold, where log1p(exp(z)) == z in floating point anyway
+    z = self * beta
+    return np.where(z > threshold, self, np.log1p(np.exp(z)) / beta)
+
+
+def softplus_backward(grad_output: Any, self: Any, beta: float, threshold: float) -> Any:
+    z = np.exp(self * beta)
+    return np.where(self * beta > threshold, grad_output, grad_output * z / (z + 1))
+
+
+def _softplus_double_backward(F: Any, grad: Any, grad_output: Any, self: Any, beta: float,
+                              threshold: float) -> Any:
+    s = F.sigmoid(self * beta)
+    return F.where(self * beta > threshold, 0.0, grad * grad_output * s * (1 - s) * beta)
+
+
+SOFTPLUS = op("SoftplusBackward0", softplus_forward,
+              self=lambda F, grad, self, beta, threshold: F.softplus_backward(
+                  grad, self, beta, threshold))
+SOFTPLUS_BACKWARD = op("SoftplusBackwardBackward0", softplus_backward, n_inputs=2,
+                       grad_output=lambda F, grad, self, beta, threshold: F.softplus_backward(
+                           grad, self, beta, threshold),
+                       self=_softplus_double_backward)
+
+
+def log_sigmoid(self: Any) -> Any:
+    """log(sigmoid(x)) = min(x, 0) - log1p(exp(-|x|)), without overflow."""
+    return np.minimum(self, 0) - np.log1p(np.exp(-np.abs(self)))
+
+
+def log_sigmoid_backward(grad_output: Any, self: Any) -> Any:
+    # d/dx log sigmoid(x) = sigmoid(-x) = 1 / (1 + exp(x))
+    return grad_output / (1 + np.exp(self))
+
+
+def _log_sigmoid_double_backward(F: Any, grad: Any, grad_output: Any, self: Any) -> Any:
+    # d/dx sigmoid(-x) = -sigmoid(x) (1 - sigmoid(x))
+    s = F.sigmoid(self)
+    return grad * grad_output * s * (s - 1)
+
+
+LOG_SIGMOID = op("LogSigmoidBackward0", log_sigmoid,
+                 self=lambda F, grad, self: F.log_sigmoid_backward(grad, self))
+LOG_SIGMOID_BACKWARD = op(
+    "LogSigmoidBackwardBackward0", log_sigmoid_backward, n_inputs=2,
+    grad_output=lambda F, grad, self: F.log_sigmoid_backward(grad, self),
+    self=_log_sigmoid_double_backward)
+
+# ---- softmax ------------------------------------------------------------------------------------
+
+
+def softmax_forward(self: Any, dim: int) -> Any:
+    x = np.asarray(self)
+    if x.ndim == 0:
+        return np.ones_like(x)
+    # half precision is computed in float and rounded once, as torch's kernels do
+    h = x.astype(np.float32) if x.dtype == np.float16 else x
+    e = np.exp(h - np.max(h, axis=dim, keepdims=True))
+    return (e / np.sum(e, axis=dim, keepdims=True)).astype(x.dtype, copy=False)
+
+
+def log_softmax_forward(self: Any, dim: int) -> Any:
+    x = np.asarray(self)
+    if x.ndim == 0:
+        return np.zeros_like(x)
+    h = x.astype(np.float32) if x.dtype == np.float16 else x
+    shifted = h - np.max(h, axis=dim, keepdims=True)
+    out = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+    return out.astype(x.dtype, copy=False)
+
+
+def softmax_backward_data(grad_output: Any, output: Any, dim: int) -> Any:
+    # J = diag(y) - y y^T: g -> y (g - <g, y>)
+    return output * (grad_output - _sum_keepdim(grad_output * output, dim))
+
+
+def log_softmax_backward_data(grad_output: Any, output: Any, dim: int) -> Any:
+    # J = I - 1 softmax^T: g -> g - softmax * sum(g)
+    return grad_output - np.exp(output) * _sum_keepdim(grad_output, dim)
+
+
+def _softmax_backward_data_output(F: Any, grad: Any, grad_output: Any, output: Any,
+                                  dim: int) -> Any:
+    # d/dy [y (g - <g, y>)] applied to gg: gg (g - <g, y>) - g <gg, y>
+    return (grad * (grad_output - F.sum_keepdim(grad_output * output, dim))
+            - grad_output * F.sum_keepdim(grad * output, dim))
+
+
+SOFTMAX = op("SoftmaxBackward0", softmax_forward,
+             fw=lambda F, self_t, result, dim: F.softmax_backward_data(self_t, result, dim),
+             self=lambda F, grad, result, dim: F.softmax_backward_data(grad, result, dim))
+SOFTMAX_BACKWARD_DATA = op(
+    "SoftmaxBackwardDataBackward0", softmax_backward_data, fw="bilinear",
+    grad_output=lambda F, grad, output, dim: F.softmax_backward_data(grad, output, dim),
+    output=_softmax_backward_data_output)
+LOG_SOFTMAX = op("LogSoftmaxBackward0", log_softmax_forward,
+                 fw=lambda F, self_t, result, dim: self_t - F.sum_keepdim(
+                     self_t * F.exp(result), dim),
+                 self=lambda F, grad, result, dim: F.log_softmax_backward_data(grad, result, dim))
+LOG_SOFTMAX_BACKWARD_DATA = op(
+    "LogSoftmaxBackwardDataBackward0", log_softmax_backward_data, fw=None,
+    grad_output=lambda F, grad, output, dim: grad - F.sum_keepdim(grad * F.exp(output), dim),
+    output=lambda F, grad, grad_output, output, dim: -grad * F.exp(output) * F.sum_keepdim(
+        grad_output, dim))
+
+# ---- regression losses ----------------------------------------------------------------------
+
+
+def mse_loss_forward(self: Any, target: Any, reduction: int) -> Any:
+    d = self - target
+    return _reduce(d * d, reduction)
+
+
+def mse_loss_backward(grad_output: Any, self: Any, target: Any, reduction: int) -> Any:
+    return _scale(2 * (self - target) * grad_output, reduction, np.shape(self))
+
+
+def _mse_double_backward(F: Any, grad: Any, grad_output: Any, reduction: int,
+                         self_shape: tuple) -> Any:
+    return grad * grad_output * (2 * _norm(reduction, self_shape))
+
+
+MSE_LOSS = op("MseLossBackward0", mse_loss_forward, fw=None,
+              self=lambda F, grad, self, target, reduction: F.mse_loss_backward(
+                  grad, self, target, reduction),
+              target=lambda F, grad, self, target, reduction: F.mse_loss_backward(
+                  grad, target, self, reduction))
+# the gradient of grad_output comes out in the input's shape; the engine sums it to the
+# reduced shape of grad_output
+MSE_LOSS_BACKWARD = op(
+    "MseLossBackwardBackward0", mse_loss_backward, fw=None,
+    grad_output=lambda F, grad, self, target, reduction: F.mse_loss_backward(
+        grad, self, target, reduction),
+    self=_mse_double_backward,
+    target=lambda F, grad, grad_output, reduction, self_shape: -_mse_double_backward(
+        F, grad, grad_output, reduction, self_shape))
+
+
+def smooth_l1_loss_forward(self: Any, target: Any, reduction: int, beta: float) -> Any:
+    z = np.abs(self - target)
+    return _reduce(np.where(z < beta, 0.5 * z * z / beta, z - 0.5 * beta), reduction)
+
+
+def smooth_l1_loss_backward(grad_output: Any, self: Any, target: Any, reduction: int,
+                            beta: float) -> Any:
+    d = self - target
+    g = np.where(d < -beta, -grad_output, np.where(d > beta, grad_output, d * grad_output / beta))
+    return _scale(g, reduction, np.shape(self))
+
+
+def _smooth_l1_double_backward(F: Any, grad: Any, grad_output: Any, self: Any, target: Any,
+                               reduction: int, beta: float, self_shape: tuple) -> Any:
+    # the second derivative is 1/beta inside (-beta, beta), 0 outside and on its ends
+    d = self - target
+    inside = (d < beta) & (d > -beta)
+    return F.where(inside, grad * grad_output * (_norm(reduction, self_shape) / beta), 0.0)
+
+
+SMOOTH_L1_LOSS = op("SmoothL1LossBackward0", smooth_l1_loss_forward, fw=None,
+                    self=lambda F, grad, self, target, reduction, beta:
+                    F.smooth_l1_loss_backward(grad, self, target, reduction, beta),
+                    target=lambda F, grad, self, target, reduction, beta:
+                    F.smooth_l1_loss_backward(grad, target, self, reduction, beta))
+SMOOTH_L1_LOSS_BACKWARD = op(
+    "SmoothL1LossBackwardBackward0", smooth_l1_loss_backward, fw=None,
+    grad_output=lambda F, grad, self, target, reduction, beta: F.smooth_l1_loss_backward(
+        grad, self, target, reduction, beta),
+    self=_smooth_l1_double_backward,
+    target=lambda F, grad, grad_output, self, target, reduction, beta, self_shape:
+    -_smooth_l1_double_backward(F, grad, grad_output, self, target, reduction, beta, self_shape))
+
+
+def huber_loss_forward(self: Any, target: Any, reduction: int, delta: float) -> Any:
+    z = np.abs(self - target)
+    return _reduce(np.where(z < delta, 0.5 * z * z, delta * (z - 0.5 * delta)), reduction)
+
+
+def huber_loss_backward(grad_output: Any, self: Any, target: Any, reduction: int,
+                        delta: float) -> Any:
+    d = self - target
+    g = np.where(d < -delta, -grad_output * delta,
+                 np.where(d > delta, grad_output * delta, d * grad_output))
+    return _scale(g, reduction, np.shape(self))
+
+
+def _huber_double_backward(F: Any, grad: Any, grad_output: Any, self: Any, target: Any,
+                           reduction: int, delta: float, self_shape: tuple) -> Any:
+    d = self - target
+    inside = (d < delta) & (d > -delta)
+    return F.where(inside, grad * grad_output * _norm(reduction, self_shape), 0.0)
+
+
+HUBER_LOSS = op("HuberLossBackward0", huber_loss_forward, fw=None,
+                self=lambda F, grad, self, target, reduction, delta: F.huber_loss_backward(
+                    grad, self, target, reduction, delta),
+                target=lambda F, grad, self, target, reduction, delta: F.huber_loss_backward(
+                    grad, target, self, reduction, delta))
+HUBER_LOSS_BACKWARD = op(
+    "HuberLossBackwardBackward0", huber_loss_backward, fw=None,
+    grad_output=lambda F, grad, self, target, reduction, delta: F.huber_loss_backward(
+        grad, self, target, reduction, delta),
+    self=_huber_double_backward,
+    target=lambda F, grad, grad_output, self, target, reduction, delta, self_shape:
+    -_huber_double_backward(F, grad, grad_output, self, target, reduction, delta, self_shape))
+
+# ---- classification losses ------------------------------------------------------------------
+
+
+def _nll_parts(shape: tuple, dtype: Any, target: Any, weight: Any, ignore_index: int) -> tuple:
+    """For input of ``shape`` (classes on axis 1, or a single sample (C,)): the target with
+    ignored entries sent to class 0, each entry's weight (0 where ignored), and the mask."""
+    t = np.asarray(target)
+    if len(shape) == 1:
+        t = t.reshape(1)
+    ignored = t == ignore_index
+    safe = np.where(ignored, 0, t).astype(np.intp)
+    if weight is None:
+        w = np.ones(safe.shape, dtype=dtype)
+    else:
+        w = np.asarray(weight)[safe]
+    return safe, np.where(ignored, 0, w).astype(dtype, copy=False), ignored
+
+
+def nll_loss_forward(self: Any, target: Any, weight: Any, reduction: int,
+                     ignore_index: int) -> Any:
+    x = np.asarray(self)
+    single = x.ndim == 1
+    if single:
+        x = x[None]
+    safe, w, ignored = _nll_parts(np.shape(self), x.dtype, target, weight, ignore_index)
+    picked = np.take_along_axis(x, np.expand_dims(safe, 1), axis=1).squeeze(1)
+    losses = np.where(ignored, 0, -w * picked).astype(x.dtype, copy=False)
+    if reduction == SUM:
+        return np.sum(losses)
+    if reduction == MEAN:
+        # the mean over the weights of the targets that count (nan when none does)
+        return np.sum(losses) / np.sum(w)
+    return losses[0] if single else losses
+
+
+def nll_loss_backward(grad_output: Any, self: Any, target: Any, weight: Any, reduction: int,
+                      ignore_index: int) -> Any:
+    """``-w[t] * grad`` at each target class (divided by the total weight for a mean), zeros
+    elsewhere, in the shape of ``self``."""
+    g = np.asarray(grad_output)
+    shape = np.shape(self)
+    safe, w, ignored = _nll_parts(shape, g.dtype, target, weight, ignore_index)
+    coef = -w / np.sum(w) if reduction == MEAN else -w
+    if reduction == NONE and len(shape) == 1:
+        g = g.reshape(1)
+    vals = np.where(ignored, 0, coef * g).astype(g.dtype, copy=False)
+    full = (1,) + tuple(shape) if len(shape) == 1 else tuple(shape)
+    out = np.zeros(full, dtype=g.dtype)
+    np.put_along_axis(out, np.expand_dims(safe, 1), np.expand_dims(vals, 1), axis=1)
+    return out.reshape(shape)
+
+
+# the backward takes self, as torch's does, for its shape: the result is linear in grad_output
+# and constant in self, but recorded whenever self requires grad
+NLL_LOSS = op("NllLossBackward0", nll_loss_forward, fw="linear",
+              self=lambda F, grad, self, target, weight, reduction, ignore_index:
+              F.nll_loss_backward(grad, self, target, weight, reduction, ignore_index))
+NLL_LOSS_BACKWARD = op(
+    "NllLossBackwardBackward0", nll_loss_backward, fw="linear",
+    grad_output=lambda F, grad, target, weight, reduction, ignore_index: F.nll_loss(
+        grad, target, weight, reduction, ignore_index),
+    self=lambda F, grad: F.zeros_like(grad))
+# inputs of 4 dimensions (N, C, H, W): the same math under torch's 2-d names
+NLL_LOSS2D = op("NllLoss2DBackward0", nll_loss_forward, fw="linear",
+                self=lambda F, grad, self, target, weight, reduction, ignore_index:
+                F.nll_loss2d_backward(grad, self, target, weight, reduction, ignore_index))
+NLL_LOSS2D_BACKWARD = op(
+    "NllLoss2DBackwardBackward0", nll_loss_backward, fw="linear",
+    grad_output=lambda F, grad, target, weight, reduction, ignore_index: F.nll_loss2d(
+        grad, target, weight, reduction, ignore_index),
+    self=lambda F, grad: F.zeros_like(grad))
+
+# torch's clamp of the denominator x (1 - x): 1e-12 as a float, also in double
+BCE_EPSILON = float(np.float32(1e-12))
+
+
+def binary_cross_entropy_forward(self: Any, target: Any, weight: Any, reduction: int) -> Any:
+    x = np.asarray(self)
+    # each log clamped at -100, so 0 and 1 give a finite loss
+    log_x = np.maximum(np.log(x), -100)
+    log_1mx = np.maximum(np.log1p(-x), -100)
+    loss = (target - 1) * log_1mx - target * log_x
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss.astype(x.dtype, copy=False), reduction)
+
+
+def binary_cross_entropy_backward(grad_output: Any, self: Any, target: Any, weight: Any,
+                                  reduction: int) -> Any:
+    x = np.asarray(self)
+    g = grad_output * (x - target) / np.maximum((1 - x) * x, BCE_EPSILON)
+    if weight is not None:
+        g = g * weight
+    return _scale(g, reduction, np.shape(self))
+
+
+def _bce_target_backward(F: Any, grad: Any, self: Any, weight: Any, reduction: int,
+                         self_shape: tuple) -> Any:
+    # d/dt = log(1 - x) - log(x) = -logit(x)
+    g = grad * (F.log(1 - self) - F.log(self))
+    if weight is not None:
+        g = g * weight
+    return _reduced(F, g, reduction, self_shape)
+
+
+# torch's double backward adds 1e-12 to each factor of x (1 - x) instead of clamping
+_DOUBLE_EPS = 1e-12
+
+
+def _bce_double_backward_grad_output(F: Any, grad: Any, self: Any, target: Any, weight: Any,
+                                     reduction: int, self_shape: tuple) -> Any:
+    g = grad * (self - target) / ((self + _DOUBLE_EPS) * (1 - self + _DOUBLE_EPS))
+    if weight is not None:
+        g = g * weight
+    return _reduced(F, g, reduction, self_shape)
+
+
+def _bce_double_backward_self(F: Any, grad: Any, grad_output: Any, self: Any, target: Any,
+                              weight: Any, reduction: int, self_shape: tuple) -> Any:
+    # d/dx (x - t) / (x (1 - x)) = (x^2 - 2 t x + t) / (x (1 - x))^2
+    x = self
+    num = x * x - x * target * 2 + target
+    a = x + _DOUBLE_EPS
+    b = 1 - x + _DOUBLE_EPS
+    g = grad * grad_output * num / (a * a * (b * b))
+    if weight is not None:
+        g = g * weight
+    return _reduced(F, g, reduction, self_shape)
+
+
+def _bce_double_backward_target(F: Any, grad: Any, grad_output: Any, self: Any, weight: Any,
+                                reduction: int, self_shape: tuple) -> Any:
+    # d/dt (x - t) / (x (1 - x)) = -1 / (x (1 - x)), the denominator clamped as in the backward
+    den = (1 - self) * self
+    g = -grad * grad_output / F.where(den < BCE_EPSILON, BCE_EPSILON, den)
+    if weight is not None:
+        g = g * weight
+    return _reduced(F, g, reduction, self_shape)
+
+
+BINARY_CROSS_ENTROPY = op(
+    "BinaryCrossEntropyBackward0", binary_cross_entropy_forward, fw=None,
+    self=lambda F, grad, self, target, weight, reduction: F.binary_cross_entropy_backward(
+        grad, self, target, weight, reduction),
+    target=_bce_target_backward)
+BINARY_CROSS_ENTROPY_BACKWARD = op(
+    "BinaryCrossEntropyBackwardBackward0", binary_cross_entropy_backward, fw=None,
+    grad_output=_bce_double_backward_grad_output, self=_bce_double_backward_self,
+    target=_bce_double_backward_target)
+
+
+def bce_with_logits_forward(self: Any, target: Any, weight: Any, pos_weight: Any,
+                            reduction: int) -> Any:
+    x = np.asarray(self)
+    log_sig = log_sigmoid(x)
+    if pos_weight is not None:
+        # the positive term weighted: (1 - t) x - (1 + (pw - 1) t) log sigmoid(x)
+        log_sig = log_sig * ((pos_weight - 1) * target + 1)
+    loss = (1 - target) * x - log_sig
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss.astype(x.dtype, copy=False), reduction)
+
+
+def _bce_logits_backward_self(F: Any, grad: Any, self: Any, target: Any, weight: Any,
+                              pos_weight: Any, reduction: int, self_shape: tuple) -> Any:
+    if pos_weight is not None:
+        t = target * pos_weight
+        g = ((t + 1 - target) * F.sigmoid(self) - t) * grad
+    else:
+        g = (F.sigmoid(self) - target) * grad
+    if weight is not None:
+        g = g * weight
+    return _reduced(F, g, reduction, self_shape)
+
+
+def _bce_logits_backward_target(F: Any, grad: Any, self: Any, weight: Any, pos_weight: Any,
+                                reduction: int, self_shape: tuple) -> Any:
+    if pos_weight is not None:
+        g = (F.log_sigmoid(-self) - F.log_sigmoid(self) * pos_weight) * grad
+    else:
+        g = -self * grad
+    if weight is not None:
+        g = g * weight
+    return _reduced(F, g, reduction, self_shape)
+
+
+BINARY_CROSS_ENTROPY_WITH_LOGITS = op(
+    "BinaryCrossEntropyWithLogitsBackward0", bce_with_logits_forward, fw=None,
+    self=_bce_logits_backward_self, target=_bce_logits_backward_target)
+
+# ---- padding ----------------------------------------------------------------------------------
+
+
+def constant_pad_nd(self: Any, pad: tuple, value: Any) -> Any:
+    """Pads the last ``len(pad) // 2`` dims, the last first: ``pad = (left, right, ...)``;
+    negative amounts crop."""
+    x = np.asarray(self)
+    crop = [slice(None)] * x.ndim
+    widths = [(0, 0)] * x.ndim
+    for i in range(len(pad) // 2):
+        d = x.ndim - 1 - i
+        lo, hi = pad[2 * i], pad[2 * i + 1]
+        crop[d] = slice(max(-lo, 0), x.shape[d] - max(-hi, 0))
+        widths[d] = (max(lo, 0), max(hi, 0))
+    x = x[tuple(crop)]
+    if not any(lo or hi for lo, hi in widths):
+        return x.copy()
+    return np.pad(x, widths, constant_values=value)
+
+
+# the gradient is the padding undone: the same op with the amounts negated
+CONSTANT_PAD_ND = op("ConstantPadNdBackward0", constant_pad_nd, fw="linear",
+                     self=lambda F, grad, pad: F.constant_pad_nd(grad, tuple(-p for p in pad), 0))
+
+# ---- tensor and number, as composite ops reach them --------------------------------------------
+# Python's ``t * 2`` is MulBackward0 (the number becomes a tensor); torch's own composites
+# (cross_entropy's label smoothing and mean over class probabilities) use the Scalar overloads.
+MUL_SCALAR = op("MulBackward1", lambda self, other: self * other, fw="linear",
+                self=lambda F, grad, other: F.mul_scalar(grad, other))
+ADD_SCALAR = op("AddBackward1", lambda self, other: self + other, fw="linear",
+                self=lambda F, grad: grad)
+DIV_SCALAR = op("DivBackward1", lambda self, other: self / other, fw="linear",
+                self=lambda F, grad, other: grad / other)
+
+
+# the table's entries; the array helpers above stay out of the shared ``derivatives`` namespace
+__all__ = ["ADD_SCALAR", "BINARY_CROSS_ENTROPY", "BINARY_CROSS_ENTROPY_BACKWARD",
+           "BINARY_CROSS_ENTROPY_WITH_LOGITS", "CONSTANT_PAD_ND", "DIV_SCALAR", "ELU",
+           "ELU_BACKWARD", "ELU_INPLACE", "GELU", "GELU_BACKWARD", "HARDTANH", "HARDTANH_BACKWARD",
+           "HUBER_LOSS", "HUBER_LOSS_BACKWARD", "LEAKY_RELU", "LEAKY_RELU_BACKWARD",
+           "LEAKY_RELU_INPLACE", "LOG_SIGMOID", "LOG_SIGMOID_BACKWARD",
+           "LOG_SOFTMAX", "LOG_SOFTMAX_BACKWARD_DATA",
+           "MSE_LOSS", "MSE_LOSS_BACKWARD", "MUL_SCALAR", "NLL_LOSS", "NLL_LOSS2D",
+           "NLL_LOSS2D_BACKWARD", "NLL_LOSS_BACKWARD", "SILU", "SMOOTH_L1_LOSS",
+           "SMOOTH_L1_LOSS_BACKWARD", "SOFTMAX", "SOFTMAX_BACKWARD_DATA", "SOFTPLUS",
+           "SOFTPLUS_BACKWARD"]
