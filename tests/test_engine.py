@@ -438,3 +438,18 @@ def test_execution_order_is_newest_first():
     b.register_hook(lambda g: order.append("b"))
     (a + b).backward()
     assert order == ["b", "a"]
+
+
+def test_leaf_grad_takes_fresh_arrays_without_copying_but_never_shared_ones():
+    a = leaf(np.ones((3, 2)))
+    b = leaf(np.ones((2, 4)))
+    (a @ b).sum().backward()  # both gradients are transposes of fresh products
+    assert not np.shares_memory(a.grad.numpy(), b.grad.numpy())
+    x = leaf(np.ones((2, 2)))
+    y = x.t()
+    (x + y).sum().backward()
+    assert x.grad.tolist() == [[2.0, 2.0], [2.0, 2.0]]
+    base = np.ones(3)
+    view_user = leaf(np.ones(3))
+    (view_user * cr.from_numpy(base)).sum().backward()
+    assert not np.shares_memory(view_user.grad.numpy(), base)

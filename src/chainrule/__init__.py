@@ -45,7 +45,7 @@ from ._ops.shape import *  # noqa: E402,F403
 from .nn.functional import (  # noqa: E402
     binary_cross_entropy_with_logits, constant_pad_nd, log_softmax, selu, softmax,
 )
-from . import linalg, nn, return_types, viz  # noqa: E402
+from . import linalg, nn, return_types  # noqa: E402
 from ._printing import set_printoptions  # noqa: E402
 from ._tensor import Size, Tensor, device  # noqa: E402
 from .autograd.grad_mode import (  # noqa: E402
@@ -63,3 +63,13 @@ subtract = sub
 divide = div
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # chainrule.viz loads on first use: it brings pathlib and friends, which import time
+    # should not pay for
+    if name == "viz":
+        import importlib
+
+        return importlib.import_module(".viz", __name__)
+    raise AttributeError(f"module 'chainrule' has no attribute '{name}'")

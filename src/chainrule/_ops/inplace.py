@@ -291,4 +291,29 @@ def _augmented(out_of_place: Callable) -> Callable:
     return method
 
 
+def direct(out_of_place: Callable, ufunc: Any) -> Callable:
+    """``name_`` for an arithmetic op: outside any graph it writes straight into the tensor's
+    memory with ``ufunc(..., out=)`` (an optimizer step then makes no extra copy); inside one,
+    or when torch's dtype rules ask for a cast, it takes the general path."""
+    def method(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+        d = self._data
+        if (alpha == 1 and type(d) is ndarray and d.flags.writeable and
+                not (_state.grad_enabled and (self._requires_grad or getattr(
+                    other, "_requires_grad", False)))):
+            o = other._data if isinstance(other, Tensor) else other
+            if (isinstance(o, (float, int)) and not isinstance(o, bool) and
+                    d.dtype.kind == "f") or (isinstance(o, ndarray) and o.dtype == d.dtype and
+                                             np.broadcast_shapes(o.shape, d.shape) == d.shape):
+                ufunc(d, o, out=d)
+                self._aux_().version[0] += 1
+                return self
+        if alpha != 1:
+            return apply_inplace(self, out_of_place, other, alpha=alpha)
+        return apply_inplace(self, out_of_place, other)
+
+    method.__name__ = out_of_place.__name__ + "_"
+    method.__doc__ = f"In-place ``{out_of_place.__name__}``."
+    return method
+
+
 __all__: list[str] = []

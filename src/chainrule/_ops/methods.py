@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .. import _dtypes
+from .._backend import np
 from .._tensor import Tensor
 from . import api, elementwise, indexing, inplace, linalg, reductions, shape
 
@@ -40,10 +41,12 @@ _METHODS = {
 }
 
 # in place: torch's name_ for the elementwise ops, and the augmented assignments
-for _op in (api.add, api.sub, api.mul, api.div, api.pow, api.neg, api.abs, api.exp, api.log,
-            api.sqrt, api.sin, api.cos, api.tan, api.tanh, api.sigmoid, api.relu,
-            api.reciprocal, api.square):
+for _op in (api.pow, api.neg, api.abs, api.exp, api.log, api.sqrt, api.sin, api.cos, api.tan,
+            api.tanh, api.sigmoid, api.relu, api.reciprocal, api.square):
     _METHODS[_op.__name__ + "_"] = inplace.make_inplace(_op)
+# + - * / write straight into memory outside a graph (an optimizer's step)
+_ADD, _SUB = inplace.direct(api.add, np.add), inplace.direct(api.sub, np.subtract)
+_MUL, _DIV = inplace.direct(api.mul, np.multiply), inplace.direct(api.div, np.true_divide)
 # the elementwise family's ops that torch also has in place
 for _name in ("sign", "exp2", "expm1", "log2", "log10", "log1p", "rsqrt", "asin", "acos", "atan",
               "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan", "arcsinh",
@@ -54,8 +57,8 @@ for _name in ("sign", "exp2", "expm1", "log2", "log10", "log1p", "rsqrt", "asin"
     if _op is not None:
         _METHODS[_name + "_"] = inplace.make_inplace(_op)
 _METHODS.update({
-    "__iadd__": inplace._augmented(api.add), "__isub__": inplace._augmented(api.sub),
-    "__imul__": inplace._augmented(api.mul), "__itruediv__": inplace._augmented(api.div),
+    "add_": _ADD, "sub_": _SUB, "mul_": _MUL, "div_": _DIV,
+    "__iadd__": _ADD, "__isub__": _SUB, "__imul__": _MUL, "__itruediv__": _DIV,
     "__ipow__": inplace._augmented(api.pow), "__setitem__": inplace.setitem,
     "__ifloordiv__": inplace._augmented(elementwise.floor_divide),
     "__imod__": inplace._augmented(elementwise.remainder),

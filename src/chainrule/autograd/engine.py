@@ -106,9 +106,13 @@ def execute(roots: list, root_grads: list, keep_graph: bool, create_graph: bool,
             grads = None
             if not keep_graph and node._saved:
                 node._saved = None
-            for (nxt, slot), g in zip(node.next_functions, outs):
+            nf = node.next_functions
+            for k in range(len(nf)):
+                nxt, slot = nf[k]
                 if nxt is None or (needed is not None and not needed.get(nxt)):
                     continue
+                g = outs[k]
+                outs[k] = None  # the buffer now holds the only reference (see accumulate)
                 if g is not None:
                     buf = buffers.get(nxt)
                     if buf is None:
@@ -127,7 +131,7 @@ def execute(roots: list, root_grads: list, keep_graph: bool, create_graph: bool,
                         del acc_deps[nxt]
                         # drop references first: accumulate() decides by refcount whether it
                         # may keep the array as the leaf's .grad
-                        outs = g = buf = None
+                        g = buf = None
                         _accumulate_node(nxt, buffers, captured, results, create_graph)
                     else:
                         acc_deps[nxt] = d - 1
@@ -182,9 +186,13 @@ def _plain(root: Node, root_slot: int, seed: Any, keep_graph: bool, create_graph
             grads = None
             if not keep_graph and node._saved:
                 node._saved = None
-            for (nxt, slot), g in zip(node.next_functions, outs):
+            nf = node.next_functions
+            for k in range(len(nf)):
+                nxt, slot = nf[k]
                 if nxt is None:
                     continue
+                g = outs[k]
+                outs[k] = None  # the buffer now holds the only reference (see accumulate)
                 if g is not None:
                     buf = get(nxt)
                     if buf is None:
@@ -202,7 +210,7 @@ def _plain(root: Node, root_slot: int, seed: Any, keep_graph: bool, create_graph
                     if d == 1:
                         # drop references first: accumulate() decides by refcount whether it
                         # may keep the array as the leaf's .grad
-                        outs = g = buf = None
+                        g = buf = None
                         if nxt._hooks is None:
                             grads = pop(nxt, None)
                             if grads is not None:
@@ -341,9 +349,11 @@ def accumulate(variable: Any, g: Any, create_graph: bool) -> None:
         # Take the array when nothing else can see it: fresh (not a view) and referenced only
         # by the engine's buffer, this frame and getrefcount's own argument. Anything else (a
         # gradient passed through to two leaves, the user's own gradient) is copied.
-        if isinstance(g, generic):
-            variable._grad = _make(g)
-        elif g.base is None and _getrefcount(g) <= 3 and g.flags.writeable:
+        # torch's layout contract: .grad is laid out as the leaf is (an optimizer step mixing
+        # orders runs several times slower), so a transposed gradient is copied, not taken
+        if isinstance(g, generic) or (_getrefcount(g) <= 3 and g.flags.writeable and
+                                      (g.flags.c_contiguous or
+                                       not variable._data.flags.c_contiguous) and _private(g)):
             variable._grad = _make(g)
         else:
             variable._grad = _make(g.copy())
@@ -365,6 +375,14 @@ def _copy_in(g: Any) -> Any:
     from .._ops.registry import call1
 
     return call1(D.COPY, g) if g._requires_grad else _make(g._data.copy())
+
+
+def _private(g: Any) -> bool:
+    """Whether g's memory is g's alone: a fresh array, or a view (a transposed matmul result)
+    of an array that nothing but g holds (3: g's pointer, this local, getrefcount's argument)."""
+    base = g.base
+    return base is None or (type(base) is ndarray and base.base is None and
+                            _getrefcount(base) <= 3)
 
 
 def call_node(node: Node, grads: tuple) -> Any:

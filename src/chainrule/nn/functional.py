@@ -18,7 +18,6 @@ import math
 import warnings
 from typing import Any
 
-from .. import _random
 from .._backend import np
 from .._dtypes import category
 from .._ops import api
@@ -264,6 +263,8 @@ def _dropout(input: Tensor, p: float) -> Tensor:
         # torch multiplies by a zero tensor: inf and nan inputs give nan
         return api.mul(input, _make(np.zeros((), dtype=dt)))
     # torch: noise = empty_like(input).bernoulli_(1 - p).div_(1 - p); input * noise
+    from .. import _random  # numpy.random is a large import: only when dropout runs
+
     noise = _random.bernoulli(1 - p, input._data.shape, dt)
     if category(dt) < 2:
         raise RuntimeError(f"result type Float can't be cast to the desired output type "
