@@ -313,6 +313,8 @@ IMPORT_PROBE = (
 def child_env() -> dict[str, str]:
     """Environment for child interpreters: make `import chainrule` resolve as it does here."""
     env = dict(os.environ)
+    # an installed package imports from cached bytecode; measure that, not compilation
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if str(SRC) in sys.path:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
     return env
@@ -400,9 +402,10 @@ def build_benchmarks(settings: Settings) -> list[Bench]:
 
     def big_peers(make: Callable[[ModuleType], Callable[[], object] | None],
                   by_hand: Callable[[], object]) -> dict[str, Case | None]:
-        ours = make(torch) if torch else None
-        return {"torch": Case(ours) if ours else None,
-                "torch-1thread": Case(ours, context=torch_threads(torch, 1)) if ours else None,
+        # each peer its own state: a training step changes its parameters
+        default, single = (make(torch), make(torch)) if torch else (None, None)
+        return {"torch": Case(default) if default else None,
+                "torch-1thread": Case(single, context=torch_threads(torch, 1)) if single else None,
                 "numpy": Case(by_hand)}
 
     imports = ImportTimes(settings, with_torch=torch is not None)
