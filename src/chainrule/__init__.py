@@ -45,9 +45,12 @@ from ._ops.shape import *  # noqa: E402,F403
 from .nn.functional import (  # noqa: E402
     binary_cross_entropy_with_logits, constant_pad_nd, log_softmax, selu, softmax,
 )
-from . import linalg, nn, return_types  # noqa: E402
+from . import linalg, nn, return_types, utils  # noqa: E402
 from ._printing import set_printoptions  # noqa: E402
 from ._tensor import Size, Tensor, device  # noqa: E402
+from .autograd.anomaly_mode import (  # noqa: E402
+    is_anomaly_check_nan_enabled, is_anomaly_enabled,
+)
 from .autograd.grad_mode import (  # noqa: E402
     enable_grad, is_grad_enabled, no_grad, set_grad_enabled,
 )

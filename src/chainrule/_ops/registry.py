@@ -19,6 +19,8 @@ from typing import Any
 
 from .._backend import generic, ndarray, np
 from .._dtypes import DEFAULT, category, result_type
+from ..autograd.anomaly_mode import STATE as anomaly
+from ..autograd.anomaly_mode import remember_forward
 from ..autograd.grad_mode import _state
 from ..autograd.graph import FREED_MSG, Node, _sequence, grad_accumulator
 
@@ -438,6 +440,8 @@ def _record(entry: Entry, out: Any, inputs: tuple, args: tuple, data: Any) -> No
     node._args = args
     out._grad_fn = node
     out._requires_grad = True
+    if anomaly[0]:
+        remember_forward(node)
 
 
 def _record1(entry: Entry, out: Any, x: Any, args: tuple, data: Any) -> None:
@@ -456,6 +460,8 @@ def _record1(entry: Entry, out: Any, x: Any, args: tuple, data: Any) -> None:
     node._args = args
     out._grad_fn = node
     out._requires_grad = True
+    if anomaly[0]:
+        remember_forward(node)
 
 
 def call1(entry: Entry, x: Any, args: tuple = ()) -> Any:
@@ -600,6 +606,8 @@ def call2(entry: Entry, a: Any, b: Any, args: tuple = ()) -> Any:
     node._args = args
     out._grad_fn = node
     out._requires_grad = True
+    if anomaly[0]:
+        remember_forward(node)
     return out
 
 
@@ -654,6 +662,8 @@ def _record_multi(entry: Entry, outs: tuple, inputs: tuple, args: tuple, datas: 
     node._saved = cls._pack(*inputs, *datas[:len(entry.outputs)])
     node._versions = cls._vers(*inputs) if cls._vers else None
     node._args = args
+    if anomaly[0]:
+        remember_forward(node)
     n_diff = len(outs) if entry.n_diff == "all" else entry.n_diff
     if entry.n_diff == "all":
         node._n_out = n_diff
@@ -681,6 +691,8 @@ def call_list(entry: Entry, tensors: list, arrays: list, args: tuple = ()) -> An
     node._saved = cls._pack(tuple(tensors), data)
     node._versions = None
     node._args = args
+    if anomaly[0]:
+        remember_forward(node)
     out._grad_fn = node
     out._requires_grad = True
     return out

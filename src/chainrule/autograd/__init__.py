@@ -7,13 +7,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import functional, graph
+from .anomaly_mode import (
+    detect_anomaly,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_detect_anomaly,
+)
 from .engine import execute
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import grad_accumulator
 
-__all__ = ["Function", "FunctionCtx", "GradcheckError", "backward", "enable_grad",
+__all__ = ["Function", "FunctionCtx", "GradcheckError", "backward", "detect_anomaly",
+           "is_anomaly_check_nan_enabled", "is_anomaly_enabled", "set_detect_anomaly",
+           "enable_grad",
            "functional", "grad", "gradcheck", "gradgradcheck", "graph", "is_grad_enabled",
            "no_grad", "once_differentiable", "set_grad_enabled"]
 

@@ -19,6 +19,8 @@ from typing import Any
 from .._backend import generic, ndarray
 from ..autograd.grad_mode import _state
 from . import graph
+from .anomaly_mode import STATE as anomaly
+from .anomaly_mode import run_checked
 from .graph import AccumulateGrad, Node
 
 _getrefcount = sys.getrefcount
@@ -97,7 +99,8 @@ def execute(roots: list, root_grads: list, keep_graph: bool, create_graph: bool,
                     results[k] = grads[slot]
             for g in grads:
                 if g is not None:
-                    outs = node._apply(grads, create_graph)
+                    outs = run_checked(node, grads, create_graph) if anomaly[0] else \
+                        node._apply(grads, create_graph)
                     break
             else:  # nothing flows in: nothing flows out
                 outs = [None] * len(node.next_functions)
@@ -179,6 +182,8 @@ def _plain(root: Node, root_slot: int, seed: Any, keep_graph: bool, create_graph
                 grads = _run_pre_hooks(hooks, grads or [None] * node._n_out)
             if grads is None or (grads[0] is None and all(g is None for g in grads)):
                 outs = [None] * len(node.next_functions)
+            elif anomaly[0]:
+                outs = run_checked(node, grads, create_graph)
             else:
                 outs = node._apply(grads, create_graph)
             if hooks is not None and hooks.post:

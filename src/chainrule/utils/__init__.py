@@ -1,0 +1,7 @@
+"""``chainrule.utils``: checkpointing."""
+
+from __future__ import annotations
+
+from . import checkpoint
+
+__all__ = ["checkpoint"]
