@@ -81,3 +81,56 @@ def test_checkpoint_warns_without_use_reentrant():
 
     with pytest.warns(UserWarning, match="the use_reentrant parameter should be passed"):
         checkpoint(lambda t: t * 2, cr.ones(2, requires_grad=True))
+
+
+def _hooked_program(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    calls = []
+
+    def pack(t):
+        calls.append(("pack", tuple(t.shape)))
+        return t * 1
+
+    def unpack(t):
+        calls.append(("unpack", tuple(t.shape)))
+        return t
+
+    with T.autograd.graph.saved_tensors_hooks(pack, unpack):
+        y = x * x
+        z = y.exp()
+    z.sum().backward()
+    return calls, x.grad.numpy()
+
+
+def test_saved_tensors_hooks_match_torch(torch):
+    (ours, g1), (theirs, g2) = _hooked_program(cr), _hooked_program(torch)
+    assert ours == theirs
+    np.testing.assert_allclose(g1, g2, rtol=1e-6)
+
+
+def _inference_program(T):
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    with T.inference_mode():
+        a = T.ones(2) * 2
+        inside = T.is_inference_mode_enabled()
+    out = {"is_inference": a.is_inference(), "rg": a.requires_grad, "inside": inside,
+           "after": T.is_inference_mode_enabled(), "plain": T.ones(1).is_inference(),
+           "clone": a.clone().is_inference()}
+
+    @T.inference_mode()
+    def f(t):
+        return t * 2
+
+    out["decorated"] = (f(x).requires_grad, f(x).is_inference())
+    for key, action in (("saved", lambda: (a * x).sum().backward()),
+                        ("inplace", lambda: a.add_(1))):
+        try:
+            action()
+            out[key] = None
+        except RuntimeError as e:
+            out[key] = str(e)
+    return out
+
+
+def test_inference_mode_matches_torch(torch):
+    assert _inference_program(cr) == _inference_program(torch)

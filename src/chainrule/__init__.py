@@ -52,7 +52,8 @@ from .autograd.anomaly_mode import (  # noqa: E402
     is_anomaly_check_nan_enabled, is_anomaly_enabled,
 )
 from .autograd.grad_mode import (  # noqa: E402
-    enable_grad, is_grad_enabled, no_grad, set_grad_enabled,
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+    set_grad_enabled,
 )
 
 def dropout(input: Tensor, p: float, train: bool) -> Tensor:

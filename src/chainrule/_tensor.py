@@ -13,6 +13,8 @@ from ._dtypes import dtype as _dtype
 from ._ops import registry
 from ._printing import format_tensor
 from .autograd import engine as _engine
+from .autograd.grad_mode import INFERENCE_ACTIVE
+from .autograd.grad_mode import _state as _grad_state
 from .autograd.graph import RemovableHandle
 
 _new = object.__new__
@@ -101,9 +103,10 @@ CPU = device("cpu")
 class _Aux:
     """What few tensors need: hooks, retain_grad, a grad accumulator, a version counter."""
 
-    __slots__ = ("version", "hooks", "post_acc_hooks", "retains_grad", "base")
+    __slots__ = ("version", "hooks", "post_acc_hooks", "retains_grad", "base", "inference")
 
     def __init__(self) -> None:
+        self.inference = False
         # shared by a tensor and its views (and detach()), as torch's version counter
         self.version = [0]
         self.hooks: dict | None = None
@@ -329,6 +332,10 @@ class Tensor:
     def is_floating_point(self) -> bool:
         return _dtypes.category(self._data.dtype) == 2
 
+    def is_inference(self) -> bool:
+        """Whether this tensor was made under ``inference_mode``."""
+        return self._aux is not None and self._aux.inference
+
     def is_complex(self) -> bool:
         return _dtypes.category(self._data.dtype) == 3
 
@@ -479,7 +486,15 @@ def _make(data: Any) -> Tensor:
     t._output_nr = 0
     t._aux = None
     t._acc = None
+    if INFERENCE_ACTIVE[0]:
+        mark_inference(t)
     return t
+
+
+def mark_inference(t: Tensor) -> None:
+    """Inside inference_mode (this thread's), a new tensor is an inference tensor."""
+    if _grad_state.inference:
+        t._aux_().inference = True
 
 
 def _storage(t: Tensor) -> Any:
@@ -523,6 +538,6 @@ def _dim(dim: int, ndim: int) -> int:
     return dim + n if dim < 0 else dim
 
 
-registry.bind_tensor(Tensor, _make)
+registry.bind_tensor(Tensor, _make, mark_inference)
 _engine.Tensor = Tensor
 _engine._make = _make

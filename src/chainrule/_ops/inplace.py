@@ -59,8 +59,18 @@ class _Invalidated(tuple):
 _INVALIDATED: dict = {}
 
 
+INFERENCE_INPLACE_MSG = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a "
+    "clone to get a normal tensor before doing inplace update.See "
+    "https://github.com/pytorch/rfcs/pull/17 for more details."
+)
+
+
 def check_inplace(t: Tensor) -> None:
-    """torch's errors for writing into a leaf that requires grad, or a view of one."""
+    """torch's errors for writing into a leaf that requires grad or a view of one, or into an
+    inference tensor outside inference mode."""
+    if t._aux is not None and t._aux.inference and not _state.inference:
+        raise RuntimeError(INFERENCE_INPLACE_MSG)
     if not (t._requires_grad and _state.grad_enabled):
         return
     if t._grad_fn is None:
@@ -297,7 +307,7 @@ def direct(out_of_place: Callable, ufunc: Any) -> Callable:
     or when torch's dtype rules ask for a cast, it takes the general path."""
     def method(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
         d = self._data
-        if (alpha == 1 and type(d) is ndarray and d.flags.writeable and
+        if (alpha == 1 and type(d) is ndarray and d.flags.writeable and self._aux is None and
                 not (_state.grad_enabled and (self._requires_grad or getattr(
                     other, "_requires_grad", False)))):
             o = other._data if isinstance(other, Tensor) else other

@@ -21,8 +21,10 @@ from .._backend import generic, ndarray, np
 from .._dtypes import DEFAULT, category, result_type
 from ..autograd.anomaly_mode import STATE as anomaly
 from ..autograd.anomaly_mode import remember_forward
+from ..autograd.grad_mode import INFERENCE_ACTIVE as inference
 from ..autograd.grad_mode import _state
-from ..autograd.graph import FREED_MSG, Node, _sequence, grad_accumulator
+from ..autograd.graph import FREED_MSG, Node, _sequence, apply_saved_hooks, grad_accumulator
+from ..autograd.graph import SAVED_HOOKS_ACTIVE as saved_hooks
 
 
 def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int,
@@ -88,10 +90,11 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int,
 _GENERATED: list = []
 
 
-def bind_tensor(tensor_cls: type, make: Any) -> None:
-    global Tensor, _plain_tensor
+def bind_tensor(tensor_cls: type, make: Any, mark: Any) -> None:
+    global Tensor, _plain_tensor, mark_inference
     Tensor = tensor_cls
     _plain_tensor = make
+    mark_inference = mark
     for env in _GENERATED:
         env["Tensor"] = tensor_cls
 
@@ -100,9 +103,21 @@ def _aux_of(t: Any) -> Any:
     return getattr(t, "_aux", None)
 
 
+INFERENCE_SAVED_MSG = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in "
+    "inference mode in computation tracked by autograd. To work around this, you can make a "
+    "clone to get a normal tensor and use it in autograd, or use `torch.no_grad()` instead of "
+    "`torch.inference_mode()`."
+)
+
+
 def version_of(t: Any) -> int:
     aux = getattr(t, "_aux", None)
-    return 0 if aux is None else aux.version[0]
+    if aux is None:
+        return 0
+    if aux.inference:
+        raise RuntimeError(INFERENCE_SAVED_MSG)
+    return aux.version[0]
 
 
 def check_version(node: Any, k: int, t: Any) -> None:
@@ -384,6 +399,8 @@ def _saved_output(node: Node, data: Any, k: int) -> Tensor:
     # An output is saved as its array (saving the tensor would make a cycle through its
     # grad_fn); for a recorded backward it is rebuilt as a tensor whose grad_fn is this very
     # node, or as a plain tensor for outputs that are not differentiable (indices).
+    if isinstance(data, Tensor):  # given back by a saved-tensors unpack hook
+        data = data._data
     t = _plain_tensor(data)
     n_diff = node._entry.n_diff
     if n_diff == "all" or k < n_diff:
@@ -396,6 +413,7 @@ def _saved_output(node: Node, data: Any, k: int) -> Tensor:
 # ---------------------------------------------------------------------------------------------
 # Calling an entry: dtype handling, the forward, and recording the node.
 
+mark_inference: Any = None  # set by _tensor.py
 Tensor: Any = None  # set by _tensor.py (the registry must not import it: _tensor imports us)
 _plain_tensor: Any = None
 
@@ -437,6 +455,8 @@ def _record(entry: Entry, out: Any, inputs: tuple, args: tuple, data: Any) -> No
     node._meta = meta
     node._saved = cls._pack(*inputs, data)
     node._versions = cls._vers(*inputs) if cls._vers else None
+    if saved_hooks[0]:
+        node._saved = apply_saved_hooks(node._saved)
     node._args = args
     out._grad_fn = node
     out._requires_grad = True
@@ -457,6 +477,8 @@ def _record1(entry: Entry, out: Any, x: Any, args: tuple, data: Any) -> None:
     node._meta = ((xd.shape, xd.dtype),)
     node._saved = cls._pack(x, data)
     node._versions = cls._vers(x) if cls._vers else None
+    if saved_hooks[0]:
+        node._saved = apply_saved_hooks(node._saved)
     node._args = args
     out._grad_fn = node
     out._requires_grad = True
@@ -477,6 +499,8 @@ def call1(entry: Entry, x: Any, args: tuple = ()) -> Any:
     out._output_nr = 0
     out._aux = None
     out._acc = None
+    if inference[0]:
+        mark_inference(out)
     if x._requires_grad and _state.grad_enabled:
         _record1(entry, out, x, args, data)
     else:
@@ -577,6 +601,8 @@ def call2(entry: Entry, a: Any, b: Any, args: tuple = ()) -> Any:
     out._output_nr = 0
     out._aux = None
     out._acc = None
+    if inference[0]:
+        mark_inference(out)
     a_grad = a._requires_grad
     b_grad = b_tensor and b._requires_grad
     if not (a_grad or b_grad) or not _state.grad_enabled:
@@ -603,6 +629,8 @@ def call2(entry: Entry, a: Any, b: Any, args: tuple = ()) -> Any:
     node._meta = ((ad.shape, ad.dtype), (b._data.shape, b._data.dtype) if b_tensor else None)
     node._saved = cls._pack(a, b, data)
     node._versions = cls._vers(a, b) if cls._vers else None
+    if saved_hooks[0]:
+        node._saved = apply_saved_hooks(node._saved)
     node._args = args
     out._grad_fn = node
     out._requires_grad = True
@@ -661,6 +689,8 @@ def _record_multi(entry: Entry, outs: tuple, inputs: tuple, args: tuple, datas: 
     node._meta = meta
     node._saved = cls._pack(*inputs, *datas[:len(entry.outputs)])
     node._versions = cls._vers(*inputs) if cls._vers else None
+    if saved_hooks[0]:
+        node._saved = apply_saved_hooks(node._saved)
     node._args = args
     if anomaly[0]:
         remember_forward(node)

@@ -12,6 +12,12 @@ _GENERATOR = 0x20  # CO_GENERATOR: the function's body contains yield
 
 class _State(threading.local):
     grad_enabled = True
+    inference = False
+
+
+# How many inference_mode contexts are open in any thread: tensor creation reads this one
+# number and marks its tensor as an inference tensor only when it is not zero.
+INFERENCE_ACTIVE = [0]
 
 
 _state = _State()
@@ -133,3 +139,47 @@ class set_grad_enabled(_GradModeContext):
     def __call__(self, func: Callable) -> Callable:
         _state.grad_enabled = self._prev.pop()
         return super().__call__(func)
+
+
+def is_inference_mode_enabled() -> bool:
+    """Whether ``inference_mode`` is on in this thread."""
+    return _state.inference
+
+
+class inference_mode(_GradModeContext):
+    """Like ``no_grad``, and the tensors made inside are inference tensors
+    (``is_inference()``), which autograd refuses to save for backward.
+
+    >>> import chainrule as torch
+    >>> with torch.inference_mode():
+    ...     y = torch.ones(2) * 2
+    >>> y.is_inference(), y.requires_grad
+    (True, False)
+    """
+
+    def __init__(self, mode: bool = True) -> None:
+        super().__init__()
+        self.mode = bool(mode)
+
+    def __new__(cls, mode: Any = True) -> Any:
+        if callable(mode) and not isinstance(mode, bool):  # used bare: @inference_mode
+            return cls()(mode)
+        return super().__new__(cls)
+
+    def __enter__(self) -> None:
+        self._prev.append((_state.grad_enabled, _state.inference))
+        if self.mode:
+            _state.grad_enabled = False
+            _state.inference = True
+            INFERENCE_ACTIVE[0] += 1
+        else:
+            _state.inference = False
+
+    def __exit__(self, *exc: object) -> None:
+        grad, inference = self._prev.pop()
+        if self.mode:
+            INFERENCE_ACTIVE[0] -= 1
+        _state.grad_enabled, _state.inference = grad, inference
+
+    def clone(self) -> inference_mode:
+        return inference_mode(self.mode)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -142,3 +143,85 @@ def next_sequence() -> int:
 
 
 _accumulate: Any = None  # engine.accumulate, bound when the engine loads
+
+
+# ---- saved_tensors_hooks ---------------------------------------------------------------------
+
+# How many hook contexts are open in any thread: the recording path reads this one number and
+# looks further only when it is not zero.
+SAVED_HOOKS_ACTIVE = [0]
+
+
+class _HookStack(threading.local):
+    def __init__(self) -> None:
+        self.stack: list = []
+
+
+_hook_stack = _HookStack()
+
+
+class saved_tensors_hooks:
+    """``pack_hook(tensor)`` runs for every tensor a node saves, at forward time;
+    ``unpack_hook(packed)`` gives the tensor back when backward needs it.
+
+    >>> import chainrule as torch
+    >>> x = torch.tensor([1., 2.], requires_grad=True)
+    >>> with torch.autograd.graph.saved_tensors_hooks(lambda t: t * 1, lambda t: t):
+    ...     y = (x * x).sum()
+    >>> y.backward()
+    >>> x.grad
+    tensor([2., 4.])
+    """
+
+    def __init__(self, pack_hook: Callable, unpack_hook: Callable) -> None:
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self) -> None:
+        _hook_stack.stack.append((self.pack_hook, self.unpack_hook))
+        SAVED_HOOKS_ACTIVE[0] += 1
+
+    def __exit__(self, *exc: object) -> None:
+        _hook_stack.stack.pop()
+        SAVED_HOOKS_ACTIVE[0] -= 1
+
+
+class _Packed:
+    __slots__ = ("value", "unpack")
+
+    def __init__(self, value: Any, unpack: Callable) -> None:
+        self.value = value
+        self.unpack = unpack
+
+
+class HookedSaved(tuple):
+    """A node's saved values, packed by the hooks open when it was recorded; reading one
+    unpacks it (the generated backward only ever indexes, so it needs no change)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, k: Any) -> Any:
+        v = tuple.__getitem__(self, k)
+        return v.unpack(v.value) if isinstance(v, _Packed) else v
+
+    def __iter__(self) -> Any:
+        return (self[k] for k in range(len(self)))
+
+
+def apply_saved_hooks(saved: tuple) -> tuple:
+    """Packs every saved tensor (and saved output array) with this thread's innermost hooks."""
+    if not _hook_stack.stack or not saved:
+        return saved
+    from .._backend import generic, ndarray
+    from .._tensor import Tensor, _make
+
+    pack, unpack = _hook_stack.stack[-1]
+    out = []
+    for v in saved:
+        if isinstance(v, Tensor):
+            out.append(_Packed(pack(v), unpack))
+        elif isinstance(v, (ndarray, generic)):
+            out.append(_Packed(pack(_make(v)), unpack))
+        else:
+            out.append(v)
+    return HookedSaved(out)
