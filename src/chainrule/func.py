@@ -1,0 +1,218 @@
+"""``chainrule.func``: function transforms as ``torch.func`` (grad, grad_and_value, vjp, jvp,
+jacrev, jacfwd, hessian), composable: ``grad(grad(f))`` is the second derivative.
+
+Each transform differentiates with ``autograd.grad(create_graph=True)`` on leaves it makes
+from its arguments, so an enclosing transform can differentiate the result again; only the
+outermost one hands back plain tensors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import autograd
+from ._tensor import Tensor
+
+# how many transforms are running, outermost first: results leave as plain tensors at depth 0
+_DEPTH = [0]
+
+
+def _argnums(argnums: Any, n: int) -> tuple:
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    if not nums:
+        raise RuntimeError("argnums must be non-empty")
+    for a in nums:
+        if not isinstance(a, int):
+            raise RuntimeError(f"argnums must be int or Tuple[int, ...], got: {type(a)}")
+        if not -n <= a < n:
+            raise RuntimeError(f"Got argnum={a}, but only {n} positional inputs")
+    return tuple(a % n for a in nums)
+
+
+def _as_input(t: Any) -> Any:
+    """A differentiable stand-in for an argument: the argument itself under an enclosing
+    transform (so its graph connects), else a fresh leaf."""
+    if not isinstance(t, Tensor):
+        return t
+    if t.requires_grad and _DEPTH[0] > 1:
+        return t * 1
+    return t.detach().requires_grad_()
+
+
+def _finish(x: Any) -> Any:
+    if _DEPTH[0] > 1:
+        return x
+    if isinstance(x, Tensor):
+        return x.detach()
+    if isinstance(x, tuple):
+        return tuple(_finish(v) for v in x)
+    return x
+
+
+class _Level:
+    def __enter__(self) -> None:
+        _DEPTH[0] += 1
+
+    def __exit__(self, *exc: object) -> None:
+        _DEPTH[0] -= 1
+
+
+def _split_aux(out: Any, has_aux: bool, where: str) -> tuple:
+    if not has_aux:
+        return out, None
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise RuntimeError(f"{where}: output of function f should be a tuple: (output, aux) "
+                           "if has_aux is True")
+    return out
+
+
+def grad_and_value(func: Callable, argnums: Any = 0, has_aux: bool = False) -> Callable:
+    """A function giving (gradient of ``func`` with respect to ``argnums``, value).
+
+    >>> import chainrule as torch
+    >>> torch.func.grad_and_value(lambda x: (x ** 2).sum())(torch.tensor([1., 2.]))
+    (tensor([2., 4.]), tensor(5.))
+    """
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with _Level():
+            nums = _argnums(argnums, len(args))
+            args = list(args)
+            for a in nums:
+                args[a] = _as_input(args[a])
+            out = func(*args, **kwargs)
+            out, aux = _split_aux(out, has_aux, "grad_and_value(f)(*args)")
+            if not isinstance(out, Tensor):
+                raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a "
+                                   f"Tensor, got {type(out)}")
+            if out.dim() != 0:
+                raise RuntimeError(f"grad_and_value(f)(*args): Expected f(*args) to return a "
+                                   f"scalar Tensor, got tensor with {out.dim()} dims. Maybe you "
+                                   "wanted to use the vjp or jacrev APIs instead?")
+            wrt = [args[a] for a in nums]
+            grads = autograd.grad(out, wrt, create_graph=True, allow_unused=True,
+                                  materialize_grads=True) if out.requires_grad else \
+                tuple(t.detach() * 0 for t in wrt)
+            g = grads[0] if isinstance(argnums, int) else tuple(grads)
+            result = (_finish(g), _finish(out))
+            return (result, _finish(aux)) if has_aux else result
+
+    return wrapper
+
+
+def grad(func: Callable, argnums: Any = 0, has_aux: bool = False) -> Callable:
+    """A function giving the gradient of the scalar ``func`` with respect to ``argnums``.
+
+    >>> import chainrule as torch
+    >>> torch.func.grad(torch.func.grad(lambda x: x ** 3))(torch.tensor(2.))
+    tensor(12.)
+    """
+    gv = grad_and_value(func, argnums, has_aux)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        result = gv(*args, **kwargs)
+        if has_aux:
+            (g, _), aux = result
+            return g, aux
+        return result[0]
+
+    return wrapper
+
+
+def vjp(func: Callable, *primals: Any, has_aux: bool = False) -> tuple:
+    """(func(*primals), vjp_fn): ``vjp_fn(cotangents)`` gives the vector-Jacobian products,
+    one per primal, as many times as it is called."""
+    with _Level():
+        inputs = [_as_input(p) for p in primals]
+        out = func(*inputs)
+        out, aux = _split_aux(out, has_aux, "vjp(f, *primals)")
+    level = _DEPTH[0] + 1
+
+    def vjp_fn(*cotangents: Any) -> tuple:
+        outs = out if isinstance(out, tuple) else (out,)
+        cts = cotangents[0] if len(cotangents) == 1 and isinstance(cotangents[0], tuple) and \
+            isinstance(out, tuple) else cotangents
+        saved, _DEPTH[0] = _DEPTH[0], level
+        try:
+            gs = autograd.grad(outs, inputs, cts, retain_graph=True, create_graph=True,
+                               allow_unused=True, materialize_grads=True)
+            return tuple(_finish(g) for g in gs)
+        finally:
+            _DEPTH[0] = saved
+
+    result = (_finish(out), vjp_fn)
+    return result + (_finish(aux),) if has_aux else result
+
+
+def jvp(func: Callable, primals: tuple, tangents: tuple, *, strict: bool = False,
+        has_aux: bool = False) -> tuple:
+    """(func(*primals), J tangents), by the double-backward trick."""
+    if not isinstance(primals, tuple) or not isinstance(tangents, tuple):
+        raise RuntimeError("jvp(f, primals, tangents): Expected primals to be a tuple. E.g. "
+                           "it should be valid to call f(*primals).")
+    if len(primals) != len(tangents):
+        raise RuntimeError("jvp(f, primals, tangents): Expected primals and tangents to have "
+                           "the same length but got primals with length "
+                           f"{len(primals)} and tangents with length {len(tangents)}")
+    aux_box: list = []
+
+    def plain(*args: Any) -> Any:
+        out = func(*args)
+        out, aux = _split_aux(out, has_aux, "jvp(f, primals, tangents)")
+        aux_box.append(aux)
+        return out
+
+    with _Level():
+        out, tangent_out = autograd.functional.jvp(plain, primals, tangents,
+                                                   create_graph=_DEPTH[0] > 1)
+    result = (_finish(out), _finish(tangent_out))
+    return result + (_finish(aux_box[0]),) if has_aux else result
+
+
+def jacrev(func: Callable, argnums: Any = 0, *, has_aux: bool = False,
+           chunk_size: int | None = None, _preallocate_and_copy: bool = False) -> Callable:
+    """A function giving the Jacobian of ``func`` with respect to ``argnums`` (reverse mode:
+    one backward pass per output element)."""
+    def wrapper(*args: Any) -> Any:
+        with _Level():
+            nums = _argnums(argnums, len(args))
+            aux_box: list = []
+
+            def of_selected(*selected: Any) -> Any:
+                full = list(args)
+                for a, v in zip(nums, selected):
+                    full[a] = v
+                out = func(*full)
+                out, aux = _split_aux(out, has_aux, "jacrev(f, ...)(*args)")
+                aux_box.append(aux)
+                return out
+
+            jac = autograd.functional.jacobian(of_selected, tuple(args[a] for a in nums),
+                                               create_graph=True)
+            if isinstance(argnums, int):
+                # one input: drop the per-input level (per output, when there are several)
+                jac = jac[0] if isinstance(jac[0], Tensor) else tuple(j[0] for j in jac)
+            result = _finish(jac)
+            return (result, _finish(aux_box[0])) if has_aux else result
+
+    return wrapper
+
+
+def jacfwd(func: Callable, argnums: Any = 0, has_aux: bool = False, *,
+           randomness: str = "error") -> Callable:
+    """The Jacobian of ``func`` with respect to ``argnums``; the same values as ``jacrev``."""
+    return jacrev(func, argnums, has_aux=has_aux)
+
+
+def hessian(func: Callable, argnums: Any = 0) -> Callable:
+    """The Hessian of the scalar ``func``: the Jacobian of its gradient.
+
+    >>> import chainrule as torch
+    >>> torch.func.hessian(lambda x: (x ** 3).sum())(torch.tensor([1., 2.]))
+    tensor([[ 6.,  0.],
+            [ 0., 12.]])
+    """
+    return jacfwd(jacrev(func, argnums), argnums)
+
+
+__all__ = ["grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "vjp"]
