@@ -167,8 +167,6 @@ def result_type(dims: tuple, zeros: tuple, scalars: tuple) -> object:
     return r
 
 
-def is_floating_np(np_dtype: object) -> bool:
-    return _CAT[np_dtype] >= 2
 
 
 def category(np_dtype: object) -> int:

@@ -15,7 +15,6 @@ from .._tensor import Tensor, _dim, _make
 from . import derivatives as D
 from .registry import _FLOATS, GRAPH, NUMPY, binary_arrays, broadcast_check, call, call1, call2
 
-_NUMBER = (int, float, bool, complex)
 _ALPHA_ONE = (1,)  # the args of add/sub in the common case, built once
 
 

@@ -781,8 +781,6 @@ def sum_to(g: Tensor, shape: tuple) -> Tensor:
     return g
 
 
-def numel_of(shape: tuple) -> int:
-    return math.prod(shape)
 
 
 def _graph_stack_grads(grads: list, shape: tuple, dim: int) -> Tensor:

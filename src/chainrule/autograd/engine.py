@@ -351,11 +351,12 @@ def accumulate(variable: Any, g: Any, create_graph: bool) -> None:
     if isinstance(g, Tensor):  # a recorded backward: the gradient keeps its graph
         variable._grad = _copy_in(g) if old is None else old + g
     elif old is None:
-        # Take the array when nothing else can see it: fresh (not a view) and referenced only
-        # by the engine's buffer, this frame and getrefcount's own argument. Anything else (a
-        # gradient passed through to two leaves, the user's own gradient) is copied.
-        # torch's layout contract: .grad is laid out as the leaf is (an optimizer step mixing
-        # orders runs several times slower), so a transposed gradient is copied, not taken
+        # Keep the array itself when nothing else can see its memory: referenced only by the
+        # engine's buffer, this frame and getrefcount's own argument, and fresh or a view of
+        # a fresh array (_private). Anything else (a gradient passed through to two leaves,
+        # the user's own gradient) is copied. As torch's layout contract asks, .grad is laid
+        # out as its leaf: a transposed gradient is copied into C order (an optimizer step
+        # mixing orders runs several times slower).
         if isinstance(g, generic) or (_getrefcount(g) <= 3 and g.flags.writeable and
                                       (g.flags.c_contiguous or
                                        not variable._data.flags.c_contiguous) and _private(g)):

@@ -138,8 +138,6 @@ def grad_accumulator(t: Any) -> AccumulateGrad:
     return node
 
 
-def next_sequence() -> int:
-    return next(_sequence)
 
 
 _accumulate: Any = None  # engine.accumulate, bound when the engine loads
