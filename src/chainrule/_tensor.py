@@ -103,10 +103,12 @@ CPU = device("cpu")
 class _Aux:
     """What few tensors need: hooks, retain_grad, a grad accumulator, a version counter."""
 
-    __slots__ = ("version", "hooks", "post_acc_hooks", "retains_grad", "base", "inference")
+    __slots__ = ("version", "hooks", "post_acc_hooks", "retains_grad", "base", "inference",
+                 "tangent")
 
     def __init__(self) -> None:
         self.inference = False
+        self.tangent = None  # (forward-AD level, tangent tensor)
         # shared by a tensor and its views (and detach()), as torch's version counter
         self.version = [0]
         self.hooks: dict | None = None
@@ -384,8 +386,15 @@ class Tensor:
 
     def __repr__(self, *, tensor_contents: Any = None) -> str:
         fn = self._grad_fn
-        return format_tensor(np.asarray(self._data), DEFAULT.float,
+        text = format_tensor(np.asarray(self._data), DEFAULT.float,
                              None if fn is None else type(fn).__name__, self._requires_grad)
+        if self._aux is not None and self._aux.tangent is not None:
+            from .autograd.forward_ad import tangent_of
+
+            tangent = tangent_of(self)
+            if tangent is not None:  # a dual tensor prints its tangent, as torch's does
+                text = f"{text[:-1]}, tangent={tangent!r})"
+        return text
 
     __str__ = __repr__
 

@@ -16,6 +16,8 @@ from typing import Any
 from .._backend import generic, ndarray, np
 from .._dtypes import category
 from .._tensor import Tensor, _make, _storage
+from ..autograd.forward_ad import ACTIVE as forward_ad_active
+from ..autograd.forward_ad import tangent_of
 from ..autograd.grad_mode import _state
 from . import derivatives as D
 from .registry import GRAPH, call, modified_message
@@ -110,6 +112,8 @@ def apply_inplace(self: Tensor, compute: Callable, *args: Any, **kwargs: Any) ->
     snapshot._requires_grad = self._requires_grad
     snapshot._grad_fn = self._grad_fn
     snapshot._output_nr = self._output_nr
+    if self._aux is not None and self._aux.tangent is not None:  # forward AD: a dual tensor
+        snapshot._aux_().tangent = self._aux.tangent
     result = compute(snapshot, *args, **kwargs)
     data = result._data
     _check_cast(data.dtype, self._data.dtype)
@@ -127,7 +131,10 @@ def apply_inplace(self: Tensor, compute: Callable, *args: Any, **kwargs: Any) ->
         self._grad_fn = node
         self._output_nr = result._output_nr
         self._requires_grad = True
-    self._aux_().version[0] += 1
+    aux = self._aux_()
+    aux.version[0] += 1
+    if result._aux is not None and result._aux.tangent is not None:
+        aux.tangent = result._aux.tangent
     return self
 
 
@@ -257,6 +264,9 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     check_inplace(self)
     grad = _state.grad_enabled and (self._requires_grad or (
         value_t is not None and value_t._requires_grad))
+    if not grad and forward_ad_active[0]:  # dual tensors: the tangent must follow the write
+        grad = tangent_of(self) is not None or (
+            value_t is not None and tangent_of(value_t) is not None)
     if grad:
         def compute(s: Tensor, v: Any) -> Tensor:
             vt = v if isinstance(v, Tensor) else _make(np.asarray(v, dtype=s._data.dtype))

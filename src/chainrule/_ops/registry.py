@@ -21,6 +21,8 @@ from .._backend import generic, ndarray, np
 from .._dtypes import DEFAULT, category, result_type
 from ..autograd.anomaly_mode import STATE as anomaly
 from ..autograd.anomaly_mode import remember_forward
+from ..autograd.forward_ad import ACTIVE as forward_ad
+from ..autograd.forward_ad import propagate
 from ..autograd.grad_mode import INFERENCE_ACTIVE as inference
 from ..autograd.grad_mode import _state
 from ..autograd.graph import FREED_MSG, Node, _sequence, apply_saved_hooks, grad_accumulator
@@ -507,6 +509,8 @@ def call1(entry: Entry, x: Any, args: tuple = ()) -> Any:
         out._requires_grad = False
     if entry.view:
         mark_view(out, x)
+    if forward_ad[0]:
+        propagate(entry, (x,), (a,), args, out)
     return out
 
 
@@ -607,6 +611,8 @@ def call2(entry: Entry, a: Any, b: Any, args: tuple = ()) -> Any:
     b_grad = b_tensor and b._requires_grad
     if not (a_grad or b_grad) or not _state.grad_enabled:
         out._requires_grad = False
+        if forward_ad[0]:
+            propagate(entry, (a, b), (A, B), args, out)
         return out
     # the node, unrolled for two inputs (this runs for every binary op in a graph)
     mask = a_grad | b_grad << 1
@@ -636,6 +642,8 @@ def call2(entry: Entry, a: Any, b: Any, args: tuple = ()) -> Any:
     out._requires_grad = True
     if anomaly[0]:
         remember_forward(node)
+    if forward_ad[0]:
+        propagate(entry, (a, b), (A, B), args, out)
     return out
 
 
@@ -648,6 +656,8 @@ def call(entry: Entry, inputs: tuple, arrays: tuple, args: tuple = ()) -> Any:
             if isinstance(t, Tensor) and t._requires_grad:
                 _record(entry, out, inputs, args, data)
                 break
+    if forward_ad[0]:
+        propagate(entry, inputs, arrays, args, out)
     return out
 
 
@@ -664,6 +674,8 @@ def call_multi(entry: Entry, inputs: tuple, arrays: tuple, args: tuple = ()) -> 
     if entry.view:
         for out in outs:
             mark_view(out, inputs[0])
+    if forward_ad[0]:
+        propagate(entry, inputs, arrays, args, outs)
     return outs
 
 
@@ -707,6 +719,8 @@ def call_list(entry: Entry, tensors: list, arrays: list, args: tuple = ()) -> An
     """A variadic op over a list of tensors (``cat``, ``stack``)."""
     data = entry.forward(arrays, *args)
     out = _plain_tensor(data)
+    if forward_ad[0]:
+        propagate(entry, tensors, arrays, args, out)
     if not _state.grad_enabled or not any(
             isinstance(t, Tensor) and t._requires_grad for t in tensors):
         return out

@@ -6,7 +6,7 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-from . import functional, graph
+from . import forward_ad, functional, graph
 from .anomaly_mode import (
     detect_anomaly,
     is_anomaly_check_nan_enabled,
@@ -28,7 +28,7 @@ from .graph import grad_accumulator
 
 __all__ = ["Function", "FunctionCtx", "GradcheckError", "backward", "detect_anomaly",
            "is_anomaly_check_nan_enabled", "is_anomaly_enabled", "set_detect_anomaly",
-           "enable_grad",
+           "enable_grad", "forward_ad",
            "functional", "grad", "gradcheck", "gradgradcheck", "graph", "is_grad_enabled",
            "no_grad", "once_differentiable", "set_grad_enabled"]
 

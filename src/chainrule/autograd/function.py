@@ -7,6 +7,7 @@ import warnings
 from typing import Any
 
 from .._backend import np
+from .forward_ad import ACTIVE as forward_ad_active
 from .grad_mode import _state, no_grad
 from .graph import FREED_MSG, Node, _sequence, grad_accumulator
 
@@ -57,6 +58,9 @@ class BackwardCFunction(Node, FunctionCtx):
 
     @property
     def saved_tensors(self) -> tuple:
+        fw = self.__dict__.get("_fw_saved")
+        if fw is not None:  # inside jvp: what forward gave to save_for_forward
+            return fw
         saved = self._saved
         if saved is None:
             raise RuntimeError(FREED_MSG)
@@ -225,6 +229,8 @@ class Function(metaclass=FunctionMeta):
                 output = cls.forward(ctx, *args, **kwargs)
         single = not isinstance(output, tuple)
         outputs = (output,) if single else output
+        if forward_ad_active[0]:
+            _forward_tangents(cls, ctx, args, outputs)
         if not recording:
             return output
         edges = []
@@ -269,6 +275,36 @@ class Function(metaclass=FunctionMeta):
         ctx._saved = tuple(saved)
         del ctx.to_save
         return wrapped[0] if single else tuple(wrapped)
+
+
+def _forward_tangents(cls: Any, ctx: Any, args: tuple, outputs: tuple) -> None:
+    """Forward AD through a custom Function: its ``jvp(ctx, *tangents)`` gives the outputs'
+    tangents; inside it, ``ctx.saved_tensors`` are what forward gave to save_for_forward."""
+    from .._creation import zeros_like
+    from .._tensor import Tensor
+    from .forward_ad import set_tangent, tangent_of
+
+    tangents = [tangent_of(a) if isinstance(a, Tensor) else None for a in args]
+    if all(t is None for t in tangents):
+        return
+    if cls.jvp is Function.jvp:
+        raise NotImplementedError("You must implement the jvp function for custom "
+                                  "autograd.Function to use it with forward mode AD.")
+    tangents = [t if t is not None else (zeros_like(a) if isinstance(a, Tensor) else None)
+                for a, t in zip(args, tangents)]
+    from .forward_ad import ACTIVE
+
+    ctx._fw_saved = tuple(getattr(ctx, "saved_for_forward", ()))
+    levels, ACTIVE[0] = ACTIVE[0], 0  # jvp computes one level down, without tangents
+    try:
+        result = cls.jvp(ctx, *tangents)
+    finally:
+        ACTIVE[0] = levels
+        del ctx._fw_saved
+    result = result if isinstance(result, tuple) else (result,)
+    for out, t in zip(outputs, result):
+        if isinstance(out, Tensor) and t is not None:
+            set_tangent(out, t)
 
 
 def _is_float(t: Any) -> bool:

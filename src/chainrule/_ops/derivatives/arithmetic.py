@@ -27,7 +27,7 @@ SUB = op(
 RSUB = op(
     "RsubBackward1",
     lambda self, other, alpha: other - self if alpha == 1 else other - alpha * self,
-    fw="linear",
+    fw="element_wise",  # affine in self (the number is an argument): not "linear"
     self=lambda F, grad, alpha: -grad if alpha == 1 else grad * -alpha,
 )
 MUL = op(

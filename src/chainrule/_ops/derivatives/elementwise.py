@@ -399,9 +399,9 @@ LERP_TENSOR = op("LerpBackward1", _lerp,
 # the mask is not an input of the node (not differentiable); a 0-d value tensor receives the
 # sum of the gradient over the filled positions
 MASKED_FILL = op("MaskedFillBackward0", lambda self, value, mask: _masked_fill(self, value, mask),
-                 fw="linear", n_inputs=1,
+                 fw="element_wise", n_inputs=1,
                  self=lambda F, grad, mask: F.where(mask, 0.0, grad))
-MASKED_FILL_TENSOR = op("MaskedFillBackward1", _masked_fill, fw="linear",
+MASKED_FILL_TENSOR = op("MaskedFillBackward1", _masked_fill, fw=None,
                         self=lambda F, grad, mask: F.where(mask, 0.0, grad),
                         value=lambda F, grad, mask: F.where(mask, grad, 0.0).sum())
 

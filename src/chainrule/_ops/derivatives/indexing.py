@@ -127,7 +127,7 @@ SCATTER = op("ScatterBackward0", scatter_forward, fw="linear",
              self=lambda F, grad, dim, index: F.scatter_value(grad, dim, index, 0),
              src=lambda F, grad, dim, index, src_shape: src_grad(F, grad, dim, index, src_shape,
                                                                  "ScatterBackward0"))
-SCATTER_VALUE = op("ScatterBackward1", scatter_value_forward, fw="linear",
+SCATTER_VALUE = op("ScatterBackward1", scatter_value_forward, fw="element_wise",
                    self=lambda F, grad, dim, index: F.scatter_value(grad, dim, index, 0))
 SCATTER_ADD = op("ScatterAddBackward0", scatter_add_forward, fw="linear",
                  self=lambda F, grad: grad,

@@ -626,7 +626,7 @@ def constant_pad_nd(self: Any, pad: tuple, value: Any) -> Any:
 
 
 # the gradient is the padding undone: the same op with the amounts negated
-CONSTANT_PAD_ND = op("ConstantPadNdBackward0", constant_pad_nd, fw="linear",
+CONSTANT_PAD_ND = op("ConstantPadNdBackward0", constant_pad_nd, fw=None,
                      self=lambda F, grad, pad: F.constant_pad_nd(grad, tuple(-p for p in pad), 0))
 
 # ---- tensor and number, as composite ops reach them --------------------------------------------

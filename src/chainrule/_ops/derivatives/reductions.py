@@ -393,11 +393,11 @@ def _cumsum_backward(F: Any, grad: Any, dim: int) -> Any:
 # values and indices: only the values are differentiable; the gradient goes to the one index
 # chosen (the first of ties, as torch's max(dim))
 MAX_DIM = op("MaxBackward0", lambda self, dim, keepdim: fm.max_min_dim(self, dim, keepdim, True),
-             fw="linear", outputs=("values", "indices"),
+             fw=None, outputs=("values", "indices"),
              self=lambda F, grad, self_shape, dim, keepdim, indices: _select_backward(
                  F, grad, self_shape, indices, dim, keepdim))
 MIN_DIM = op("MinBackward0", lambda self, dim, keepdim: fm.max_min_dim(self, dim, keepdim, False),
-             fw="linear", outputs=("values", "indices"),
+             fw=None, outputs=("values", "indices"),
              self=lambda F, grad, self_shape, dim, keepdim, indices: _select_backward(
                  F, grad, self_shape, indices, dim, keepdim))
 # whole-tensor max/min: ties share the gradient equally
@@ -406,11 +406,11 @@ MAX = op("MaxBackward1", lambda self: np.max(self), fw="linear",
 MIN = op("MinBackward1", lambda self: np.min(self), fw="linear",
          self=lambda F, grad, self, result: _evenly_distribute(F, grad, self, result))
 AMAX = op("AmaxBackward0", lambda self, dim, keepdim: np.max(self, axis=dim, keepdims=keepdim),
-          fw="linear",
+          fw=None,
           self=lambda F, grad, self, result, dim, keepdim: _amax_backward(
               F, grad, self, result, dim, keepdim))
 AMIN = op("AminBackward0", lambda self, dim, keepdim: np.min(self, axis=dim, keepdims=keepdim),
-          fw="linear",
+          fw=None,
           self=lambda F, grad, self, result, dim, keepdim: _amax_backward(
               F, grad, self, result, dim, keepdim))
 AMINMAX = op("AminmaxBackward0",
@@ -460,11 +460,11 @@ CUMSUM = op("CumsumBackward0", lambda self, dim: _cumulative(np.add, self, dim),
             self=lambda F, grad, dim: _cumsum_backward(F, grad, dim))
 CUMPROD = op("CumprodBackward0", lambda self, dim: _cumulative(np.multiply, self, dim), fw=None,
              self=lambda F, grad, self, dim, result: F.cumprod_backward(grad, self, dim, result))
-CUMMAX = op("CummaxBackward0", lambda self, dim: _cummax_cummin(self, dim, True), fw="linear",
+CUMMAX = op("CummaxBackward0", lambda self, dim: _cummax_cummin(self, dim, True), fw=None,
             outputs=("values", "indices"),
             self=lambda F, grad, self_shape, dim, indices: _cummax_backward(
                 F, grad, self_shape, indices, dim))
-CUMMIN = op("CumminBackward0", lambda self, dim: _cummax_cummin(self, dim, False), fw="linear",
+CUMMIN = op("CumminBackward0", lambda self, dim: _cummax_cummin(self, dim, False), fw=None,
             outputs=("values", "indices"),
             self=lambda F, grad, self_shape, dim, indices: _cummax_backward(
                 F, grad, self_shape, indices, dim))
@@ -476,26 +476,26 @@ NANMEDIAN = op("NanmedianBackward0", lambda self: _median_all(self, True), fw="l
                self=lambda F, grad, self, result: _evenly_distribute(F, grad, self, result))
 MEDIAN_DIM = op("MedianBackward1",
                 lambda self, dim, keepdim: _median_dim(self, dim, keepdim, False),
-                fw="linear", outputs=("values", "indices"),
+                fw=None, outputs=("values", "indices"),
                 self=lambda F, grad, self_shape, dim, keepdim, indices: _select_backward(
                     F, grad, self_shape, indices, dim, keepdim))
 NANMEDIAN_DIM = op("NanmedianBackward1",
                    lambda self, dim, keepdim: _median_dim(self, dim, keepdim, True),
-                   fw="linear", outputs=("values", "indices"),
+                   fw=None, outputs=("values", "indices"),
                    self=lambda F, grad, self_shape, dim, keepdim, indices: _select_backward(
                        F, grad, self_shape, indices, dim, keepdim))
-KTHVALUE = op("KthvalueBackward0", _kthvalue, fw="linear", outputs=("values", "indices"),
+KTHVALUE = op("KthvalueBackward0", _kthvalue, fw=None, outputs=("values", "indices"),
               self=lambda F, grad, self_shape, dim, keepdim, indices: _select_backward(
                   F, grad, self_shape, indices, dim, keepdim))
-MODE = op("ModeBackward0", _mode, fw="linear", outputs=("values", "indices"),
+MODE = op("ModeBackward0", _mode, fw=None, outputs=("values", "indices"),
           self=lambda F, grad, self_shape, dim, keepdim, indices: _select_backward(
               F, grad, self_shape, indices, dim, keepdim))
-SORT = op("SortBackward0", _sort, fw="linear", outputs=("values", "indices"),
+SORT = op("SortBackward0", _sort, fw=None, outputs=("values", "indices"),
           self=lambda F, grad, self_shape, dim, indices: _select_backward(
               F, grad, self_shape, indices, dim, True))
 # sort(stable=...): torch's other overload, the same op under its own name
-SORT_STABLE = op("SortBackward1", _sort, fw="linear", outputs=("values", "indices"),
+SORT_STABLE = op("SortBackward1", _sort, fw=None, outputs=("values", "indices"),
                  self=SORT.formulas["self"])
-TOPK = op("TopkBackward0", _topk, fw="linear", outputs=("values", "indices"),
+TOPK = op("TopkBackward0", _topk, fw=None, outputs=("values", "indices"),
           self=lambda F, grad, self_shape, dim, indices: _select_backward(
               F, grad, self_shape, indices, dim, True))
