@@ -299,6 +299,62 @@ def make_mlp_numpy() -> Callable[[], object]:
     return step
 
 
+HESS_N = 200
+JAC_N = 100
+
+
+def _hess_f(T: ModuleType) -> Callable:
+    return lambda x: (T.sin(x) * x**3).sum()
+
+
+def _jac_f(T: ModuleType) -> Callable:
+    w = np.random.default_rng(1).standard_normal((JAC_N, JAC_N)).astype(np.float32) / 10
+
+    def f(x: object) -> object:
+        return T.tanh(T.tensor(w) @ x) * x
+
+    return f
+
+
+def _point(n: int) -> np.ndarray:
+    return np.linspace(-1, 1, n, dtype=np.float32)
+
+
+def make_hessian(T: ModuleType, how: str = "functional") -> Callable[[], object]:
+    """The Hessian of sum(sin(x) * x**3) at 200 points: autograd.functional (defaults or
+    vectorize=True) or torch.func."""
+    f, x = _hess_f(T), _point(HESS_N)
+    if how == "func":
+        return lambda: T.func.hessian(f)(T.tensor(x))
+    vectorize = how == "vectorize"
+    return lambda: T.autograd.functional.hessian(f, T.tensor(x), vectorize=vectorize)
+
+
+def make_jacobian(T: ModuleType, how: str = "functional") -> Callable[[], object]:
+    """The Jacobian of tanh(W x) * x, R^100 -> R^100."""
+    f, x = _jac_f(T), _point(JAC_N)
+    if how == "func":
+        return lambda: T.func.jacrev(f)(T.tensor(x))
+    vectorize = how == "vectorize"
+    return lambda: T.autograd.functional.jacobian(f, T.tensor(x), vectorize=vectorize)
+
+
+def jax_case(kind: str) -> Case | None:
+    jax = load_optional("jax")
+    if jax is None:
+        return None
+    jnp = jax.numpy
+    if kind == "hessian":
+        fn = jax.jit(jax.hessian(lambda x: (jnp.sin(x) * x**3).sum()))
+        x = jnp.asarray(_point(HESS_N))
+    else:
+        w = jnp.asarray(np.random.default_rng(1).standard_normal((JAC_N, JAC_N))
+                        .astype(np.float32) / 10)
+        fn = jax.jit(jax.jacrev(lambda x: jnp.tanh(w @ x) * x))
+        x = jnp.asarray(_point(JAC_N))
+    return Case(lambda: np.asarray(fn(x).block_until_ready()))
+
+
 # --------------------------------------------------------------------------- import time
 
 IMPORT_PROBE = (
@@ -418,6 +474,17 @@ def build_benchmarks(settings: Settings) -> list[Bench]:
               Case(make_big_chain(chainrule)), big_peers(make_big_chain, make_big_chain_numpy()),
               near_numpy),
     ]
+    for name, maker, kind in (("hessian_200", make_hessian, "hessian"),
+                              ("jacobian_100", make_jacobian, "jacobian")):
+        extra.append(Bench(
+            name, f"the {kind} by autograd.functional (chainrule) beside torch's "
+            "autograd.functional with its defaults and vectorize=True, torch.func and JAX",
+            Case(maker(chainrule)),
+            {"torch": Case(maker(torch)) if torch else None,
+             "torch-vectorize": Case(maker(torch, "vectorize")) if torch else None,
+             "torch.func": Case(maker(torch, "func")) if torch else None,
+             "jax": jax_case(kind)},
+            Target(">= 5x torch defaults", peer="torch", min_speedup=5.0)))
     if mlp is not None:
         extra.append(Bench("mlp_step", "784-512-256-10 network, batch 128: cross-entropy, "
                            "backward, SGD", Case(mlp), big_peers(make_mlp, make_mlp_numpy()),
