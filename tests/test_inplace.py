@@ -120,9 +120,28 @@ def p_random_fills(T):
     return {"a": a, "b": b, "c": c}
 
 
-PROGRAMS = [p_zero_grad, p_sgd_step_no_grad, p_data_update, p_rebase_add, p_inplace_needs_self,
-            p_augmented, p_setitem_graph, p_setitem_plain, p_view_shares_memory_and_version,
-            p_fill_copy, p_fill_graph, p_random_fills]
+def p_augmented_through_view(T):
+    x = T.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    y = x * 2
+    y[:, 0] *= 3
+    (y * T.tensor([[1.0, 10.0, 100.0], [1e3, 1e4, 1e5]])).sum().backward()
+    return {"y": y.detach(), "name": y.grad_fn.name(), "grad": x.grad, "v": y._version}
+
+
+def p_inplace_on_view_of_non_leaf(T):
+    x = T.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    y = x * 2
+    v = y[1]
+    v.mul_(x[0])
+    y.sum().backward()
+    return {"v": v.detach(), "vname": v.grad_fn.name(), "name": y.grad_fn.name(),
+            "grad": x.grad, "versions": (y._version, v._version)}
+
+
+PROGRAMS = [
+    p_augmented_through_view, p_inplace_on_view_of_non_leaf, p_zero_grad, p_sgd_step_no_grad,
+    p_data_update, p_rebase_add, p_inplace_needs_self, p_augmented, p_setitem_graph,
+    p_setitem_plain, p_view_shares_memory_and_version, p_fill_copy, p_fill_graph, p_random_fills]
 
 
 def _compare(ours, theirs):
@@ -165,6 +184,8 @@ ERRORS = [
     ("int += float", lambda T: T.tensor([1, 2]).__iadd__(1.5)),
     ("broadcast into smaller", lambda T: T.ones(2).add_(T.ones(2, 2))),
     ("fill_ non-0-d", lambda T: T.ones(2).fill_(T.ones(2))),
+    ("saved output changed through a view", lambda T: (lambda y: (
+        y.t().add_(1), y.sum().backward()))(T.ones(2, 3, requires_grad=True).exp())),
 ]
 
 

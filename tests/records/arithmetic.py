@@ -11,6 +11,13 @@ def _setitem(T, a):
     return y
 
 
+def _view_inplace(T, a):
+    y = a * 2
+    v = y[0]
+    v.mul_(a[-1])  # written through the view: y is rebased, v reads itself out of it
+    return v
+
+
 RECORDS = [
     # arithmetic, in every operand form
     Record("add", "AddBackward0", lambda T, a, b: a + b, BINARY),
@@ -89,6 +96,8 @@ RECORDS = [
            avoid=(0.0,),
            fixed_shapes=True),
     Record("setitem", "torch::autograd::CopySlices", _setitem, [(3,), (2, 3)],
+           fixed_shapes=True),
+    Record("view_inplace", "AsStridedBackward0", _view_inplace, [(3,), (2, 3)],
            fixed_shapes=True),
     Record("getitem_pair", "IndexBackward0", lambda T, a: a[:, [1, 0], [0, 2]],
            [(2, 2, 3)],

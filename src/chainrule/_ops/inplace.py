@@ -104,10 +104,7 @@ def apply_inplace(self: Tensor, compute: Callable, *args: Any, **kwargs: Any) ->
     """``self`` becomes ``compute(self, *args)``: written into its memory, history rebased."""
     check_inplace(self)
     base = self._aux.base if self._aux is not None else None
-    if base is not None and base._requires_grad and _state.grad_enabled:
-        raise NotImplementedError(
-            "chainrule cannot yet modify in place a view of a tensor that is part of a graph; "
-            "apply the operation to the tensor it views, or use the out-of-place form")
+    through_view = base is not None and _state.grad_enabled and base._requires_grad
     snapshot = _make(self._data)
     snapshot._requires_grad = self._requires_grad
     snapshot._grad_fn = self._grad_fn
@@ -127,7 +124,9 @@ def apply_inplace(self: Tensor, compute: Callable, *args: Any, **kwargs: Any) ->
     _write(self, data)
     if self._grad_fn is not None:
         _invalidate_saved_output(self)
-    if node is not None:
+    if through_view:
+        _rebase_through_view(self, base, result)
+    elif node is not None:
         self._grad_fn = node
         self._output_nr = result._output_nr
         self._requires_grad = True
@@ -136,6 +135,44 @@ def apply_inplace(self: Tensor, compute: Callable, *args: Any, **kwargs: Any) ->
     if result._aux is not None and result._aux.tangent is not None:
         aux.tangent = result._aux.tangent
     return self
+
+
+def _region(view: Tensor, base: Tensor) -> tuple:
+    """Where ``view``'s elements sit in ``base``: an advanced index into base, read from the
+    view's offset and strides in base's memory (torch's views are strided windows too)."""
+    vd, bd = view._data, base._data
+    if type(vd) is not ndarray or type(bd) is not ndarray or not bd.flags.c_contiguous:
+        raise NotImplementedError(
+            "chainrule cannot modify in place a view of a non-contiguous tensor in a graph; "
+            "use the out-of-place form")
+    item = bd.itemsize
+    offset = (vd.__array_interface__["data"][0] - bd.__array_interface__["data"][0]) // item
+    flat = np.arange(bd.size)
+    positions = np.lib.stride_tricks.as_strided(
+        flat[offset:], shape=vd.shape,
+        strides=tuple(st // item * flat.itemsize for st in vd.strides)).copy()
+    return np.unravel_index(positions, bd.shape)
+
+
+def _rebase_through_view(view: Tensor, base: Tensor, result: Tensor) -> None:
+    """After writing ``result`` through ``view``: the base's history becomes CopySlices(old
+    base, result) over the view's region, and the view reads itself out of the new base
+    (AsStridedBackward0), as torch does."""
+    index = _region(view, base)
+    _invalidate_saved_output(base)
+    old = _make(base._data)
+    old._requires_grad = base._requires_grad
+    old._grad_fn = base._grad_fn
+    old._output_nr = base._output_nr
+    data = np.asarray(result._data, dtype=base._data.dtype)
+    rebased = call(D.COPY_SLICES, (old, result), (base._data, data), (index,))
+    base._grad_fn = rebased._grad_fn
+    base._output_nr = 0
+    base._requires_grad = True
+    reread = call(D.AS_STRIDED, (base,), (base._data,), (index,))
+    view._grad_fn = reread._grad_fn
+    view._output_nr = 0
+    view._requires_grad = True
 
 
 def _write(t: Tensor, data: Any) -> None:

@@ -181,3 +181,7 @@ COPY_SLICES = op("torch::autograd::CopySlices",
                  lambda self, value, index: fm.copy_slices(self, value, index), fw="linear",
                  self=lambda F, grad, index: F.index_put_zero(grad, index),
                  value=lambda F, grad, index: F.index(grad, index))
+# a view of a tensor whose history an in-place write through the view rebased: the view's
+# elements are read back out of the new base (index: where they sit in it)
+AS_STRIDED = op("AsStridedBackward0", lambda self, index: self[index], fw="linear",
+                self=lambda F, grad, self_shape, index: F.index_backward(grad, self_shape, index))
