@@ -218,3 +218,32 @@ def test_double_backward_through_custom_function():
 def test_no_record_without_grad():
     y = SQ.apply(cr.tensor(2.0))
     assert y.grad_fn is None and not y.requires_grad
+
+
+def _mark_dirty_program(T):
+    class Inc(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            a.add_(1)
+            ctx.mark_dirty(a)
+            return a
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+
+    x = T.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 1
+    z = Inc.apply(y)
+    z.sum().backward()
+    out = {"same": z is y, "version": y._version, "name": z.grad_fn.name(),
+           "grad": x.grad.tolist(), "value": z.tolist()}
+    try:
+        Inc.apply(x)
+    except RuntimeError as e:
+        out["leaf"] = str(e)
+    return out
+
+
+def test_mark_dirty_matches_torch(torch):
+    assert _mark_dirty_program(cr) == _mark_dirty_program(torch)

@@ -229,6 +229,11 @@ class Function(metaclass=FunctionMeta):
                 output = cls.forward(ctx, *args, **kwargs)
         single = not isinstance(output, tuple)
         outputs = (output,) if single else output
+        for t in ctx.dirty_tensors:  # forward changed these in place and returns them
+            if recording and t._grad_fn is None and t._requires_grad:
+                raise RuntimeError("a leaf Variable that requires grad has been used in an "
+                                   "in-place operation.")
+            t._aux_().version[0] += 1
         if forward_ad_active[0]:
             _forward_tangents(cls, ctx, args, outputs)
         if not recording:
