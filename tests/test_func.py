@@ -42,6 +42,10 @@ CASES = [
     ("jacrev argnums", lambda F, T: F.jacrev(lambda a, b: a * b, argnums=(0, 1))(
         T.tensor(X), T.tensor(Y))),
     ("jacfwd", lambda F, T: F.jacfwd(lambda a: a.exp() * a)(T.tensor(X))),
+    ("jacfwd tuples", lambda F, T: F.jacfwd(lambda a, b: (a * b, (a + b).sum()), argnums=(0, 1))(
+        T.tensor(X), T.tensor(Y))),
+    ("jacfwd aux", lambda F, T: F.jacfwd(lambda a: (a.sin(), a.sum()), has_aux=True)(
+        T.tensor(X))),
     ("hessian", lambda F, T: F.hessian(lambda a: (a.sin() * a**3).sum())(T.tensor(X))),
 ]
 
