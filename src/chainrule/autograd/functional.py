@@ -242,7 +242,8 @@ def jvp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
 def jacobian(func: Callable, inputs: Any, create_graph: bool = False, strict: bool = False,
              vectorize: bool = False, strategy: str = "reverse-mode") -> Any:
     """The Jacobian of ``func`` at ``inputs``: for output i and input j, a tensor of shape
-    ``output_i.shape + input_j.shape``.
+    ``output_i.shape + input_j.shape``. One backward pass per output element: ``vectorize``
+    and ``strategy="forward-mode"`` are accepted and give the same values, computed that way.
 
     >>> import chainrule as torch
     >>> from chainrule.autograd.functional import jacobian
