@@ -136,3 +136,11 @@ def _inference_program(T):
 
 def test_inference_mode_matches_torch(torch):
     assert _inference_program(cr) == _inference_program(torch)
+
+
+def test_every_way_of_making_a_tensor_marks_inference(torch):
+    for T in (cr, torch):
+        with T.inference_mode():
+            made = [T.Tensor([1.0]), T.Tensor(2, 3), T.tensor([1.0]), T.zeros(2),
+                    T.arange(3) + 1, T.ones(2).sum()]
+        assert all(t.is_inference() for t in made), T.__name__

@@ -476,18 +476,8 @@ def _weakref(t: Tensor) -> Any:
 
 
 def _init(t: Tensor, data: Any) -> None:
-    t._data = data
-    t._requires_grad = False
-    t._grad_fn = None
-    t._grad = None
-    t._output_nr = 0
-    t._aux = None
-    t._acc = None
-
-
-def _make(data: Any) -> Tensor:
-    """Wraps a backend array (or NumPy scalar, for 0-d) in a fresh tensor outside any graph."""
-    t = _new(Tensor)
+    """A tensor's fields, outside any graph. The op calls in _ops/registry.py (call1, call2)
+    set the same fields inline, to save a call on every op: keep them in step."""
     t._data = data
     t._requires_grad = False
     t._grad_fn = None
@@ -497,6 +487,12 @@ def _make(data: Any) -> Tensor:
     t._acc = None
     if INFERENCE_ACTIVE[0]:
         mark_inference(t)
+
+
+def _make(data: Any) -> Tensor:
+    """Wraps a backend array (or NumPy scalar, for 0-d) in a fresh tensor outside any graph."""
+    t = _new(Tensor)
+    _init(t, data)
     return t
 
 
@@ -536,6 +532,21 @@ def _set_requires_grad(t: Tensor, value: bool, int_msg: str) -> None:
     if value and _dtypes.category(t._data.dtype) < 2:
         raise RuntimeError(int_msg)
     t._requires_grad = value
+
+
+def _dims(dim: Any, ndim: int, sort: bool = True) -> tuple:
+    """``dim`` (an int or a sequence) as non-negative dims with torch's errors, sorted unless
+    ``sort=False``; a 0-d tensor accepts 0 and -1, which leave nothing to reduce."""
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    out: list = []
+    for d in dims:
+        d = _dim(d, ndim)
+        if d in out:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        out.append(d)
+    if not sort:
+        return tuple(out)
+    return tuple(sorted(out)) if ndim else ()
 
 
 def _dim(dim: int, ndim: int) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 from .. import _dtypes
 from .._backend import generic, ndarray, np
 from .._dtypes import DEFAULT, category
-from .._tensor import Tensor, _dim, _make
+from .._tensor import Tensor, _dims, _make
 from . import derivatives as D
 from .registry import _FLOATS, GRAPH, NUMPY, binary_arrays, broadcast_check, call, call1, call2
 
@@ -306,19 +306,6 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
 
 
 # ---- reductions ---------------------------------------------------------------------------
-
-def _dims(dim: Any, ndim: int) -> tuple:
-    """``dim`` (an int or a sequence) as a sorted tuple of non-negative axes. A 0-d tensor
-    accepts 0 and -1, which reduce nothing."""
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    out = []
-    for d in dims:
-        d = _dim(d, ndim)
-        if d in out:
-            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-        out.append(d)
-    return tuple(sorted(out)) if ndim else ()
-
 
 def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
     """Sum of all elements, or over ``dim`` (an int or a tuple), keeping it with ``keepdim``.

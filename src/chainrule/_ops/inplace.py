@@ -240,38 +240,35 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
     return self
 
 
+def _fill_random(self: Tensor, draw: Callable) -> Tensor:
+    """Writes ``draw(shape, dtype)`` (torch's generator stream) into the tensor."""
+    check_inplace(self)
+    d = _storage(self)
+    d[...] = draw(d.shape, d.dtype)
+    _bump(self)
+    return self
+
+
 def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
     """Fills with normal samples (torch's generator stream)."""
     from .. import _random
 
-    check_inplace(self)
-    d = _storage(self)
-    d[...] = _random.normal(d.shape, float(mean), float(std), d.dtype)
-    _bump(self)
-    return self
+    return _fill_random(self, lambda shape, dt: _random.normal(shape, float(mean), float(std), dt))
 
 
 def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
     """Fills with uniform samples from [a, b) (torch's generator stream)."""
     from .. import _random
 
-    check_inplace(self)
-    d = _storage(self)
-    d[...] = _random.uniform(d.shape, float(a), float(b), d.dtype)
-    _bump(self)
-    return self
+    return _fill_random(self, lambda shape, dt: _random.uniform(shape, float(a), float(b), dt))
 
 
 def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Any = None) -> Tensor:
     """Fills with 0/1 samples, 1 with probability ``p``."""
     from .. import _random
 
-    check_inplace(self)
-    d = _storage(self)
     prob = p._data if isinstance(p, Tensor) else float(p)
-    d[...] = _random.bernoulli(prob, d.shape, d.dtype)
-    _bump(self)
-    return self
+    return _fill_random(self, lambda shape, dt: _random.bernoulli(prob, shape, dt))
 
 
 # ---- x[index] = value ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import _dtypes, return_types
 from .._backend import np
-from .._tensor import Tensor, _dim, _make
+from .._tensor import Tensor, _dim, _dims, _make
 from . import derivatives as D
 from . import formulas as fm
 from .api import _TORCH_TYPE_NAMES
@@ -27,19 +27,6 @@ from .registry import GRAPH, NUMPY, call, call1, call_multi
 
 def _type_name(dtype: Any) -> str:
     return _TORCH_TYPE_NAMES.get(np.dtype(dtype).name, str(dtype))
-
-
-def _dims(dim: Any, ndim: int) -> tuple:
-    """``dim`` (an int or a sequence) as a sorted tuple of non-negative dims, with torch's
-    errors; a 0-d tensor accepts 0 and -1, which leave nothing to reduce."""
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    out: list = []
-    for d in dims:
-        d = _dim(d, ndim)
-        if d in out:
-            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-        out.append(d)
-    return tuple(sorted(out)) if ndim else ()
 
 
 def _all_dims(dim: Any, ndim: int) -> tuple:

@@ -12,7 +12,7 @@ import warnings
 from typing import Any
 
 from .._backend import generic, ndarray, np
-from .._tensor import Tensor, _dim
+from .._tensor import Tensor, _dim, _dims
 from . import derivatives as D
 from .derivatives import shape as DS
 from .registry import GRAPH, NUMPY, call1, call_list, call_multi
@@ -40,18 +40,6 @@ def _shape_arg(shape: tuple, fn: str = "reshape", arg: str = "shape") -> tuple:
             isinstance(shape[0], Tensor) and shape[0]._data.ndim == 0):
         shape = tuple(shape[0])
     return tuple(_int(s, fn, arg, i + 1) for i, s in enumerate(shape))
-
-
-def _dim_list(dims: Any, ndim: int) -> tuple:
-    """Dims (an int or a sequence) normalised, order kept, with torch's error for repeats."""
-    dims = (dims,) if isinstance(dims, int) else tuple(dims)
-    out = []
-    for d in dims:
-        d = _dim(d, ndim)
-        if d in out:
-            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-        out.append(d)
-    return tuple(out)
 
 
 def _contiguous(data: Any) -> bool:
@@ -224,7 +212,7 @@ def squeeze(input: Tensor, dim: Any = None) -> Tensor:
     if isinstance(dim, (int, generic)):
         d = _dim(int(dim), ndim)
         return call1(D.SQUEEZE_SCALAR, input, (d,)) if ndim == 0 else squeeze_dim(input, d)
-    dims = _dim_list(dim, ndim)
+    dims = _dims(dim, ndim, sort=False)
     return call1(D.SQUEEZE_DIMS, input, (dims if ndim else (),))
 
 
@@ -459,7 +447,7 @@ def flip(input: Tensor, dims: Any) -> Tensor:
 
 def _flip(input: Tensor, dims: tuple) -> Tensor:
     ndim = input._data.ndim
-    dims = _dim_list(dims, ndim)
+    dims = _dims(dims, ndim, sort=False)
     return call1(D.FLIP, input, (dims if ndim else (),))
 
 

@@ -166,6 +166,20 @@ def _enable_grad() -> Any:
     return enable_grad()
 
 
+def _v_for_inputs(v: Any, inputs: tuple, is_inputs_tuple: bool, create_graph: bool,
+                  fn_name: str) -> Any:
+    """The vector ``v`` of a product with the inputs' shapes, checked as torch checks it; None
+    only for a single one-element input."""
+    if v is not None:
+        _, v = _as_tuple(v, "v", fn_name)
+        v = _prepare(v, create_graph, False)
+        _validate_v(v, inputs, is_inputs_tuple)
+    elif len(inputs) != 1 or inputs[0].nelement() != 1:
+        raise RuntimeError("The vector v can only be None if the input to the user-provided "
+                           "function is a single Tensor with a single element.")
+    return v
+
+
 def vjp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple:
     """(func(inputs), v^T J): the vector-Jacobian product.
@@ -198,8 +212,9 @@ def vjp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
 
 def jvp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple:
-    """(func(inputs), J v): the Jacobian-vector product, by the double-backward trick (the
-    gradient of v^T-weighted ... with respect to a dummy vector u is J v).
+    """(func(inputs), J v): the Jacobian-vector product, by the double-backward trick: for a
+    dummy u, g(u) = J^T u is linear in u, so the gradient of <g(u), v> with respect to u is
+    J v.
 
     >>> import chainrule as torch
     >>> from chainrule.autograd.functional import jvp
@@ -211,14 +226,7 @@ def jvp(func: Callable, inputs: Any, v: Any = None, create_graph: bool = False,
     with _enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jvp")
         inputs = _prepare(inputs, create_graph, True)
-        if v is not None:
-            _, v = _as_tuple(v, "v", "jvp")
-            v = _prepare(v, create_graph, False)
-            _validate_v(v, inputs, is_inputs_tuple)
-        elif len(inputs) != 1 or inputs[0].nelement() != 1:
-            raise RuntimeError("The vector v can only be None if the input to the "
-                               "user-provided function is a single Tensor with a single "
-                               "element.")
+        v = _v_for_inputs(v, inputs, is_inputs_tuple, create_graph, "jvp")
         outputs = func(*inputs)
         is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function",
                                               "jvp")
@@ -359,14 +367,7 @@ def _hessian_product(func: Callable, inputs: Any, v: Any, create_graph: bool, st
     with _enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", name)
         inputs = _prepare(inputs, create_graph, True)
-        if v is not None:
-            _, v = _as_tuple(v, "v", name)
-            v = _prepare(v, create_graph, False)
-            _validate_v(v, inputs, is_inputs_tuple)
-        elif len(inputs) != 1 or inputs[0].nelement() != 1:
-            raise RuntimeError("The vector v can only be None if the input to the "
-                               "user-provided function is a single Tensor with a single "
-                               "element.")
+        v = _v_for_inputs(v, inputs, is_inputs_tuple, create_graph, name)
         outputs = func(*inputs)
         is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function",
                                               name)
