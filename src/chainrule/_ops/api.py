@@ -13,6 +13,7 @@ from .._backend import generic, ndarray, np
 from .._dtypes import DEFAULT, category
 from .._tensor import Tensor, _dims, _make
 from . import derivatives as D
+from . import registry
 from .registry import _FLOATS, GRAPH, NUMPY, binary_arrays, broadcast_check, call, call1, call2
 
 _ALPHA_ONE = (1,)  # the args of add/sub in the common case, built once
@@ -170,6 +171,16 @@ def rpow(input: Tensor, base: Any) -> Tensor:
         return pow(b, input)
     A, B = binary_arrays(False, input, b)
     return call(D.POW_SCALAR_BASE, (input,), (A,), (B,))
+
+
+# The operators (a + b, a * b, ...): the common operands run straight through the table
+# (registry.operator), everything else through the functions above.
+ADD_OP = registry.operator(D.ADD, add, _ALPHA_ONE)
+SUB_OP = registry.operator(D.SUB, sub, _ALPHA_ONE)
+RSUB_OP = registry.operator(D.RSUB, rsub, _ALPHA_ONE, number_arg=True)
+MUL_OP = registry.operator(D.MUL, mul)
+DIV_OP = registry.operator(D.DIV, div)
+POW_OP = registry.operator(D.POW, pow, number_arg=True)
 
 
 def _as_tensor_operand(x: Any) -> Tensor:

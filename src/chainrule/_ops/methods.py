@@ -17,9 +17,10 @@ def _reflected(f):  # noqa: ANN001, ANN202
 
 _METHODS = {
     # operators
-    "__add__": api.add, "__radd__": api.add, "__sub__": api.sub, "__rsub__": api.rsub,
-    "__mul__": api.mul, "__rmul__": api.mul, "__truediv__": api.div, "__rtruediv__": api.rdiv,
-    "__pow__": api.pow, "__rpow__": api.rpow, "__neg__": api.neg,
+    "__add__": api.ADD_OP, "__radd__": api.ADD_OP, "__sub__": api.SUB_OP,
+    "__rsub__": api.RSUB_OP, "__mul__": api.MUL_OP, "__rmul__": api.MUL_OP,
+    "__truediv__": api.DIV_OP, "__rtruediv__": api.rdiv, "__pow__": api.POW_OP,
+    "__rpow__": api.rpow, "__neg__": api.neg,
     "__eq__": api.eq, "__ne__": api.ne, "__lt__": api.lt, "__le__": api.le, "__gt__": api.gt,
     "__ge__": api.ge, "__and__": api.bitwise_and, "__rand__": api.bitwise_and,
     "__or__": api.bitwise_or, "__ror__": api.bitwise_or, "__xor__": api.bitwise_xor,

@@ -264,10 +264,11 @@ class Entry:
             each = "".join(f"_version(i{j}), " if j >= 0 else "0, " for j in saved)
             vers = eval(f"lambda {', '.join(params[:len(self.inputs)])}: None if {fresh} "  # noqa: S307
                         f"else ({each})", {"_aux": _aux_of, "_version": version_of})
-        attrs = {"__slots__": (), "_entry": self, "_save": tuple(saved),
+        attrs = _saved_attributes(self, saved)
+        attrs.update({"__slots__": (), "_entry": self, "_save": tuple(saved),
                  "_pack": staticmethod(pack), "_formulas": formulas,
                  "_vers": staticmethod(vers) if vers else None,
-                 "_output_pos": tuple((k, -1 - j) for k, j in enumerate(saved) if j < 0)}
+                 "_output_pos": tuple((k, -1 - j) for k, j in enumerate(saved) if j < 0)})
         if self.variadic:
             base: type = VariadicOpNode
         else:
@@ -280,6 +281,37 @@ class Entry:
         # a qualified name (torch::autograd::CopySlices) is what name() returns; the class,
         # and so reprs, carry its last part
         return type(self.node_name.rpartition("::")[2], (base,), attrs)
+
+
+def _saved_attributes(entry: Entry, saved: list) -> dict:
+    """torch's ``_saved_<name>`` attributes of a node class, as properties: the saved tensors
+    (``_saved_self``, ``_saved_result``), the arguments (``_saved_alpha``) and the inputs'
+    sizes (``_saved_self_sym_sizes``). Properties rather than a ``__getattr__``: a class with
+    ``__getattr__`` makes every attribute read of its nodes slower, in every backward."""
+    attrs = {}
+    for k, j in enumerate(saved):
+        name = entry.outputs[-1 - j] if j < 0 else entry.inputs[j]
+        attrs[f"_saved_{name}"] = property(lambda node, k=k, j=j: _read_saved(node, k, j))
+    for i, name in enumerate(entry.args):
+        attrs[f"_saved_{name}"] = property(lambda node, i=i: node._args[i])
+    for i, name in enumerate(entry.inputs):
+        attrs[f"_saved_{name}_sym_sizes"] = property(lambda node, i=i: _sym_sizes(node, i))
+    return attrs
+
+
+def _read_saved(node: Any, k: int, j: int) -> Any:
+    saved = node._saved
+    if saved is None:
+        raise RuntimeError(FREED_MSG)
+    return _saved_output(node, saved[k], -1 - j) if j < 0 else saved[k]
+
+
+def _sym_sizes(node: Any, i: int) -> tuple:
+    m = node._meta[i]
+    if m is None:  # a Python number: torch saves no sizes
+        name = f"_saved_{node._entry.inputs[i]}_sym_sizes"
+        raise AttributeError(f"'{type(node).__name__}' object has no attribute '{name}'")
+    return tuple(m[0])
 
 
 class OpNode(Node):
@@ -306,31 +338,10 @@ class OpNode(Node):
         names += [f"{n}_sym_sizes" for n, m in zip(entry.inputs, self._meta) if m is not None]
         return names
 
-    def __getattr__(self, name: str) -> Any:
-        # only reached when normal lookup fails: torch's _saved_<name> attributes
-        if not name.startswith("_saved_") or name == "_saved_":
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-        key = name[len("_saved_"):]
-        entry = self._entry
-        tensors = [entry.outputs[-1 - j] if j < 0 else entry.inputs[j] for j in self._save]
-        if key in tensors:
-            saved = self._saved
-            if saved is None:
-                raise RuntimeError(FREED_MSG)
-            k = tensors.index(key)
-            for pos, out in self._output_pos:
-                if pos == k:
-                    return _saved_output(self, saved[k], out)
-            return saved[k]
-        if key in entry.args:
-            return self._args[entry.args.index(key)]
-        for n, m in zip(entry.inputs, self._meta):
-            if m is not None and key == f"{n}_sym_sizes":
-                return tuple(m[0])
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-
     def __dir__(self) -> list:
-        return sorted(set(super().__dir__()) | {f"_saved_{n}" for n in self._names_of_saved()})
+        # the class has a sizes property per input; a Python number has no sizes to show
+        saved = {f"_saved_{n}" for n in self._names_of_saved()}
+        return sorted({n for n in super().__dir__() if not n.startswith("_saved_")} | saved)
 
     def _apply_recorded(self, grad: Any) -> list:
         """The backward under ``create_graph``: the same formulas on tensors, so recorded."""
@@ -478,7 +489,7 @@ def _record1(entry: Entry, out: Any, x: Any, args: tuple, data: Any) -> None:
     xd = x._data
     node._meta = ((xd.shape, xd.dtype),)
     node._saved = cls._pack(x, data)
-    node._versions = cls._vers(x) if cls._vers else None
+    node._versions = cls._vers(x) if cls._vers is not None and x._aux is not None else None
     if saved_hooks[0]:
         node._saved = apply_saved_hooks(node._saved)
     node._args = args
@@ -609,12 +620,18 @@ def call2(entry: Entry, a: Any, b: Any, args: tuple = ()) -> Any:
         mark_inference(out)
     a_grad = a._requires_grad
     b_grad = b_tensor and b._requires_grad
-    if not (a_grad or b_grad) or not _state.grad_enabled:
+    if (a_grad or b_grad) and _state.grad_enabled:
+        _record2(entry, out, a, b, b_tensor, a_grad, b_grad, args, data)
+    else:
         out._requires_grad = False
-        if forward_ad[0]:
-            propagate(entry, (a, b), (A, B), args, out)
-        return out
-    # the node, unrolled for two inputs (this runs for every binary op in a graph)
+    if forward_ad[0]:
+        propagate(entry, (a, b), (A, B), args, out)
+    return out
+
+
+def _record2(entry: Entry, out: Any, a: Any, b: Any, b_tensor: bool, a_grad: bool,
+             b_grad: bool, args: tuple, data: Any) -> None:
+    """``_record`` for two inputs, unrolled: this runs for every binary op in a graph."""
     mask = a_grad | b_grad << 1
     cls = entry.node_classes[mask] or entry.node_class(mask)
     node = _new(cls)
@@ -632,9 +649,17 @@ def call2(entry: Entry, a: Any, b: Any, args: tuple = ()) -> Any:
         eb = _NO_EDGE
     node.next_functions = (ea, eb)
     ad = a._data  # the inputs' own shapes and dtypes, before any cast
-    node._meta = ((ad.shape, ad.dtype), (b._data.shape, b._data.dtype) if b_tensor else None)
+    if b_tensor:
+        bd = b._data
+        node._meta = ((ad.shape, ad.dtype), (bd.shape, bd.dtype))
+    else:
+        node._meta = ((ad.shape, ad.dtype), None)
     node._saved = cls._pack(a, b, data)
-    node._versions = cls._vers(a, b) if cls._vers else None
+    # versions matter only for tensors changed in place (those have _aux)
+    if cls._vers is not None and (a._aux is not None or b_tensor and b._aux is not None):
+        node._versions = cls._vers(a, b)
+    else:
+        node._versions = None
     if saved_hooks[0]:
         node._saved = apply_saved_hooks(node._saved)
     node._args = args
@@ -642,9 +667,103 @@ def call2(entry: Entry, a: Any, b: Any, args: tuple = ()) -> Any:
     out._requires_grad = True
     if anomaly[0]:
         remember_forward(node)
-    if forward_ad[0]:
-        propagate(entry, (a, b), (A, B), args, out)
-    return out
+
+
+def operator(entry: Entry, general: Callable, args: tuple = (),
+             number_arg: bool = False) -> Callable:
+    """The Python operator of a two-input entry (``a * b``): straight-line code for the
+    common operands, a float tensor with a Python number or with a tensor of its dtype, when
+    no mode needs the general path (inference, forward AD, anomaly, saved-tensor hooks).
+    Anything else goes to ``general``, the public function. On small tensors the frames of
+    the public function and of ``call2`` are most of an op's cost.
+
+    ``number_arg``: a Python number is the forward's argument, not an input (``x ** 2`` runs
+    the one-input ``PowBackward0``).
+    """
+    forward = entry.forward
+    classes = entry.node_classes
+
+    def op(a: Any, b: Any) -> Any:
+        if a.__class__ is not Tensor or inference[0] or forward_ad[0] or anomaly[0] or \
+                saved_hooks[0]:
+            return general(a, b)
+        A = a._data
+        if A.dtype not in _FLOATS:
+            return general(a, b)
+        cb = b.__class__
+        if cb is float or cb is int:
+            if number_arg:
+                nargs = (b, *args) if args else (b,)
+                data = forward(A, *nargs)
+                out = _new(Tensor)
+                out._data = data
+                out._grad_fn = None
+                out._grad = None
+                out._output_nr = 0
+                out._aux = None
+                out._acc = None
+                if a._requires_grad and _state.grad_enabled:
+                    _record1(entry, out, a, nargs, data)
+                else:
+                    out._requires_grad = False
+                return out
+            B = b
+            b_grad = b_tensor = False
+        elif cb is Tensor and not number_arg:
+            B = b._data
+            if B.dtype is not A.dtype:
+                return general(a, b)
+            if A.shape != B.shape:
+                broadcast_check(A.shape, B.shape)
+            b_tensor = True
+            b_grad = b._requires_grad
+        else:
+            return general(a, b)
+        data = forward(A, B, *args) if args else forward(A, B)
+        out = _new(Tensor)
+        out._data = data
+        out._grad_fn = None
+        out._grad = None
+        out._output_nr = 0
+        out._aux = None
+        out._acc = None
+        a_grad = a._requires_grad
+        if (a_grad or b_grad) and _state.grad_enabled:
+            mask = a_grad | b_grad << 1
+            cls = classes[mask] or entry.node_class(mask)
+            node = _new(cls)
+            node._seq = next(_sequence)
+            node._hooks = None
+            if a_grad:
+                fn = a._grad_fn
+                ea = (fn, a._output_nr) if fn is not None else (grad_accumulator(a), 0)
+            else:
+                ea = _NO_EDGE
+            if b_grad:
+                fn = b._grad_fn
+                eb = (fn, b._output_nr) if fn is not None else (grad_accumulator(b), 0)
+            else:
+                eb = _NO_EDGE
+            node.next_functions = (ea, eb)
+            node._meta = ((A.shape, A.dtype), (B.shape, B.dtype) if b_tensor else None)
+            node._saved = cls._pack(a, b, data)
+            if cls._vers is not None and (a._aux is not None or b_tensor and b._aux is not None):
+                node._versions = cls._vers(a, b)
+            else:
+                node._versions = None
+            node._args = args
+            out._grad_fn = node
+            out._requires_grad = True
+        else:
+            out._requires_grad = False
+        return out
+
+    # a code object of its own per entry: the interpreter specialises attribute access per
+    # code object, and one shared by several node classes would stay unspecialised
+    op.__code__ = op.__code__.replace(co_name=general.__name__)
+    op.__name__ = general.__name__
+    op.__doc__ = general.__doc__
+    return op
 
 
 def call(entry: Entry, inputs: tuple, arrays: tuple, args: tuple = ()) -> Any:
