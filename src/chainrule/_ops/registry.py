@@ -14,6 +14,10 @@ backward, the Tensor ops under ``create_graph=True`` (so the backward pass recor
 
 from __future__ import annotations
 
+import ast
+import builtins
+import dis
+import linecache
 from collections.abc import Callable
 from typing import Any
 
@@ -25,67 +29,191 @@ from ..autograd.forward_ad import ACTIVE as forward_ad
 from ..autograd.forward_ad import propagate
 from ..autograd.grad_mode import INFERENCE_ACTIVE as inference
 from ..autograd.grad_mode import _state
-from ..autograd.graph import FREED_MSG, Node, _sequence, apply_saved_hooks, grad_accumulator
+from ..autograd.graph import (
+    FREED_MSG,
+    AccumulateGrad,
+    Node,
+    _sequence,
+    apply_saved_hooks,
+    grad_accumulator,
+)
 from ..autograd.graph import SAVED_HOOKS_ACTIVE as saved_hooks
 
 
-def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int,
+def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: int,
              multi: bool = False) -> tuple:
-    """A plain (NumPy) backward for one node class, as straight-line code: unpack what the
-    formulas need, call each, undo broadcasting and restore the input's dtype. Generated once,
-    at import, because it runs for every node of every backward; the class's ``_source``
-    shows it."""
+    """The plain (NumPy) backward of one node class, as straight-line code: unpack what the
+    formulas need, evaluate each (its lambda's body inlined where its source can be read),
+    undo broadcasting and restore the input's dtype. Generated once per class because it runs
+    for every node of every backward; the class's ``_source`` shows it.
+
+    Two functions share that body: ``_apply`` returns the inputs' gradients (the node
+    protocol), and ``_run``, the engine's fast path, also frees what the node saved and hands
+    each gradient to the node it flows to, unrolled per input.
+    """
+    from ..autograd.engine import arrive
+
     n_saved = len(saved)
     first = "grads" if multi else "grads[0]"
-    lines = ["def _apply(self, grads, create_graph):",
-             "    if create_graph:",
-             f"        return self._apply_recorded({first})",
-             f"    grad = {first}"]
+    body = [f"    grad = {first}"]
     needs = sorted({k for spec in formulas if spec for k in spec[1]})
     if needs and needs[0] < n_saved:
-        lines += ["    s = self._saved", "    if s is None:",
-                  "        raise RuntimeError(FREED_MSG)"]
+        body += ["    s = self._saved", "    if s is None:",
+                 "        raise RuntimeError(FREED_MSG)"]
     if any(k >= n_saved + n_args for k in needs):
-        lines.append("    m = self._meta")
+        body.append("    m = self._meta")
     if any(n_saved <= k < n_saved + n_args for k in needs):
-        lines.append("    a = self._args")
+        body.append("    a = self._args")
     names = {}
     for k in needs:
         if k < n_saved:
             names[k] = f"v{k}"
-            lines += [f"    v{k} = s[{k}]", f"    if isinstance(v{k}, Tensor):",
-                      f"        if v{k}._aux is not None:",
-                      f"            check_version(self, {k}, v{k})",
-                      f"        v{k} = v{k}._data"]
+            body += [f"    v{k} = s[{k}]", f"    if isinstance(v{k}, Tensor):",
+                     f"        if v{k}._aux is not None:",
+                     f"            check_version(self, {k}, v{k})",
+                     f"        v{k} = v{k}._data"]
         elif k < n_saved + n_args:
             names[k] = f"a[{k - n_saved}]"
         else:
             names[k] = f"m[{k - n_saved - n_args}][0]"
-    lines.append("    meta = self._meta")
-    outs = []
+    body.append("    meta = self._meta")
     env: dict = {}
+    outs = []
     for i, spec in enumerate(formulas):
         if spec is None:
             outs.append("None")
             continue
         f, idx = spec
-        env[f"f{i}"] = f
-        call_args = "".join(", " + names[k] for k in idx)
-        lines += [f"    g{i} = f{i}(F, grad{call_args})",
-                  f"    if g{i} is not None:",
-                  f"        shape, dtype = meta[{i}]",
-                  f"        if g{i}.shape != shape:",
-                  f"            g{i} = sum_to(g{i}, shape)",
-                  f"        if g{i}.dtype is not dtype:",
-                  f"            g{i} = g{i}.astype(dtype)"]
+        params = ["F", "grads" if multi else "grad", *(names[k] for k in idx)]
+        expr = _inline(f, params, env, f"f{i}")
+        if expr is None:
+            env[f"f{i}"] = f
+            expr = f"f{i}({', '.join(params)})"
+        body += [f"    g{i} = {expr}",
+                 f"    if g{i} is not None:",
+                 f"        shape, dtype = meta[{i}]",
+                 f"        if g{i}.shape != shape:",
+                 f"            g{i} = sum_to(g{i}, shape)",
+                 f"        if g{i}.dtype is not dtype:",
+                 f"            g{i} = g{i}.astype(dtype)"]
         outs.append(f"g{i}")
-    lines.append(f"    return [{', '.join(outs)}]")
-    source = "\n".join(lines)
+    apply = ["def _apply(self, grads, create_graph):",
+             "    if create_graph:",
+             f"        return self._apply_recorded({first})",
+             *body,
+             f"    return [{', '.join(outs)}]"]
+    run = ["def _run(self, grads, buffers, acc_deps, keep):", *body,
+           "    if not keep:", "        self._saved = None",
+           "    nf = self.next_functions"]
+    for i, spec in enumerate(formulas):
+        if not mask >> i & 1:
+            continue  # no edge
+        if spec is None:  # an edge that gets no gradient still counts as arrived
+            run += [f"    nxt = nf[{i}][0]",
+                    "    if nxt.__class__ is AccumulateGrad:",
+                    "        arrive(nxt, buffers, acc_deps)"]
+            continue
+        # as the engine's buffers: a list per node, one slot per output, summed on arrival;
+        # the local is dropped before AccumulateGrad may keep the array (see accumulate)
+        run += [f"    nxt, slot = nf[{i}]",
+                f"    if g{i} is not None:",
+                "        buf = buffers.get(nxt)",
+                "        if buf is None:",
+                "            if nxt._n_out == 1:",
+                f"                buffers[nxt] = [g{i}]",
+                "            else:",
+                "                buf = buffers[nxt] = [None] * nxt._n_out",
+                f"                buf[slot] = g{i}",
+                "        elif buf[slot] is None:",
+                f"            buf[slot] = g{i}",
+                "        else:",
+                f"            buf[slot] = buf[slot] + g{i}",
+                f"        g{i} = None",
+                "    if nxt.__class__ is AccumulateGrad:",
+                "        arrive(nxt, buffers, acc_deps)"]
+    source = "\n".join(apply) + "\n\n\n" + "\n".join(run)
     env.update(F=NUMPY, FREED_MSG=FREED_MSG, sum_to=sum_to, RuntimeError=RuntimeError,
-               isinstance=isinstance, Tensor=Tensor, check_version=check_version)
+               isinstance=isinstance, Tensor=Tensor, check_version=check_version,
+               AccumulateGrad=AccumulateGrad, arrive=arrive,
+               __name__=__name__)  # NumPy's warnings are filtered by module (see __init__)
     _GENERATED.append(env)
     exec(compile(source, f"<{cls_name}._apply>", "exec"), env)  # noqa: S102 - our own source
-    return source, env["_apply"]
+    return source, env["_apply"], env["_run"]
+
+
+_SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+           ast.NamedExpr)
+
+
+def _lambda_body(code: Any) -> Any:
+    """The body of the lambda compiled to ``code``, parsed from the source span its
+    instructions cover; None where that can't be read, or where the text read does not
+    compile to the very same bytecode (so what is inlined is exactly what would run)."""
+    if not hasattr(code, "co_positions"):  # Python 3.10: no columns
+        return None
+    # (RESUME and the like carry an empty span)
+    spans = [p for p in code.co_positions() if p[0] is not None and p[2] is not None and
+             (p[0], p[2]) != (p[1], p[3])]
+    lines = linecache.getlines(code.co_filename)
+    if not spans or not lines:
+        return None
+    line, col = min((p[0], p[2]) for p in spans)
+    end_line, end_col = max((p[1], p[3]) for p in spans)
+    text = lines[line - 1:end_line]
+    if not text:
+        return None
+    text[-1] = text[-1][:end_col]  # bytes and characters agree: the table is ASCII
+    text[0] = text[0][col:]
+    params = ", ".join(code.co_varnames[:code.co_argcount])
+    try:
+        expr = ast.parse(f"({''.join(text)})", mode="eval").body
+        module = compile(f"lambda {params}: ({''.join(text)})", "<inline>", "eval")
+    except SyntaxError:
+        return None
+    again = next((c for c in module.co_consts if hasattr(c, "co_code")), None)
+    return expr if again is not None and _ops(again) == _ops(code) else None
+
+
+def _ops(code: Any) -> list:
+    """What a code object does, as (operation, argument) pairs; a method call reads the same
+    compiled either way the compiler picks (``LOAD_METHOD`` or ``LOAD_ATTR``)."""
+    return [("LOAD_ATTR" if i.opname == "LOAD_METHOD" else i.opname,
+             i.argval if isinstance(i.argval, (str, int, float, tuple, type(None))) else None)
+            for i in dis.get_instructions(code) if i.opname not in ("PRECALL", "CACHE")]
+
+
+def _inline(f: Callable, params: list, env: dict, tag: str) -> str | None:
+    """The body of the lambda ``f`` as an expression in which its parameters are ``params``
+    (source texts), its global names bound into ``env``; None where that can't be done
+    safely (no source, a closure, defaults, a scope of its own inside). Inlining saves a
+    call per formula per node."""
+    code = getattr(f, "__code__", None)
+    if code is None or code.co_name != "<lambda>" or code.co_freevars or f.__defaults__ or \
+            f.__kwdefaults__ or code.co_argcount != len(params):
+        return None
+    body = _lambda_body(code)
+    if body is None or any(isinstance(n, _SCOPES) for n in ast.walk(body)):
+        return None
+    mapping = dict(zip(code.co_varnames[:code.co_argcount], params))
+    names: dict = {}
+    for n in ast.walk(body):
+        if isinstance(n, ast.Name) and n.id not in mapping and n.id not in names:
+            if n.id in f.__globals__:
+                names[n.id] = f.__globals__[n.id]
+            elif hasattr(builtins, n.id):
+                names[n.id] = getattr(builtins, n.id)
+            else:
+                return None
+
+    class Rename(ast.NodeTransformer):
+        def visit_Name(self, n: ast.Name) -> Any:
+            text = mapping.get(n.id) or f"{tag}_{n.id}"
+            return ast.copy_location(ast.parse(text, mode="eval").body, n)
+
+    body = Rename().visit(body)
+    for name, value in names.items():
+        env[f"{tag}_{name}"] = value
+    return f"({ast.unparse(body)})"
 
 
 # the namespaces of generated code, given the Tensor class once it exists
@@ -272,8 +400,8 @@ class Entry:
         if self.variadic:
             base: type = VariadicOpNode
         else:
-            source, attrs["_apply"] = _compile(self.node_name, tuple(saved), formulas,
-                                               len(self.args), self.n_diff != 1)
+            source, attrs["_apply"], attrs["_run"] = _compile(
+                self.node_name, tuple(saved), formulas, len(self.args), mask, self.n_diff != 1)
             attrs["_source"] = source
             base = OpNode if self.n_diff == 1 else MultiOpNode
         if isinstance(self.n_diff, int) and self.n_diff != 1:

@@ -146,7 +146,8 @@ def execute(roots: list, root_grads: list, keep_graph: bool, create_graph: bool,
 
 def _plain(root: Node, root_slot: int, seed: Any, keep_graph: bool, create_graph: bool) -> None:
     """``execute`` for one root and no targets: the backward() of a loss. The same passes
-    with nothing to capture or prune, kept lean because it runs for every backward."""
+    with nothing to capture or prune, kept lean because it runs for every backward: a node
+    without hooks runs its generated ``_run``, which does ``_step``'s work unrolled."""
     seen: dict = {}
     acc_deps: dict = {}
     if root.__class__ is AccumulateGrad:
@@ -169,7 +170,7 @@ def _plain(root: Node, root_slot: int, seed: Any, keep_graph: bool, create_graph
     order = sorted(seen, key=_by_sequence, reverse=True) if len(seen) > 1 else list(seen)
     seen = None
     pop = buffers.pop
-    get = buffers.get
+    fast = not create_graph and not anomaly[0]
     prev_mode = _state.grad_enabled
     _state.grad_enabled = create_graph
     try:
@@ -177,57 +178,65 @@ def _plain(root: Node, root_slot: int, seed: Any, keep_graph: bool, create_graph
             _accumulate_node(root, buffers, None, None, create_graph)
         for node in order:
             grads = pop(node, None)
-            hooks = node._hooks
-            if hooks is not None:
-                grads = _run_pre_hooks(hooks, grads or [None] * node._n_out)
-            if grads is None or (grads[0] is None and all(g is None for g in grads)):
-                outs = [None] * len(node.next_functions)
-            elif anomaly[0]:
-                outs = run_checked(node, grads, create_graph)
+            if fast and grads is not None and node._hooks is None:
+                node._run(grads, buffers, acc_deps, keep_graph)
             else:
-                outs = node._apply(grads, create_graph)
-            if hooks is not None and hooks.post:
-                outs = _run_post_hooks(hooks, outs, grads)
+                _step(node, grads, buffers, acc_deps, keep_graph, create_graph)
             grads = None
-            if not keep_graph and node._saved:
-                node._saved = None
-            nf = node.next_functions
-            for k in range(len(nf)):
-                nxt, slot = nf[k]
-                if nxt is None:
-                    continue
-                g = outs[k]
-                outs[k] = None  # the buffer now holds the only reference (see accumulate)
-                if g is not None:
-                    buf = get(nxt)
-                    if buf is None:
-                        if nxt._n_out == 1:
-                            buffers[nxt] = [g]
-                        else:
-                            buf = buffers[nxt] = [None] * nxt._n_out
-                            buf[slot] = g
-                    elif buf[slot] is None:
-                        buf[slot] = g
-                    else:
-                        buf[slot] = buf[slot] + g
-                if nxt.__class__ is AccumulateGrad:
-                    d = acc_deps[nxt]
-                    if d == 1:
-                        # drop references first: accumulate() decides by refcount whether it
-                        # may keep the array as the leaf's .grad
-                        g = buf = None
-                        if nxt._hooks is None:
-                            grads = pop(nxt, None)
-                            if grads is not None:
-                                accumulate(nxt.variable, grads[0], create_graph)
-                            grads = None
-                        else:
-                            _accumulate_node(nxt, buffers, None, None, create_graph)
-                    else:
-                        acc_deps[nxt] = d - 1
-            outs = g = buf = None
     finally:
         _state.grad_enabled = prev_mode
+
+
+def _step(node: Node, grads: list | None, buffers: dict, acc_deps: dict, keep_graph: bool,
+          create_graph: bool) -> None:
+    """One node of ``_plain``: hooks, the node's backward, then each gradient to the buffer of
+    the node it flows to (AccumulateGrad runs once its last edge is in)."""
+    hooks = node._hooks
+    if hooks is not None:
+        grads = _run_pre_hooks(hooks, grads or [None] * node._n_out)
+    if grads is None or (grads[0] is None and all(g is None for g in grads)):
+        outs = [None] * len(node.next_functions)
+    elif anomaly[0]:
+        outs = run_checked(node, grads, create_graph)
+    else:
+        outs = node._apply(grads, create_graph)
+    if hooks is not None and hooks.post:
+        outs = _run_post_hooks(hooks, outs, grads)
+    grads = None
+    if not keep_graph and node._saved:
+        node._saved = None
+    nf = node.next_functions
+    for k in range(len(nf)):
+        nxt, slot = nf[k]
+        if nxt is None:
+            continue
+        g = outs[k]
+        outs[k] = None  # the buffer now holds the only reference (see accumulate)
+        if g is not None:
+            _add_to_buffer(buffers, nxt, slot, g)
+            g = None
+        if nxt.__class__ is AccumulateGrad:
+            arrive(nxt, buffers, acc_deps, create_graph)
+
+
+def _run_node(node: Node, grads: list, buffers: dict, acc_deps: dict, keep: bool) -> None:
+    _step(node, grads, buffers, acc_deps, keep, False)
+
+
+Node._run = _run_node  # nodes without a generated _run (custom Functions, variadic ops)
+
+
+def arrive(acc: AccumulateGrad, buffers: dict, acc_deps: dict, create_graph: bool = False) -> None:
+    """An edge into ``acc`` is done; after its last, the leaf's gradient is accumulated."""
+    d = acc_deps[acc]
+    if d != 1:
+        acc_deps[acc] = d - 1
+    elif acc._hooks is None:
+        grads = buffers.pop(acc, None)
+        if grads is not None:
+            accumulate(acc.variable, grads[0], create_graph)
+    else:
+        _accumulate_node(acc, buffers, None, None, create_graph)
 
 
 def _accumulate_node(node: AccumulateGrad, buffers: dict, captured: dict | None,
