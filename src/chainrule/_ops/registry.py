@@ -803,95 +803,126 @@ def operator(entry: Entry, general: Callable, args: tuple = (),
     common operands, a float tensor with a Python number or with a tensor of its dtype, when
     no mode needs the general path (inference, forward AD, anomaly, saved-tensor hooks).
     Anything else goes to ``general``, the public function. On small tensors the frames of
-    the public function and of ``call2`` are most of an op's cost.
+    the public function, of ``call2`` and of the forward are most of an op's cost, so the
+    code is generated per entry with the forward's body inlined (its ``_source`` shows it).
 
     ``number_arg``: a Python number is the forward's argument, not an input (``x ** 2`` runs
     the one-input ``PowBackward0``).
     """
-    forward = entry.forward
-    classes = entry.node_classes
-
-    def op(a: Any, b: Any) -> Any:
-        if a.__class__ is not Tensor or inference[0] or forward_ad[0] or anomaly[0] or \
-                saved_hooks[0]:
-            return general(a, b)
-        A = a._data
-        if A.dtype not in _FLOATS:
-            return general(a, b)
-        cb = b.__class__
-        if cb is float or cb is int:
-            if number_arg:
-                nargs = (b, *args) if args else (b,)
-                data = forward(A, *nargs)
-                out = _new(Tensor)
-                out._data = data
-                out._grad_fn = None
-                out._grad = None
-                out._output_nr = 0
-                out._aux = None
-                out._acc = None
-                if a._requires_grad and _state.grad_enabled:
-                    _record1(entry, out, a, nargs, data)
-                else:
-                    out._requires_grad = False
-                return out
-            B = b
-            b_grad = b_tensor = False
-        elif cb is Tensor and not number_arg:
-            B = b._data
-            if B.dtype is not A.dtype:
-                return general(a, b)
-            if A.shape != B.shape:
-                broadcast_check(A.shape, B.shape)
-            b_tensor = True
-            b_grad = b._requires_grad
-        else:
-            return general(a, b)
-        data = forward(A, B, *args) if args else forward(A, B)
-        out = _new(Tensor)
-        out._data = data
-        out._grad_fn = None
-        out._grad = None
-        out._output_nr = 0
-        out._aux = None
-        out._acc = None
-        a_grad = a._requires_grad
-        if (a_grad or b_grad) and _state.grad_enabled:
-            mask = a_grad | b_grad << 1
-            cls = classes[mask] or entry.node_class(mask)
-            node = _new(cls)
-            node._seq = next(_sequence)
-            node._hooks = None
-            if a_grad:
-                fn = a._grad_fn
-                ea = (fn, a._output_nr) if fn is not None else (grad_accumulator(a), 0)
-            else:
-                ea = _NO_EDGE
-            if b_grad:
-                fn = b._grad_fn
-                eb = (fn, b._output_nr) if fn is not None else (grad_accumulator(b), 0)
-            else:
-                eb = _NO_EDGE
-            node.next_functions = (ea, eb)
-            node._meta = ((A.shape, A.dtype), (B.shape, B.dtype) if b_tensor else None)
-            node._saved = cls._pack(a, b, data)
-            if cls._vers is not None and (a._aux is not None or b_tensor and b._aux is not None):
-                node._versions = cls._vers(a, b)
-            else:
-                node._versions = None
-            node._args = args
-            out._grad_fn = node
-            out._requires_grad = True
-        else:
-            out._requires_grad = False
-        return out
-
-    # a code object of its own per entry: the interpreter specialises attribute access per
-    # code object, and one shared by several node classes would stay unspecialised
-    op.__code__ = op.__code__.replace(co_name=general.__name__)
+    env = {"entry": entry, "classes": entry.node_classes, "general": general, "args": args,
+           "Tensor": Tensor, "_FLOATS": _FLOATS, "inference": inference,
+           "forward_ad": forward_ad, "anomaly": anomaly, "saved_hooks": saved_hooks,
+           "_new": _new, "_state": _state, "_sequence": _sequence, "_NO_EDGE": _NO_EDGE,
+           "grad_accumulator": grad_accumulator, "broadcast_check": broadcast_check,
+           "_record1": _record1, "forward": entry.forward, "__name__": __name__}
+    arg_names = [f"args[{k}]" for k in range(len(args))]
+    if number_arg:
+        forward = _inline(entry.forward, ["A", "b", *arg_names], env, "fw") or \
+            f"forward(A, b{''.join(', ' + a for a in arg_names)})"
+        source = _OPERATOR_NUMBER_ARG.format(forward=forward)
+    else:
+        forward = _inline(entry.forward, ["A", "B", *arg_names], env, "fw") or \
+            f"forward(A, B{''.join(', ' + a for a in arg_names)})"
+        source = _OPERATOR.format(forward=forward)
+    _GENERATED.append(env)
+    # a code object of its own per entry also lets the interpreter specialise the attribute
+    # reads and writes of its node class
+    exec(compile(source, f"<{entry.node_name} operator>", "exec"), env)  # noqa: S102
+    op = env["op"]
     op.__name__ = general.__name__
     op.__doc__ = general.__doc__
+    op._source = source
     return op
+
+
+# the operator of an entry with two tensor inputs (``a * b``)
+_OPERATOR = """
+def op(a, b):
+    if a.__class__ is not Tensor or inference[0] or forward_ad[0] or anomaly[0] or \\
+            saved_hooks[0]:
+        return general(a, b)
+    A = a._data
+    if A.dtype not in _FLOATS:
+        return general(a, b)
+    cb = b.__class__
+    if cb is float or cb is int:
+        B = b
+        b_grad = b_tensor = False
+    elif cb is Tensor:
+        B = b._data
+        if B.dtype is not A.dtype:
+            return general(a, b)
+        if A.shape != B.shape:
+            broadcast_check(A.shape, B.shape)
+        b_tensor = True
+        b_grad = b._requires_grad
+    else:
+        return general(a, b)
+    data = {forward}
+    out = _new(Tensor)
+    out._data = data
+    out._grad_fn = None
+    out._grad = None
+    out._output_nr = 0
+    out._aux = None
+    out._acc = None
+    a_grad = a._requires_grad
+    if (a_grad or b_grad) and _state.grad_enabled:
+        # registry._record2, unrolled
+        mask = a_grad | b_grad << 1
+        cls = classes[mask] or entry.node_class(mask)
+        node = _new(cls)
+        node._seq = next(_sequence)
+        node._hooks = None
+        if a_grad:
+            fn = a._grad_fn
+            ea = (fn, a._output_nr) if fn is not None else (grad_accumulator(a), 0)
+        else:
+            ea = _NO_EDGE
+        if b_grad:
+            fn = b._grad_fn
+            eb = (fn, b._output_nr) if fn is not None else (grad_accumulator(b), 0)
+        else:
+            eb = _NO_EDGE
+        node.next_functions = (ea, eb)
+        node._meta = ((A.shape, A.dtype), (B.shape, B.dtype) if b_tensor else None)
+        node._saved = cls._pack(a, b, data)
+        if cls._vers is not None and (a._aux is not None or b_tensor and b._aux is not None):
+            node._versions = cls._vers(a, b)
+        else:
+            node._versions = None
+        node._args = args
+        out._grad_fn = node
+        out._requires_grad = True
+    else:
+        out._requires_grad = False
+    return out
+"""
+
+# the operator of an entry whose second operand, a number, is an argument (``x ** 2``)
+_OPERATOR_NUMBER_ARG = """
+def op(a, b):
+    cb = b.__class__
+    if a.__class__ is not Tensor or not (cb is float or cb is int) or inference[0] or \\
+            forward_ad[0] or anomaly[0] or saved_hooks[0]:
+        return general(a, b)
+    A = a._data
+    if A.dtype not in _FLOATS:
+        return general(a, b)
+    data = {forward}
+    out = _new(Tensor)
+    out._data = data
+    out._grad_fn = None
+    out._grad = None
+    out._output_nr = 0
+    out._aux = None
+    out._acc = None
+    if a._requires_grad and _state.grad_enabled:
+        _record1(entry, out, a, (b, *args) if args else (b,), data)
+    else:
+        out._requires_grad = False
+    return out
+"""
 
 
 def call(entry: Entry, inputs: tuple, arrays: tuple, args: tuple = ()) -> Any:
