@@ -258,4 +258,5 @@ def hessian(func: Callable, argnums: Any = 0) -> Callable:
     return jacrev(jacrev(func, argnums), argnums)
 
 
-__all__ = ["grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "vjp"]
+__all__ = ["functional_call", "grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "vjp"]
+from .nn.utils.stateless import func_functional_call as functional_call  # noqa: E402

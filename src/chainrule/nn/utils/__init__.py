@@ -1,0 +1,7 @@
+"""``chainrule.nn.utils``."""
+
+from __future__ import annotations
+
+from . import stateless
+
+__all__ = ["stateless"]
