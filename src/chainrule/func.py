@@ -258,4 +258,207 @@ def hessian(func: Callable, argnums: Any = 0) -> Callable:
     return jacrev(jacrev(func, argnums), argnums)
 
 
-__all__ = ["grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "vjp"]
+# ---- vmap -------------------------------------------------------------------------------------
+
+def _fname(func: Any) -> str:
+    return getattr(func, "__name__", None) or repr(func)
+
+
+def _tree_leaves(tree: Any) -> list:
+    if isinstance(tree, (tuple, list)):
+        return [leaf for v in tree for leaf in _tree_leaves(v)]
+    if isinstance(tree, dict):
+        return [leaf for v in tree.values() for leaf in _tree_leaves(v)]
+    return [tree]
+
+
+def _tree_map(f: Callable, tree: Any) -> Any:
+    if isinstance(tree, tuple) and hasattr(tree, "_fields"):
+        return type(tree)(*[_tree_map(f, v) for v in tree])
+    if isinstance(tree, (tuple, list)):
+        return type(tree)(_tree_map(f, v) for v in tree)
+    if isinstance(tree, dict):
+        return {k: _tree_map(f, v) for k, v in tree.items()}
+    return f(tree)
+
+
+_SEP = ",\n  "
+
+
+def _spec(tree: Any) -> str:
+    """torch's TreeSpec text of a pytree's structure (for the structure errors)."""
+    if isinstance(tree, (tuple, list)) and not hasattr(tree, "_fields"):
+        kind = "tuple" if isinstance(tree, tuple) else "list"
+        parts = [_spec(v) for v in tree]
+        return f"TreeSpec({kind}, None, [{_SEP.join(parts)}])"
+    if isinstance(tree, dict):
+        parts = [_spec(v) for v in tree.values()]
+        return f"TreeSpec(dict, {list(tree)}, [{_SEP.join(parts)}])"
+    return "*"
+
+
+def _broadcast_dims(dims: Any, tree: Any) -> list | None:
+    """The dims of ``tree``'s leaves: an int or None applies to a whole subtree; a tuple,
+    list or dict must match the structure. None when they do not match."""
+    if dims is None or isinstance(dims, int):
+        return [dims] * len(_tree_leaves(tree))
+    if isinstance(dims, (tuple, list)) and isinstance(tree, (tuple, list)):
+        if len(dims) != len(tree):
+            return None
+        out: list = []
+        for d, t in zip(dims, tree):
+            sub = _broadcast_dims(d, t)
+            if sub is None:
+                return None
+            out += sub
+        return out
+    if isinstance(dims, dict) and isinstance(tree, dict):
+        if set(dims) != set(tree):
+            return None
+        out = []
+        for k in tree:
+            sub = _broadcast_dims(dims[k], tree[k])
+            if sub is None:
+                return None
+            out += sub
+        return out
+    return None
+
+
+def vmap(func: Callable, in_dims: Any = 0, out_dims: Any = 0, randomness: str = "error", *,
+         chunk_size: int | None = None) -> Callable:
+    """``func`` mapped over a dim of its inputs: batched array operations, not a loop.
+
+    >>> import chainrule as torch
+    >>> torch.func.vmap(torch.dot)(torch.ones(3, 2), torch.ones(3, 2))
+    tensor([2., 2., 2.])
+    """
+    if randomness not in ("error", "different", "same"):
+        raise RuntimeError("Only allowed values for randomness are 'error', 'different', or "
+                           f"'same'. Got {randomness}")
+    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size <= 0) \
+            and chunk_size != -1:
+        raise ValueError("vmap: chunk_size should be None or greater than 0. (got "
+                         f"{chunk_size})")
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        return _vmap_call(func, in_dims, out_dims, randomness, args, kwargs)
+
+    wrapped.__name__ = getattr(func, "__name__", "vmap")
+    wrapped.__doc__ = getattr(func, "__doc__", None)
+    return wrapped
+
+
+def _vmap_call(func: Callable, in_dims: Any, out_dims: Any, randomness: str, args: tuple,
+               kwargs: dict) -> Any:
+    from ._ops import batching
+    from .autograd import forward_ad
+
+    name = _fname(func)
+    if not isinstance(in_dims, (int, tuple)) or isinstance(in_dims, bool):
+        raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): expected `in_dims` "
+                         "to be int or a (potentially nested) tuple matching the structure of "
+                         f"inputs, got: {type(in_dims)}.")
+    if not args:
+        raise ValueError(f"vmap({name})(<inputs>): got no inputs. Maybe you forgot to add "
+                         "inputs, or you are trying to vmap over a function with no inputs. "
+                         "The latter is unsupported.")
+    dims = _broadcast_dims(in_dims, args)
+    if dims is None:
+        raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): in_dims is not "
+                         "compatible with the structure of `inputs`. in_dims has structure "
+                         f"{_spec(in_dims)} but inputs has structure {_spec(args)}.")
+    leaves = _tree_leaves(args)
+    size = None
+    sizes = []
+    for x, d in zip(leaves, dims):
+        if d is None:
+            continue
+        if not isinstance(d, int):
+            raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): in_dims must "
+                             f"be int or None, got {type(d)}")
+        if not isinstance(x, Tensor):
+            raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): Got in_dim={d} "
+                             f"for an input but the input is of type {type(x)}. We cannot vmap "
+                             "over non-Tensor arguments, please use None as the respective "
+                             "in_dim")
+        n = x.dim()
+        if not -n <= d < n:
+            raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): Got in_dim={d} "
+                             f"for some input, but that input is a Tensor of dimensionality {n} "
+                             f"so expected in_dim to satisfy -{n} <= in_dim < {n}.")
+        sizes.append(x.shape[d])
+    if not sizes:
+        raise ValueError(f"vmap({name}, in_dims={in_dims}, ...)(<inputs>): at least one input "
+                         "must be batched (have a non-None in_dim) or be a Tensor with a "
+                         "batched dim")
+    if any(s != sizes[0] for s in sizes):
+        raise ValueError("vmap: Expected all tensors to have the same size in the mapped "
+                         f"dimension, got sizes {sizes} for the mapped dimension")
+    size = sizes[0]
+    batching.install()
+    level = batching._NEXT[0]
+    batching._NEXT[0] += 1
+    batching.LEVELS.append(level)
+    batching.VIEWS[level] = {}
+    batching.RANDOMNESS.append(randomness)
+    forward_ad.VMAP[0] += 1
+    forward_ad.ACTIVE[0] += 1
+    try:
+        it = iter(dims)
+
+        def wrap(x: Any) -> Any:
+            d = next(it)
+            if d is None:
+                return x
+            p = x if d % x.dim() == 0 else x.movedim(d, 0)
+            return batching.wrap(p, level)
+
+        out = func(*_tree_map(wrap, args), **kwargs)
+        return _unwrap(out, out_dims, level, size, name)
+    finally:
+        forward_ad.VMAP[0] -= 1
+        forward_ad.ACTIVE[0] -= 1
+        batching.RANDOMNESS.pop()
+        batching.LEVELS.remove(level)
+        del batching.VIEWS[level]
+
+
+def _unwrap(out: Any, out_dims: Any, level: int, size: int, name: str) -> Any:
+    from ._ops import batching
+
+    leaves = _tree_leaves(out)
+    dims = _broadcast_dims(out_dims, out)
+    if dims is None:
+        raise ValueError(f"vmap({name}, ..., out_dims={out_dims})(<inputs>): out_dims is not "
+                         "compatible with the structure of `outputs`. out_dims has structure "
+                         f"{_spec(out_dims)} but outputs has structure {_spec(out)}.")
+    for x, d in zip(leaves, dims):
+        if not isinstance(x, Tensor) and d is not None:
+            raise ValueError(f"vmap({name}, ...): `{name}` must only return Tensors, got type "
+                             f"{type(x)}. Did you mean to set out_dims= to None for output?")
+    it = iter(dims)
+
+    def unwrap(x: Any) -> Any:
+        d = next(it)
+        if not isinstance(x, Tensor):
+            return x
+        p = batching.physical(x, level)
+        if d is None:
+            if p is not None:
+                raise ValueError(f"vmap({name}, ..., out_dims={out_dims}): Can not return a "
+                                 "BatchedTensor when out_dim is None")
+            return x
+        if p is None:
+            p = x.unsqueeze(0).expand((size,) + tuple(x.shape))
+        n = p.dim()
+        if not -n <= d < n:
+            from ._tensor import _dim
+
+            _dim(d, n)
+        return p if d % n == 0 else p.movedim(0, d)
+
+    return _tree_map(unwrap, out)
+
+
+__all__ = ["grad", "grad_and_value", "hessian", "jacfwd", "jacrev", "jvp", "vjp", "vmap"]

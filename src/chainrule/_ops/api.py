@@ -12,6 +12,7 @@ from .. import _dtypes
 from .._backend import generic, ndarray, np
 from .._dtypes import DEFAULT, category
 from .._tensor import Tensor, _dims, _make
+from . import batching
 from . import derivatives as D
 from .registry import _FLOATS, GRAPH, NUMPY, binary_arrays, broadcast_check, call, call1, call2
 
@@ -190,6 +191,8 @@ def _compare(ufunc: Any) -> Any:
         if isinstance(o, Tensor) and input._data.shape != o._data.shape:
             broadcast_check(input._data.shape, o._data.shape)
         A, B = binary_arrays(False, input, o)
+        if batching.LEVELS:
+            return batching.nondiff(ufunc, (input, o), (A, B))
         return _make(ufunc(A, B))
 
     compare.__name__ = ufunc.__name__
@@ -246,6 +249,8 @@ def invert(input: Tensor) -> Tensor:
 def _logical(ufunc: Any) -> Any:
     def logical(input: Tensor, other: Any) -> Tensor:
         o = other._data if isinstance(other, Tensor) else other
+        if batching.LEVELS:
+            return batching.nondiff(ufunc, (input, other), (input._data, o))
         return _make(ufunc(input._data, o))
 
     logical.__name__ = ufunc.__name__
@@ -258,6 +263,8 @@ logical_xor = _logical(np.logical_xor)
 
 
 def logical_not(input: Tensor) -> Tensor:
+    if batching.LEVELS:
+        return batching.nondiff(np.logical_not, (input,), (input._data,))
     return _make(np.logical_not(input._data))
 
 

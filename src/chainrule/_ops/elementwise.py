@@ -15,7 +15,7 @@ from .. import _dtypes
 from .._backend import generic, ndarray, np
 from .._dtypes import DEFAULT, category
 from .._tensor import Tensor, _make
-from . import api
+from . import api, batching
 from . import derivatives as D
 from .derivatives import elementwise as E
 from .registry import GRAPH, NUMPY, binary_arrays, broadcast_check, call, call1
@@ -206,6 +206,8 @@ def isnan(input: Tensor) -> Tensor:
     """True where ``input`` is nan."""
     _need_tensor("isnan", "input", 1, input)
     d = input._data
+    if batching.LEVELS and d.dtype.kind in "fc":
+        return batching.nondiff(np.isnan, (input,), (d,))
     return _make(np.isnan(d) if d.dtype.kind in "fc" else np.zeros(np.shape(d), bool))
 
 
@@ -213,6 +215,8 @@ def isinf(input: Tensor) -> Tensor:
     """True where ``input`` is +inf or -inf."""
     _need_tensor("isinf", "input", 1, input)
     d = input._data
+    if batching.LEVELS and d.dtype.kind in "fc":
+        return batching.nondiff(np.isinf, (input,), (d,))
     return _make(np.isinf(d) if d.dtype.kind in "fc" else np.zeros(np.shape(d), bool))
 
 
@@ -220,6 +224,8 @@ def isfinite(input: Tensor) -> Tensor:
     """True where ``input`` is neither nan nor infinite."""
     _need_tensor("isfinite", "input", 1, input)
     d = input._data
+    if batching.LEVELS and d.dtype.kind in "fc":
+        return batching.nondiff(np.isfinite, (input,), (d,))
     return _make(np.isfinite(d) if d.dtype.kind in "fc" else np.ones(np.shape(d), bool))
 
 

@@ -16,6 +16,7 @@ from .. import _dtypes
 from .._backend import generic, ndarray, np
 from .._tensor import Tensor, _dim, _make
 from ..autograd import grad_mode
+from . import batching
 from . import derivatives as D
 from .derivatives import indexing as DI
 from .registry import GRAPH, NUMPY, broadcast_check, call, call1
@@ -590,6 +591,7 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     tensor([[0, 1],
             [1, 0]])
     """
+    batching.check_dynamic("nonzero", input)
     data = np.asarray(input._data)
     if as_tuple:
         if data.ndim == 0:
