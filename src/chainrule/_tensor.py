@@ -398,9 +398,11 @@ class Tensor:
     def __repr__(self, *, tensor_contents: Any = None) -> str:
         if batching.LEVELS and _batched(self):
             level, phys = batching.link(self)
-            inner = repr(phys).replace("\n", "\n    ")
+            bdim = batching.bdim_of(self)
+            lines = repr(phys.movedim(0, bdim) if bdim else phys).split("\n")
+            inner = "\n".join([lines[0]] + [("    " + ln) if ln else ln for ln in lines[1:]])
             level = batching.LEVELS.index(level) + 1  # torch numbers levels by depth
-            return f"BatchedTensor(lvl={level}, bdim=0, value=\n    {inner}\n)"
+            return f"BatchedTensor(lvl={level}, bdim={bdim}, value=\n    {inner}\n)"
         fn = self._grad_fn
         text = format_tensor(np.asarray(self._data), DEFAULT.float,
                              None if fn is None else type(fn).__name__, self._requires_grad)

@@ -22,6 +22,7 @@ ACTIVE = [0]
 _LEVELS: list = []
 # open vmap levels: they share the flag, and ``propagate`` batches before it propagates
 VMAP = [0]
+_BATCH_OP: list = []  # vmap's hook, imported on first use
 _NEXT = [0]
 
 
@@ -123,9 +124,11 @@ def propagate(entry: Any, inputs: Any, arrays: Any, args: tuple, outs: Any) -> N
     """The registry's hook after an op while forward AD or vmap is active: vmap batches the
     op first, then the tangents of ``outs`` are set from those of ``inputs``."""
     if VMAP[0]:
-        from .._ops.batching import batch_op
+        if not _BATCH_OP:
+            from .._ops.batching import batch_op
 
-        batch_op(entry, inputs, arrays, args, outs)
+            _BATCH_OP.append(batch_op)
+        _BATCH_OP[0](entry, inputs, arrays, args, outs)
         if not _LEVELS:
             return
     _propagate(entry, inputs, arrays, args, outs)
