@@ -73,3 +73,75 @@ def test_errors_match_torch(torch, name, run):
         run(cr.func, cr)
     assert type(ours.value) is type(theirs.value)
     assert str(ours.value) == str(theirs.value)
+
+
+def _params(T):
+    return {"w": T.tensor(X), "b": [T.tensor(Y[:1]), T.tensor(Y[1:])]}
+
+
+def _loss(T, p, x):
+    return ((T.tanh(x * p["w"]) + p["b"][0]) * p["b"][1].sum()).sum()
+
+
+def _structure(v):
+    if isinstance(v, dict):
+        return {k: _structure(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return type(v)(_structure(x) for x in v)
+    return tuple(v.shape)
+
+
+PYTREES = [
+    ("grad dict", lambda F, T: F.grad(lambda p: _loss(T, p, T.tensor(Y)))(_params(T))),
+    ("grad_and_value dict", lambda F, T: F.grad_and_value(
+        lambda x, p: _loss(T, p, x), argnums=(0, 1))(T.tensor(Y), _params(T))),
+    ("grad list aux", lambda F, T: F.grad(lambda ws: ((ws[0] * ws[1]).sum(), ws[0].sum()),
+                                          has_aux=True)([T.tensor(X), T.tensor(Y)])),
+    ("vjp dict", lambda F, T: F.vjp(lambda p: {"a": p["w"] * 2, "c": (p["b"][0].exp(),)},
+                                    _params(T))[1]({"a": T.tensor(Y), "c": (T.tensor([2.0]),)})),
+    ("vjp dict out", lambda F, T: F.vjp(lambda p: {"a": p["w"] * 2, "c": (p["b"][0].exp(),)},
+                                        _params(T))[0]),
+    ("jacrev dict", lambda F, T: F.jacrev(lambda p: {"a": p["w"] * p["b"][0],
+                                                     "c": p["b"][1].sin()})(_params(T))),
+    ("jacrev argnums dict", lambda F, T: F.jacrev(
+        lambda a, p: (a * p["w"]).sum() + a.sum(), argnums=(0, 1))(T.tensor(Y), _params(T))),
+    ("grad of grad dict", lambda F, T: F.grad(lambda p: F.grad(
+        lambda q: _loss(T, q, T.tensor(Y)))(p)["w"].sum())(_params(T))),
+    ("vmap grad dict", lambda F, T: F.vmap(F.grad(lambda p, x: _loss(T, p, x)),
+                                           in_dims=(None, 0))(_params(T), T.tensor([X, Y]))),
+]
+
+
+@pytest.mark.parametrize("name, run", PYTREES, ids=[c[0] for c in PYTREES])
+def test_pytrees_match_torch_func(torch, name, run):
+    """dicts, lists and tuples of tensors as differentiated arguments (as a model's
+    parameters) and as outputs: results in the same structure as torch.func's."""
+    ours, theirs = run(cr.func, cr), run(torch.func, torch)
+    assert _structure(ours) == _structure(theirs)
+    _same(_leaves_of(ours), _leaves_of(theirs))
+
+
+def _leaves_of(v):
+    if isinstance(v, dict):
+        return [x for k in v for x in _leaves_of(v[k])]
+    if isinstance(v, (list, tuple)):
+        return [x for item in v for x in _leaves_of(item)]
+    return [v]
+
+
+PYTREE_ERRORS = [
+    ("non-tensor leaf", lambda F, T: F.grad(lambda p: p["w"].sum())({"w": T.tensor(X), "n": 3})),
+    ("dict output", lambda F, T: F.grad(lambda p: {"x": p["w"].sum()})(_params(T))),
+    ("cotangent structure", lambda F, T: F.vjp(lambda p: {"a": p["w"] * 2, "c": (p["w"],)},
+                                               _params(T))[1]({"a": T.tensor(X)})),
+]
+
+
+@pytest.mark.parametrize("name, run", PYTREE_ERRORS, ids=[e[0] for e in PYTREE_ERRORS])
+def test_pytree_errors_match_torch(torch, name, run):
+    with pytest.raises(Exception) as theirs:
+        run(torch.func, torch)
+    with pytest.raises(Exception) as ours:
+        run(cr.func, cr)
+    assert type(ours.value) is type(theirs.value)
+    assert str(ours.value) == str(theirs.value)

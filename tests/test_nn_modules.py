@@ -668,13 +668,13 @@ def test_functional_call_under_func_grad(torch):
     _close(ha, hb, 1e-5)
 
 
-@pytest.mark.xfail(reason="func.grad takes no dict (pytree) arguments yet", strict=False)
 def test_functional_call_under_func_grad_of_a_dict(torch):
     def grads(t):
         params, loss = _grad_setup(t)
         return t.func.grad(loss)(params)
 
     ga, gb = _both(torch, grads)
+    assert list(ga) == list(gb)
     for k in gb:
         _close(ga[k], gb[k], 1e-5)
 

@@ -231,6 +231,13 @@ def full(size: Any, fill_value: Any, *, out: Any = None, dtype: _dtype | None = 
     return _filled(_size((size,)), fill_value, d, requires_grad, device)
 
 
+def _batched_like(out: Tensor, input: Tensor) -> Tensor:
+    """Inside vmap, ``*_like`` of a batched tensor is batched as it is."""
+    from ._ops import batching
+
+    return batching.like(out, input) if batching.LEVELS else out
+
+
 def _like(input: Tensor, dtype: Any) -> Any:
     return _np_dtype(dtype) or input._data.dtype
 
@@ -239,28 +246,32 @@ def zeros_like(input: Tensor, *, dtype: _dtype | None = None, layout: Any = None
                device: Any = None, requires_grad: bool = False,
                memory_format: Any = None) -> Tensor:
     """Zeros of ``input``'s shape and dtype."""
-    return _filled(input._data.shape, 0, _like(input, dtype), requires_grad, device)
+    return _batched_like(_filled(input._data.shape, 0, _like(input, dtype), requires_grad,
+                                 device), input)
 
 
 def ones_like(input: Tensor, *, dtype: _dtype | None = None, layout: Any = None,
               device: Any = None, requires_grad: bool = False,
               memory_format: Any = None) -> Tensor:
     """Ones of ``input``'s shape and dtype."""
-    return _filled(input._data.shape, 1, _like(input, dtype), requires_grad, device)
+    return _batched_like(_filled(input._data.shape, 1, _like(input, dtype), requires_grad,
+                                 device), input)
 
 
 def empty_like(input: Tensor, *, dtype: _dtype | None = None, layout: Any = None,
                device: Any = None, requires_grad: bool = False,
                memory_format: Any = None) -> Tensor:
     """An uninitialised tensor of ``input``'s shape and dtype."""
-    return _filled(input._data.shape, 0, _like(input, dtype), requires_grad, device)
+    return _batched_like(_filled(input._data.shape, 0, _like(input, dtype), requires_grad,
+                                 device), input)
 
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: _dtype | None = None,
               layout: Any = None, device: Any = None, requires_grad: bool = False,
               memory_format: Any = None) -> Tensor:
     """``fill_value`` in ``input``'s shape and dtype."""
-    return _filled(input._data.shape, fill_value, _like(input, dtype), requires_grad, device)
+    return _batched_like(_filled(input._data.shape, fill_value, _like(input, dtype), requires_grad,
+                                 device), input)
 
 
 def _number(x: Any) -> Any:
@@ -400,7 +411,7 @@ def rand(*size: Any, generator: Any = None, out: Any = None, dtype: _dtype | Non
     """Uniform samples from [0, 1)."""
     shape = _size(size)
     d = _np_dtype(dtype) or DEFAULT.float
-    return _finish(_scalarise(_random.rand(shape, d)), requires_grad, device)
+    return _drawn(lambda s: _random.rand(s, d), shape, requires_grad, device)
 
 
 def randn(*size: Any, generator: Any = None, out: Any = None, dtype: _dtype | None = None,
@@ -408,7 +419,7 @@ def randn(*size: Any, generator: Any = None, out: Any = None, dtype: _dtype | No
     """Standard normal samples."""
     shape = _size(size)
     d = _np_dtype(dtype) or DEFAULT.float
-    return _finish(_scalarise(_random.randn(shape, d)), requires_grad, device)
+    return _drawn(lambda s: _random.randn(s, d), shape, requires_grad, device)
 
 
 def randint(*args: Any, generator: Any = None, out: Any = None, dtype: _dtype | None = None,
@@ -427,8 +438,8 @@ def randint(*args: Any, generator: Any = None, out: Any = None, dtype: _dtype | 
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
                            f"to={high}")
     d = _np_dtype(dtype) or np.dtype(np.int64)
-    return _finish(_scalarise(_random.randint(int(low), int(high), _size((size,)), d)),
-                   requires_grad, device)
+    return _drawn(lambda s: _random.randint(int(low), int(high), s, d), _size((size,)),
+                  requires_grad, device)
 
 
 def randperm(n: int, *, generator: Any = None, out: Any = None, dtype: _dtype | None = None,
@@ -436,6 +447,20 @@ def randperm(n: int, *, generator: Any = None, out: Any = None, dtype: _dtype | 
     """A random permutation of ``0 .. n-1``."""
     d = _np_dtype(dtype) or np.dtype(np.int64)
     return _finish(_random.randperm(int(n), d), requires_grad, device)
+
+
+def _drawn(draw: Any, shape: tuple, requires_grad: bool, dev: Any) -> Tensor:
+    """A tensor of ``draw(shape)``; inside vmap, drawn per torch's ``randomness``."""
+    from ._ops import batching
+
+    if batching.LEVELS:
+        if dev is not None:
+            device(dev)
+        t = batching.random_tensor(draw, shape)
+        if requires_grad:
+            t.requires_grad_()
+        return t
+    return _finish(_scalarise(draw(shape)), requires_grad, dev)
 
 
 def _scalarise(arr: Any) -> Any:

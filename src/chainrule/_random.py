@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import os
 import platform
+import sys
 import threading
 import warnings
 
@@ -448,6 +449,9 @@ def rand(shape: tuple[int, ...], np_dtype: object) -> np.ndarray:
 
 def uniform(shape: tuple[int, ...], low: float, high: float, np_dtype: object) -> np.ndarray:
     """``Tensor.uniform_(low, high)``: u * (high - low) + low in the op-math type (an fma)."""
+    _vmap = sys.modules.get("chainrule._ops.batching")  # None when loaded on its own
+    if _vmap is not None and _vmap.RANDOMNESS:
+        _vmap.check_random()
     dt = _float_dtype(np_dtype, "uniform_kernel_cpu")
     low, high = float(low), float(high)
     if not low <= high:
@@ -500,6 +504,9 @@ def _normal_scalar(n: int, mean: float, std: float) -> np.ndarray:
 
 def normal(shape: tuple[int, ...], mean: float, std: float, np_dtype: object) -> np.ndarray:
     """``Tensor.normal_(mean, std)`` on a contiguous tensor of ``shape``."""
+    _vmap = sys.modules.get("chainrule._ops.batching")  # None when loaded on its own
+    if _vmap is not None and _vmap.RANDOMNESS:
+        _vmap.check_random()
     dt = _float_dtype(np_dtype, "normal_kernel_cpu")
     mean, std = float(mean), float(std)
     if not std >= 0.0:

@@ -10,7 +10,7 @@ from . import _dtypes
 from ._backend import generic, ndarray, np
 from ._dtypes import DEFAULT
 from ._dtypes import dtype as _dtype
-from ._ops import registry
+from ._ops import batching, registry
 from ._printing import format_tensor
 from .autograd import engine as _engine
 from .autograd.grad_mode import INFERENCE_ACTIVE
@@ -104,10 +104,11 @@ class _Aux:
     """What few tensors need: hooks, retain_grad, a grad accumulator, a version counter."""
 
     __slots__ = ("version", "hooks", "post_acc_hooks", "retains_grad", "base", "inference",
-                 "tangent")
+                 "tangent", "batch")
 
     def __init__(self) -> None:
         self.inference = False
+        self.batch = None  # (vmap level, physical tensor) of a batched tensor inside vmap
         self.tangent = None  # (forward-AD level, tangent tensor)
         # shared by a tensor and its views (and detach()), as torch's version counter
         self.version = [0]
@@ -236,6 +237,8 @@ class Tensor:
         >>> u.grad
         tensor(4.)
         """
+        if batching.LEVELS:
+            raise RuntimeError(batching.BACKWARD_MSG)
         fn = self._grad_fn
         if fn is not None and gradient is None and inputs is None and not create_graph:
             d = self._data
@@ -348,22 +351,30 @@ class Tensor:
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number."""
         d = self._data
+        if batching.LEVELS and _batched(self):
+            raise RuntimeError(batching.ITEM_MSG)
         if d.size != 1:
             raise RuntimeError(f"a Tensor with {d.size} elements cannot be converted to Scalar")
         return d.item() if d.ndim == 0 else d.reshape(()).item()
 
     def tolist(self) -> Any:
+        if batching.LEVELS and _batched(self):
+            raise RuntimeError(batching.STORAGE_MSG)
         return self._data.tolist()
 
     def numpy(self, *, force: bool = False) -> Any:
         """The tensor's values as a NumPy array sharing its memory."""
         if self._requires_grad and not force:
             raise RuntimeError(NUMPY_GRAD_MSG)
+        if batching.LEVELS and _batched(self):
+            raise RuntimeError(batching.STORAGE_MSG)
         return _storage(self)
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> Any:
         if self._requires_grad:
             raise RuntimeError(NUMPY_GRAD_MSG)
+        if batching.LEVELS and _batched(self):
+            raise RuntimeError(batching.STORAGE_MSG)
         a = _storage(self)
         if dtype is not None and dtype != a.dtype:
             return a.astype(dtype)
@@ -385,6 +396,13 @@ class Tensor:
         return self
 
     def __repr__(self, *, tensor_contents: Any = None) -> str:
+        if batching.LEVELS and _batched(self):
+            level, phys = batching.link(self)
+            bdim = batching.bdim_of(self)
+            lines = repr(phys.movedim(0, bdim) if bdim else phys).split("\n")
+            inner = "\n".join([lines[0]] + [("    " + ln) if ln else ln for ln in lines[1:]])
+            level = batching.LEVELS.index(level) + 1  # torch numbers levels by depth
+            return f"BatchedTensor(lvl={level}, bdim={bdim}, value=\n    {inner}\n)"
         fn = self._grad_fn
         text = format_tensor(np.asarray(self._data), DEFAULT.float,
                              None if fn is None else type(fn).__name__, self._requires_grad)
@@ -416,6 +434,8 @@ class Tensor:
         return iter(self.unbind(0))
 
     def __bool__(self) -> bool:
+        if batching.LEVELS and _batched(self):
+            raise RuntimeError(batching.CONTROL_FLOW_MSG)
         n = self._data.size
         if n == 1:
             return bool(self._data.item() if self._data.ndim == 0 else self._data.flat[0])
@@ -424,6 +444,8 @@ class Tensor:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
 
     def _scalar(self) -> Any:
+        if batching.LEVELS and _batched(self):
+            raise RuntimeError(batching.ITEM_MSG)
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
         if self._requires_grad:
@@ -517,7 +539,16 @@ def _alias(t: Tensor) -> Tensor:
     graph."""
     a = _make(_storage(t))
     a._aux_().version = t._aux_().version
+    b = batching.link(t) if batching.LEVELS else None
+    if b is not None:
+        level, phys = b
+        batching.bind(a, _alias(phys), level)
     return a
+
+
+def _batched(t: Tensor) -> bool:
+    """Whether ``t`` is a batched tensor of an open vmap level."""
+    return batching.link(t) is not None
 
 
 def _set_requires_grad(t: Tensor, value: bool, int_msg: str) -> None:

@@ -12,8 +12,8 @@ from .. import _dtypes
 from .._backend import generic, ndarray, np
 from .._dtypes import DEFAULT, category
 from .._tensor import Tensor, _dims, _make
+from . import batching, registry
 from . import derivatives as D
-from . import registry
 from .registry import _FLOATS, GRAPH, NUMPY, binary_arrays, broadcast_check, call, call1, call2
 
 _ALPHA_ONE = (1,)  # the args of add/sub in the common case, built once
@@ -201,6 +201,8 @@ def _compare(ufunc: Any) -> Any:
         if isinstance(o, Tensor) and input._data.shape != o._data.shape:
             broadcast_check(input._data.shape, o._data.shape)
         A, B = binary_arrays(False, input, o)
+        if batching.LEVELS:
+            return batching.nondiff(ufunc, (input, o), (A, B))
         return _make(ufunc(A, B))
 
     compare.__name__ = ufunc.__name__
@@ -227,6 +229,8 @@ def _bitwise(ufunc: Any, name: str) -> Any:
         if category(np.result_type(A, B)) > 1:
             raise NotImplementedError(f'"{name}_cpu" not implemented for '
                                       f"'{_TORCH_TYPE_NAMES[np.result_type(A, B).name]}'")
+        if batching.LEVELS:
+            return batching.nondiff(ufunc, (input, o), (A, B))
         return _make(ufunc(A, B))
 
     bitwise.__name__ = name
@@ -243,6 +247,8 @@ def bitwise_not(input: Tensor) -> Tensor:
     if category(input._data.dtype) > 1:
         raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
                                   f"'{_TORCH_TYPE_NAMES[input._data.dtype.name]}'")
+    if batching.LEVELS:
+        return batching.nondiff(np.invert, (input,), (input._data,))
     return _make(np.invert(input._data))
 
 
@@ -257,6 +263,8 @@ def invert(input: Tensor) -> Tensor:
 def _logical(ufunc: Any) -> Any:
     def logical(input: Tensor, other: Any) -> Tensor:
         o = other._data if isinstance(other, Tensor) else other
+        if batching.LEVELS:
+            return batching.nondiff(ufunc, (input, other), (input._data, o))
         return _make(ufunc(input._data, o))
 
     logical.__name__ = ufunc.__name__
@@ -269,6 +277,8 @@ logical_xor = _logical(np.logical_xor)
 
 
 def logical_not(input: Tensor) -> Tensor:
+    if batching.LEVELS:
+        return batching.nondiff(np.logical_not, (input,), (input._data,))
     return _make(np.logical_not(input._data))
 
 
@@ -328,7 +338,8 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = N
     if dtype is not None:
         input = to(input, dtype)
     elif category(input._data.dtype) < 2 and input._data.dtype != np.int64:
-        input = _make(input._data.astype(np.int64))
+        input = batching.nondiff(lambda a: a.astype(np.int64), (input,), (input._data,)) \
+            if batching.LEVELS else _make(input._data.astype(np.int64))
     if dim is None or (not isinstance(dim, int) and len(dim) == 0):  # dim=[]: every dim
         if keepdim:
             return call1(D.SUM_DIM, input, (tuple(range(input._data.ndim)), True))
@@ -461,6 +472,8 @@ def _graph_where(condition: Any, a: Any, b: Any) -> Tensor:
         return where(condition, a, b)
     if isinstance(b, Tensor):
         return where(condition, a, b)
+    if batching.LEVELS and isinstance(condition, Tensor):
+        return batching.nondiff(lambda c: np.where(c, a, b), (condition,), (condition._data,))
     return _make(np.where(condition._data if isinstance(condition, Tensor) else condition, a, b))
 
 
@@ -484,7 +497,8 @@ GRAPH.exp = exp
 GRAPH.log = log
 GRAPH.sqrt = sqrt
 # sign has zero gradient everywhere, so a plain tensor serves
-GRAPH.sign = lambda x: _make(NUMPY.sign(x._data))
+GRAPH.sign = lambda x: batching.nondiff(NUMPY.sign, (x,), (x._data,)) if batching.LEVELS else \
+    _make(NUMPY.sign(x._data))
 GRAPH.where = _graph_where
 GRAPH.expand = _graph_expand
 GRAPH.unsqueeze_dims = _graph_unsqueeze_dims

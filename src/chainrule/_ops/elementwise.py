@@ -15,7 +15,7 @@ from .. import _dtypes
 from .._backend import generic, ndarray, np
 from .._dtypes import DEFAULT, category
 from .._tensor import Tensor, _make
-from . import api
+from . import api, batching
 from . import derivatives as D
 from .derivatives import elementwise as E
 from .registry import GRAPH, NUMPY, binary_arrays, broadcast_check, call, call1
@@ -206,6 +206,8 @@ def isnan(input: Tensor) -> Tensor:
     """True where ``input`` is nan."""
     _need_tensor("isnan", "input", 1, input)
     d = input._data
+    if batching.LEVELS and d.dtype.kind in "fc":
+        return batching.nondiff(np.isnan, (input,), (d,))
     return _make(np.isnan(d) if d.dtype.kind in "fc" else np.zeros(np.shape(d), bool))
 
 
@@ -213,6 +215,8 @@ def isinf(input: Tensor) -> Tensor:
     """True where ``input`` is +inf or -inf."""
     _need_tensor("isinf", "input", 1, input)
     d = input._data
+    if batching.LEVELS and d.dtype.kind in "fc":
+        return batching.nondiff(np.isinf, (input,), (d,))
     return _make(np.isinf(d) if d.dtype.kind in "fc" else np.zeros(np.shape(d), bool))
 
 
@@ -220,6 +224,8 @@ def isfinite(input: Tensor) -> Tensor:
     """True where ``input`` is neither nan nor infinite."""
     _need_tensor("isfinite", "input", 1, input)
     d = input._data
+    if batching.LEVELS and d.dtype.kind in "fc":
+        return batching.nondiff(np.isfinite, (input,), (d,))
     return _make(np.isfinite(d) if d.dtype.kind in "fc" else np.ones(np.shape(d), bool))
 
 
@@ -229,6 +235,8 @@ def _isinf_signed(name: str, ufunc: Any) -> Any:
         d = input._data
         if d.dtype.kind == "c":
             raise RuntimeError(f"{name} does not support complex inputs.")
+        if batching.LEVELS and d.dtype.kind == "f":
+            return batching.nondiff(ufunc, (input,), (d,))
         return _make(ufunc(d) if d.dtype.kind == "f" else np.zeros(np.shape(d), bool))
 
     f.__name__ = f.__qualname__ = name
@@ -244,6 +252,8 @@ def isreal(input: Tensor) -> Tensor:
     """True where the imaginary part is 0 (everywhere for real dtypes)."""
     _need_tensor("isreal", "input", 1, input)
     d = input._data
+    if batching.LEVELS and d.dtype.kind == "c":
+        return batching.nondiff(lambda a: np.imag(a) == 0, (input,), (d,))
     return _make(np.imag(d) == 0 if d.dtype.kind == "c" else np.ones(np.shape(d), bool))
 
 
@@ -253,9 +263,11 @@ def signbit(input: Tensor) -> Tensor:
     d = input._data
     if d.dtype.kind == "c":
         raise NotImplementedError("signbit is not implemented for complex tensors.")
-    if d.dtype.kind == "f":
-        return _make(np.signbit(d))
-    return _make(np.less(d, 0) if d.dtype.kind == "i" else np.zeros(np.shape(d), bool))
+    fn = np.signbit if d.dtype.kind == "f" else (lambda a: np.less(a, 0)) \
+        if d.dtype.kind == "i" else (lambda a: np.zeros(np.shape(a), bool))
+    if batching.LEVELS:
+        return batching.nondiff(fn, (input,), (d,))
+    return _make(fn(d))
 
 
 # ---- two inputs: remainders and rounded division --------------------------------------------
@@ -753,12 +765,18 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
     >>> torch.isclose(torch.tensor([1., 2.]), torch.tensor([1. + 1e-7, 2.1]))
     tensor([ True, False])
     """
+    if batching.LEVELS and isinstance(input, Tensor) and isinstance(other, Tensor):
+        _isclose_arrays("isclose", input, other, rtol, atol, equal_nan)  # torch's checks
+        return batching.nondiff(
+            lambda a, b: _isclose_arrays("isclose", _make(a), _make(b), rtol, atol, equal_nan),
+            (input, other), (input._data, other._data))
     return _make(_isclose_arrays("isclose", input, other, rtol, atol, equal_nan))
 
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
              equal_nan: bool = False) -> bool:
     """Whether ``isclose`` holds everywhere: a Python bool."""
+    _no_vmap("torch.allclose", input, other)
     return bool(np.all(_isclose_arrays("allclose", input, other, rtol, atol, equal_nan)))
 
 
@@ -767,15 +785,28 @@ def equal(input: Tensor, other: Tensor) -> bool:
     never equal)."""
     _need_tensor("equal", "input", 1, input)
     _need_tensor("equal", "other", 2, other)
+    if batching.LEVELS and (batching.link(input) is not None or batching.link(other) is not None):
+        raise RuntimeError("Batching rule not implemented for aten::equal. We could not generate "
+                           "a fallback.")
     if input._data.shape != other._data.shape:
         return False
     A, B = binary_arrays(False, input, other)
     return bool(np.array_equal(A, B))
 
 
+def _no_vmap(name: str, *tensors: Any) -> None:
+    if batching.LEVELS and any(batching.link(t) is not None for t in tensors):
+        raise RuntimeError(f"vmap over {name} isn't supported yet. Please file an issue at "
+                           "https://github.com/pytorch/pytorch/issues if you need this feature.")
+
+
 def _close_methods(fname: str, all_: bool) -> Any:
     def method(self: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
                equal_nan: bool = False) -> Any:
+        if all_:
+            _no_vmap("torch.allclose", self, other)
+        elif batching.LEVELS:
+            return isclose(self, other, rtol, atol, equal_nan)
         close = _isclose_arrays(fname, self, other, rtol, atol, equal_nan, method=True)
         return bool(np.all(close)) if all_ else _make(close)
 
@@ -797,6 +828,7 @@ def where(condition: Any, input: Any = None, other: Any = None) -> Any:
     (tensor([0, 1]), tensor([0, 1]))
     """
     if input is None and other is None:
+        batching.check_dynamic("where", condition)
         c = np.asarray(condition._data)
         if c.ndim == 0:
             c = c.reshape(1)
@@ -826,7 +858,30 @@ GRAPH.div_floor = lambda a, b: div_mode(a, b, "floor")
 GRAPH.div_trunc = lambda a, b: div_mode(a, b, "trunc")
 
 
+# ---- random tensors shaped like another (exported from here with this module's names) -------
+
+def _random_like(name: str, fill: str) -> Any:
+    def like(input: Tensor, *, dtype: Any = None, layout: Any = None, device: Any = None,
+             requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+        from .. import _random
+        from .._creation import _drawn, _np_dtype
+
+        d = _np_dtype(dtype) or input._data.dtype
+        draw = getattr(_random, fill)
+        return _drawn(lambda s: draw(s, d), tuple(input._data.shape), requires_grad, device)
+
+    like.__name__ = like.__qualname__ = name
+    what = "Uniform samples from [0, 1)" if fill == "rand" else "Standard normal samples"
+    like.__doc__ = f"{what} in ``input``'s shape and dtype (``torch.{name}``)."
+    return like
+
+
+rand_like = _random_like("rand_like", "rand")
+randn_like = _random_like("randn_like", "randn")
+
+
 __all__ = [
+    "rand_like", "randn_like",
     "acos", "acosh", "allclose", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
     "arctanh", "asin", "asinh", "atan", "atan2", "atanh", "ceil", "clamp", "clamp_max",
     "clamp_min", "clip", "cosh", "equal", "erf", "erfc", "exp2", "expm1", "fix", "floor",

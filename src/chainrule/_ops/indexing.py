@@ -16,6 +16,7 @@ from .. import _dtypes
 from .._backend import generic, ndarray, np
 from .._tensor import Tensor, _dim, _make
 from ..autograd import grad_mode
+from . import batching
 from . import derivatives as D
 from .derivatives import indexing as DI
 from .registry import GRAPH, NUMPY, broadcast_check, call, call1
@@ -304,7 +305,8 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
     if idx.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
-    idx = idx.reshape(-1)
+    if idx.ndim != 1:  # (a 1-d index stays the same array: under vmap it may be batched)
+        idx = idx.reshape(-1)
     if not shape:
         if idx.size != 1:
             raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got "
@@ -477,6 +479,10 @@ def _scatter_reduce(input: Tensor, src: Any, d: int, idx: Any, values: Any,
             isinstance(src, Tensor) and src._requires_grad)):
         raise RuntimeError("derivative for aten::scatter is not implemented")
     ufunc = np.add if reduce == "add" else np.multiply
+    if batching.LEVELS and any(batching.link(t) is not None for t in (input, src)) or \
+            batching._array_level(idx):
+        raise RuntimeError("vmap: scatter with reduce= has no batching rule in chainrule; "
+                           "use scatter_add or scatter_reduce's out-of-vmap form")
     out = np.array(DI._at_least_1d(input._data))
     part = DI._src_part(values, idx) if src is not None else values
     ufunc.at(out, DI.grid(idx, d), part)
@@ -512,7 +518,7 @@ def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Te
     idx = _tensor_arg(indices, "take_along_dim", "indices", 2)
     if dim is None:
         # torch: input.view(-1).gather(0, indices.view(-1))
-        return gather(view(input, -1), 0, _make(idx.reshape(-1)))
+        return gather(view(input, -1), 0, view(indices, -1))
     shape = input._data.shape
     if idx.ndim != len(shape):
         raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same "
@@ -590,6 +596,7 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Any:
     tensor([[0, 1],
             [1, 0]])
     """
+    batching.check_dynamic("nonzero", input)
     data = np.asarray(input._data)
     if as_tuple:
         if data.ndim == 0:

@@ -19,6 +19,7 @@ from .._tensor import Tensor, _make, _storage
 from ..autograd.forward_ad import ACTIVE as forward_ad_active
 from ..autograd.forward_ad import tangent_of
 from ..autograd.grad_mode import _state
+from . import batching
 from . import derivatives as D
 from .registry import GRAPH, call, modified_message
 
@@ -103,6 +104,10 @@ def _invalidate_saved_output(t: Tensor) -> None:
 def apply_inplace(self: Tensor, compute: Callable, *args: Any, **kwargs: Any) -> Tensor:
     """``self`` becomes ``compute(self, *args)``: written into its memory, history rebased."""
     check_inplace(self)
+    if batching.LEVELS:
+        b = batching.link(self)
+        if b is not None:
+            return _apply_inplace_batched(self, b, compute, args, kwargs)
     base = self._aux.base if self._aux is not None else None
     through_view = base is not None and _state.grad_enabled and base._requires_grad
     snapshot = _make(self._data)
@@ -112,6 +117,8 @@ def apply_inplace(self: Tensor, compute: Callable, *args: Any, **kwargs: Any) ->
     if self._aux is not None and self._aux.tangent is not None:  # forward AD: a dual tensor
         snapshot._aux_().tangent = self._aux.tangent
     result = compute(snapshot, *args, **kwargs)
+    if batching.LEVELS and batching.link(result) is not None:
+        _batched_into_unbatched(self, result)
     data = result._data
     _check_cast(data.dtype, self._data.dtype)
     if np.shape(data) != self._data.shape:
@@ -134,6 +141,61 @@ def apply_inplace(self: Tensor, compute: Callable, *args: Any, **kwargs: Any) ->
     aux.version[0] += 1
     if result._aux is not None and result._aux.tangent is not None:
         aux.tangent = result._aux.tangent
+    return self
+
+
+def _batched_into_unbatched(self: Tensor, result: Tensor) -> None:
+    """torch's error for writing a value batched at a vmap level into a tensor that is not
+    batched there: the physical broadcast shape does not fit."""
+    from .registry import broadcast_check
+
+    level, phys = batching.link(result)
+    shape = tuple(self._data.shape)
+    full = (phys.shape[0],) + tuple(np.shape(result._data))
+    broadcast_check(shape, full)
+    raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape "
+                       f"{list(np.broadcast_shapes(shape, full))}")
+
+
+def _apply_inplace_batched(self: Tensor, link: tuple, compute: Callable, args: tuple,
+                           kwargs: dict) -> Tensor:
+    """An in-place op on a tensor batched at a vmap level: the op runs on a snapshot bound to
+    a copy of the physical tensor, the physical result is written into the physical tensor (an
+    in-place op there, so its own history, views and outer levels follow), and the logical
+    tensor takes the logical result's history."""
+    level, phys = link
+    base = self._aux.base if self._aux is not None else None
+    through_view = base is not None and _state.grad_enabled and base._requires_grad
+    psnap = _make(np.array(phys._data, copy=True))
+    psnap._requires_grad = phys._requires_grad
+    psnap._grad_fn = phys._grad_fn
+    psnap._output_nr = phys._output_nr
+    snapshot = batching.wrap(psnap, level)
+    snapshot._requires_grad = self._requires_grad
+    snapshot._grad_fn = self._grad_fn
+    snapshot._output_nr = self._output_nr
+    result = compute(snapshot, *args, **kwargs)
+    if batching.level_of(result) > level:
+        _batched_into_unbatched(self, result)
+    _check_cast(result._data.dtype, self._data.dtype)
+    if np.shape(result._data) != self._data.shape:
+        raise RuntimeError(f"output with shape {list(self._data.shape)} doesn't match the "
+                           f"broadcast shape {list(np.shape(result._data))}")
+    pres = batching.physical(result, level)
+    if pres is None:
+        pres = result.unsqueeze(0).expand(tuple(phys.shape))
+    if pres.dtype != phys.dtype:
+        pres = pres.to(phys.dtype)
+    apply_inplace(phys, lambda s: pres)
+    batching.bind(self, phys, level)
+    node = result._grad_fn
+    if through_view:
+        _rebase_through_view(self, base, result)
+    elif node is not None:
+        self._grad_fn = node
+        self._output_nr = result._output_nr
+        self._requires_grad = True
+    self._aux_().version[0] += 1
     return self
 
 
@@ -209,13 +271,23 @@ def fill_(self: Tensor, value: Any) -> Tensor:
         if value._data.ndim:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
                                f"with {value._data.ndim} dimensions.")
+        if batching.LEVELS and batching.link(value) is not None:
+            if batching.level_of(value) > batching.level_of(self):
+                raise RuntimeError(batching.INPLACE_MSG.format("fill_"))
+            return apply_inplace(self, lambda s: s.masked_fill(_everywhere(s), value))
         value = value.item()
     check_inplace(self)
+    if batching.LEVELS and batching.link(self) is not None:
+        return apply_inplace(self, lambda s: s.masked_fill(_everywhere(s), value))
     if self._requires_grad and _state.grad_enabled:
         from .._creation import full_like
 
         return apply_inplace(self, lambda s: full_like(s, value) * 1 + s * 0)
     return _fill_raw(self, value)
+
+
+def _everywhere(t: Tensor) -> Tensor:
+    return _make(np.ones(np.shape(t._data), np.bool_))
 
 
 def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
@@ -224,6 +296,19 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(src).__name__}")
     check_inplace(self)
+    if batching.LEVELS and (batching.link(self) is not None or batching.link(src) is not None):
+        if batching.level_of(src) > batching.level_of(self):
+            raise RuntimeError(batching.INPLACE_MSG.format("inplace arithmetic"))
+        from .api import where
+        from .shape import expand
+
+        def batched(s: Tensor, other: Tensor) -> Tensor:
+            other = other.to(s.dtype) if other.dtype != s.dtype else other
+            if other._data.shape != s._data.shape:
+                other = expand(other, s._data.shape)
+            return where(_everywhere(s), other, s)
+
+        return apply_inplace(self, batched, src)
     if _state.grad_enabled and (self._requires_grad or src._requires_grad):
         from .shape import expand
 
@@ -243,6 +328,8 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
 def _fill_random(self: Tensor, draw: Callable) -> Tensor:
     """Writes ``draw(shape, dtype)`` (torch's generator stream) into the tensor."""
     check_inplace(self)
+    if batching.LEVELS:
+        return batching.random_fill(self, draw)
     d = _storage(self)
     d[...] = draw(d.shape, d.dtype)
     _bump(self)
@@ -301,6 +388,11 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     if not grad and forward_ad_active[0]:  # dual tensors: the tangent must follow the write
         grad = tangent_of(self) is not None or (
             value_t is not None and tangent_of(value_t) is not None)
+    if not grad and batching.LEVELS:  # under vmap: the write is batched (or torch's error)
+        grad = batching.link(self) is not None or (
+            value_t is not None and batching.link(value_t) is not None)
+        if grad and batching.level_of(value_t) > batching.level_of(self):
+            raise RuntimeError(batching.INPLACE_MSG.format("inplace arithmetic"))
     if grad:
         def compute(s: Tensor, v: Any) -> Tensor:
             vt = v if isinstance(v, Tensor) else _make(np.asarray(v, dtype=s._data.dtype))
@@ -352,6 +444,7 @@ def direct(out_of_place: Callable, ufunc: Any) -> Callable:
     def method(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
         d = self._data
         if (alpha == 1 and type(d) is ndarray and d.flags.writeable and self._aux is None and
+                not batching.LEVELS and
                 not (_state.grad_enabled and (self._requires_grad or getattr(
                     other, "_requires_grad", False)))):
             o = other._data if isinstance(other, Tensor) else other

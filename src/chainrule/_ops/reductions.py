@@ -17,6 +17,7 @@ from typing import Any
 from .. import _dtypes, return_types
 from .._backend import np
 from .._tensor import Tensor, _dim, _dims, _make
+from . import batching
 from . import derivatives as D
 from . import formulas as fm
 from .api import _TORCH_TYPE_NAMES
@@ -164,6 +165,12 @@ def _arg(input: Tensor, dim: Any, keepdim: bool, is_max: bool) -> Tensor:
     if a.dtype.kind == "b":
         raise RuntimeError(f"{name}(): does not support bool input")
     pick = np.argmax if is_max else np.argmin
+    if batching.LEVELS and batching.link(input) is not None:
+        if dim is None and a.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                             "input.numel() == 0.")
+        d = None if dim is None else _dim(dim, a.ndim)
+        return batching.lift(lambda p, lead: _arg_batched(pick, p, lead, d, keepdim), input)
     if dim is None:
         if a.size == 0:
             raise IndexError(f"{name}(): Expected reduction dim to be specified for "
@@ -519,9 +526,32 @@ def cummin(input: Tensor, dim: int) -> Any:
 
 # ---- all and any ------------------------------------------------------------------------------
 
+def _arg_batched(pick: Any, p: Any, lead: int, d: Any, keepdim: bool) -> Any:
+    """argmax/argmin of each sample of ``p`` (``lead`` batch dims first)."""
+    if d is None:
+        nd = p.ndim - lead
+        idx = pick(p.reshape(p.shape[:lead] + (-1,)), axis=-1).astype(np.int64)
+        # torch's rule flattens each sample first: keepdim keeps that one dim
+        return idx.reshape(idx.shape + ((1,) if nd else ())) if keepdim else idx
+    return np.asarray(pick(p, axis=d + lead, keepdims=keepdim), dtype=np.int64)
+
+
 def _all_any(input: Tensor, dim: Any, keepdim: bool, is_all: bool) -> Tensor:
     a = input._data
     f = np.all if is_all else np.any
+    if batching.LEVELS and batching.link(input) is not None:
+        if dim is not None and not isinstance(dim, int) and len(dim) == 0:
+            dims = ()
+        else:
+            dims = tuple(range(a.ndim)) if dim is None else _dims(dim, a.ndim)
+            dims = (dims,) if isinstance(dims, int) else dims
+
+        def batched(p: Any, lead: int) -> Any:
+            r = np.asarray(f(p, axis=tuple(d + lead for d in dims), keepdims=keepdim)) \
+                if dims or dim is None else p != 0
+            return r.astype(np.uint8) if p.dtype == np.uint8 else r.astype(bool)
+
+        return batching.lift(batched, input)
     if dim is None:
         r = f(a, keepdims=keepdim) if keepdim else f(a)
     elif not isinstance(dim, int) and len(dim) == 0:
@@ -616,6 +646,10 @@ def argsort(input: Tensor, dim: int = -1, descending: bool = False, *,
             stable: bool = False) -> Tensor:
     """The indices that sort ``input`` along ``dim`` (stable)."""
     d = _dim(dim, input._data.ndim)
+    if batching.LEVELS and batching.link(input) is not None:
+        if input._data.ndim == 0:
+            return batching.lift(lambda p, lead: np.zeros(p.shape, np.int64), input)
+        return batching.lift(lambda p, lead: R._sort(p, d + lead, bool(descending))[1], input)
     return _make(R._sort(input._data, d, bool(descending))[1])
 
 
@@ -678,6 +712,15 @@ def _np_count(mask: Any, dims: Any, like: Any) -> Any:
 
 def _graph_count(mask: Tensor, dims: Any, like: Tensor) -> Tensor:
     # a count of ties is piecewise constant: no gradient, a plain tensor
+    if batching.LEVELS:
+        def count(p: Any, lead: int) -> Any:
+            axes = tuple(d % (p.ndim - lead) + lead for d in
+                         ((dims,) if isinstance(dims, int) else dims)) \
+                if dims is not None else tuple(range(lead, p.ndim))
+            return np.asarray(np.sum(p, axis=axes, keepdims=dims is not None,
+                                     dtype=np.result_type(like._data)))
+
+        return batching.lift(count, mask)
     return _make(np.asarray(_np_count(mask._data, dims, like._data)))
 
 
@@ -791,6 +834,11 @@ def _graph_scatter_along(g: Tensor, shape: tuple, indices: Any, dim: int,
         from .indexing import index_backward
 
         return index_backward(g, shape, fm.along(indices, dim, keepdim))
+    if batching.LEVELS:  # the indices may be batched
+        nd = len(shape)
+        index = batching.lift(lambda p, lead: p if keepdim else np.expand_dims(
+            p, dim % nd + lead), getattr(indices, "_data", indices))
+        return scatter(_make(np.zeros(shape, g._data.dtype)), dim, index, g)
     idx = np.asarray(getattr(indices, "_data", indices))
     if not keepdim:
         idx = np.expand_dims(idx, dim)

@@ -111,6 +111,10 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     >>> x.grad
     tensor([2., 4.])
     """
+    from .._ops import batching
+
+    if batching.LEVELS:
+        raise RuntimeError(batching.BACKWARD_MSG)
     outputs = _as_tuple(tensors)
     if grad_tensors is None:
         grad_tensors = grad_variables
@@ -155,8 +159,14 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     >>> torch.autograd.grad(x ** 3, x)
     (tensor(27.),)
     """
+    from .._ops import batching
     from .._tensor import Tensor, _make
 
+    if batching.LEVELS and not create_graph:
+        # inside vmap the backward runs its formulas on tensors, which vmap batches
+        res = grad(outputs, inputs, grad_outputs, bool(retain_graph), True, only_inputs,
+                   allow_unused, is_grads_batched, materialize_grads)
+        return tuple(None if g is None else g.detach() for g in res)
     if materialize_grads and allow_unused is False:
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads="
                          "True, but got: allow_unused=False.")

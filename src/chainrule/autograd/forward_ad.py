@@ -20,6 +20,9 @@ from typing import Any
 # number that is 0 when forward AD is off.
 ACTIVE = [0]
 _LEVELS: list = []
+# open vmap levels: they share the flag, and ``propagate`` batches before it propagates
+VMAP = [0]
+_BATCH_OP: list = []  # vmap's hook, imported on first use
 _NEXT = [0]
 
 
@@ -33,7 +36,7 @@ def enter_dual_level() -> int:
     level = _NEXT[0]
     _NEXT[0] += 1
     _LEVELS.append(level)
-    ACTIVE[0] = len(_LEVELS)
+    ACTIVE[0] = len(_LEVELS) + VMAP[0]
     return level
 
 
@@ -42,7 +45,7 @@ def exit_dual_level(*, level: int | None = None) -> None:
         raise RuntimeError("Trying to exit a forward AD level that was not the last one that "
                            "was created. This is not supported.")
     _LEVELS.pop()
-    ACTIVE[0] = len(_LEVELS)
+    ACTIVE[0] = len(_LEVELS) + VMAP[0]
 
 
 class dual_level:
@@ -118,6 +121,20 @@ def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
 # ---- propagation through the table ----------------------------------------------------------
 
 def propagate(entry: Any, inputs: Any, arrays: Any, args: tuple, outs: Any) -> None:
+    """The registry's hook after an op while forward AD or vmap is active: vmap batches the
+    op first, then the tangents of ``outs`` are set from those of ``inputs``."""
+    if VMAP[0]:
+        if not _BATCH_OP:
+            from .._ops.batching import batch_op
+
+            _BATCH_OP.append(batch_op)
+        _BATCH_OP[0](entry, inputs, arrays, args, outs)
+        if not _LEVELS:
+            return
+    _propagate(entry, inputs, arrays, args, outs)
+
+
+def _propagate(entry: Any, inputs: Any, arrays: Any, args: tuple, outs: Any) -> None:
     """Sets the tangents of ``outs`` from those of ``inputs``, by ``entry.fw``."""
     from .._tensor import Tensor
 
@@ -132,7 +149,7 @@ def propagate(entry: Any, inputs: Any, arrays: Any, args: tuple, outs: Any) -> N
     # the rules compute on primals and tangents that carry no tangent of their own: forward AD
     # is off while they run (so they cannot recurse)
     prev = _state.grad_enabled
-    levels, ACTIVE[0] = ACTIVE[0], 0
+    levels, ACTIVE[0] = ACTIVE[0], VMAP[0]
     try:
         kind = entry.fw
         if kind == "linear":

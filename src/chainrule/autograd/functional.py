@@ -270,8 +270,6 @@ def jacobian(func: Callable, inputs: Any, create_graph: bool = False, strict: bo
                                       "and `strategy=\"forward-mode\"` are not supported together "
                                       "(yet). Please either set `create_graph=False` or "
                                       "`strategy=\"reverse-mode\"`.")
-    from .._creation import zeros_like
-    from .._ops.shape import stack
 
     with _enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
@@ -282,32 +280,71 @@ def jacobian(func: Callable, inputs: Any, create_graph: bool = False, strict: bo
         _check_requires_grad(outputs, "outputs", strict)
         jac: list = []
         for i, out in enumerate(outputs):
-            rows: list[list] = [[] for _ in inputs]
             flat = out.reshape(-1)
-            for j in range(flat.nelement()):
-                seed = np.zeros(flat._data.shape, flat._data.dtype)
-                seed[j] = 1
-                from .._tensor import _make
-
-                vj = _grad((flat,), inputs, (_make(seed),), retain_graph=True,
-                           create_graph=create_graph)
-                for k, (el, inp) in enumerate(zip(vj, inputs)):
-                    if el is None:
-                        if strict:
-                            raise RuntimeError(f"Output {i} of the user-provided function is "
-                                               f"independent of input {k}. This is not allowed "
-                                               "in strict mode.")
-                        el = zeros_like(inp)
-                    rows[k].append(el)
-            block = []
-            for k, inp in enumerate(inputs):
-                if rows[k]:
-                    m = stack(rows[k], 0)
-                else:
-                    m = zeros_like(inp).reshape(0, *inp.shape) if out.nelement() == 0 else None
-                block.append(m.view(tuple(out.shape) + tuple(inp.shape)))
-            jac.append(tuple(block))
+            n = flat.nelement()
+            if n == 0 or not flat.requires_grad:
+                block = _jacobian_rows(flat, inputs, i, strict, create_graph)
+            else:
+                block = _jacobian_vmap(flat, inputs, i, strict, create_graph)
+            jac.append(tuple(m.view(tuple(out.shape) + tuple(inp.shape))
+                             for m, inp in zip(block, inputs)))
     return _unpack(_finish(tuple(jac), create_graph), (is_outputs_tuple, is_inputs_tuple))
+
+
+def _jacobian_vmap(flat: Any, inputs: tuple, i: int, strict: bool, create_graph: bool) -> list:
+    """The rows of d flat / d inputs at once: vmap over the backward pass, the identity's rows
+    as its seeds."""
+    from .._creation import eye, zeros_like
+    from ..func import vmap
+
+    unused = [False] * len(inputs)
+
+    def row(seed: Any) -> tuple:
+        vj = _grad((flat,), inputs, (seed,), retain_graph=True, create_graph=create_graph)
+        out = []
+        for k, (el, inp) in enumerate(zip(vj, inputs)):
+            if el is None:
+                unused[k] = True
+                el = zeros_like(inp)
+            out.append(el)
+        return tuple(out)
+
+    rows = vmap(row)(eye(flat.nelement(), dtype=flat.dtype))
+    if strict:
+        for k, u in enumerate(unused):
+            if u:
+                raise RuntimeError(f"Output {i} of the user-provided function is independent of "
+                                   f"input {k}. This is not allowed in strict mode.")
+    return list(rows)
+
+
+def _jacobian_rows(flat: Any, inputs: tuple, i: int, strict: bool, create_graph: bool) -> list:
+    """The rows of d flat / d inputs one backward pass each (empty or constant outputs)."""
+    from .._creation import zeros_like
+    from .._ops.shape import stack
+    from .._tensor import _make
+
+    rows: list[list] = [[] for _ in inputs]
+    for j in range(flat.nelement()):
+        seed = np.zeros(flat._data.shape, flat._data.dtype)
+        seed[j] = 1
+        vj = _grad((flat,), inputs, (_make(seed),), retain_graph=True,
+                   create_graph=create_graph)
+        for k, (el, inp) in enumerate(zip(vj, inputs)):
+            if el is None:
+                if strict:
+                    raise RuntimeError(f"Output {i} of the user-provided function is "
+                                       f"independent of input {k}. This is not allowed "
+                                       "in strict mode.")
+                el = zeros_like(inp)
+            rows[k].append(el)
+    block = []
+    for k, inp in enumerate(inputs):
+        if rows[k]:
+            block.append(stack(rows[k], 0))
+        else:
+            block.append(zeros_like(inp).reshape(0, *inp.shape))
+    return block
 
 
 def hessian(func: Callable, inputs: Any, create_graph: bool = False, strict: bool = False,

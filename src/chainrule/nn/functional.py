@@ -78,6 +78,11 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
     if category(dt) < 2:
         # integers clamp to the bounds as integers, outside autograd
         lo, hi = int(min_val), int(max_val)
+        from .._ops import batching
+
+        if batching.LEVELS:
+            return batching.nondiff(lambda a: np.clip(a, lo, hi).astype(dt, copy=False),
+                                    (input,), (input._data,))
         return _make(np.clip(input._data, lo, hi).astype(dt, copy=False))
     return call1(D.HARDTANH, input, (min_val, max_val))
 
@@ -265,16 +270,21 @@ def _dropout(input: Tensor, p: float) -> Tensor:
     # torch: noise = empty_like(input).bernoulli_(1 - p).div_(1 - p); input * noise
     from .. import _random  # numpy.random is a large import: only when dropout runs
 
-    noise = _random.bernoulli(1 - p, input._data.shape, dt)
-    if category(dt) < 2:
-        raise RuntimeError(f"result type Float can't be cast to the desired output type "
-                           f"{_type_name(input)}")
-    if dt == np.float16:
-        # the division runs in float, as torch's half kernels do
-        noise = (noise.astype(np.float32) / np.float32(1 - p)).astype(dt)
-    else:
-        noise = noise / (1 - p)
-    return api.mul(input, _make(noise))
+    def draw(shape: tuple) -> Any:
+        noise = _random.bernoulli(1 - p, shape, dt)
+        if category(dt) < 2:
+            raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                               f"{_type_name(input)}")
+        if dt == np.float16:
+            # the division runs in float, as torch's half kernels do
+            return (noise.astype(np.float32) / np.float32(1 - p)).astype(dt)
+        return noise / (1 - p)
+
+    from .._ops import batching
+
+    if batching.LEVELS:  # one mask for all samples, or one each (vmap's randomness)
+        return api.mul(input, batching.random_tensor(draw, input._data.shape))
+    return api.mul(input, _make(draw(input._data.shape)))
 
 
 # ---- losses: argument handling ------------------------------------------------------------------
@@ -751,6 +761,13 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         if num_classes == -1:
             raise RuntimeError("Can not infer total number of classes from empty tensor.")
         return _make(np.zeros(t.shape + (num_classes,), dtype=np.int64))
+    from .._ops import batching
+
+    if batching.LEVELS and batching.link(tensor) is not None:
+        if num_classes < 1:
+            raise RuntimeError("When vmap-ing torch.nn.functional.one_hot, please provide an "
+                               "explicit positive num_classes argument.")
+        return batching.lift(lambda p, lead: _one_hot_array(p, num_classes), tensor)
     if t.min() < 0:
         raise RuntimeError("Class values must be non-negative.")
     if num_classes == -1:
@@ -760,6 +777,16 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     out = np.zeros(t.shape + (num_classes,), dtype=np.int64)
     np.put_along_axis(out, t[..., None], 1, axis=-1)
     return _make(out)
+
+
+def _one_hot_array(t: Any, num_classes: int) -> Any:
+    if t.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if t.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    out = np.zeros(t.shape + (num_classes,), dtype=np.int64)
+    np.put_along_axis(out, t[..., None], 1, axis=-1)
+    return out
 
 
 _PAD_MODES = ("constant", "reflect", "replicate", "circular")
