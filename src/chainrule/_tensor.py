@@ -13,6 +13,7 @@ from ._dtypes import dtype as _dtype
 from ._ops import batching, registry
 from ._printing import format_tensor
 from .autograd import engine as _engine
+from .autograd import graph as _graph
 from .autograd.grad_mode import INFERENCE_ACTIVE
 from .autograd.grad_mode import _state as _grad_state
 from .autograd.graph import RemovableHandle
@@ -264,6 +265,7 @@ class Tensor:
             aux = self._aux_()
             if aux.hooks is None:
                 aux.hooks = {}
+                _graph.EXACT[0] = 1
             hooks = aux.hooks
         handle = RemovableHandle(hooks)
         hooks[handle._key] = hook
@@ -279,6 +281,7 @@ class Tensor:
         aux = self._aux_()
         if aux.post_acc_hooks is None:
             aux.post_acc_hooks = {}
+            _graph.EXACT[0] = 1
         handle = RemovableHandle(aux.post_acc_hooks)
         aux.post_acc_hooks[handle._key] = hook
         return handle

@@ -19,6 +19,7 @@ import builtins
 import dis
 import linecache
 from collections.abc import Callable
+from heapq import heappush
 from typing import Any
 
 from .._backend import generic, ndarray, np
@@ -47,9 +48,9 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
     undo broadcasting and restore the input's dtype. Generated once per class because it runs
     for every node of every backward; the class's ``_source`` shows it.
 
-    Two functions share that body: ``_apply`` returns the inputs' gradients (the node
-    protocol), and ``_run``, the engine's fast path, also frees what the node saved and hands
-    each gradient to the node it flows to, unrolled per input.
+    Three functions share that body: ``_apply`` returns the inputs' gradients (the node
+    protocol); ``_run`` and ``_run_fast``, for the engine's two schedules, also free what the
+    node saved and hand each gradient to the node it flows to, unrolled per input.
     """
     from ..autograd.engine import arrive
 
@@ -105,6 +106,7 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
     run = ["def _run(self, grads, buffers, acc_deps, keep):", *body,
            "    if not keep:", "        self._saved = None",
            "    nf = self.next_functions"]
+    head = len(run)
     for i, spec in enumerate(formulas):
         if not mask >> i & 1:
             continue  # no edge
@@ -131,14 +133,38 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
                 f"        g{i} = None",
                 "    if nxt.__class__ is AccumulateGrad:",
                 "        arrive(nxt, buffers, acc_deps)"]
-    source = "\n".join(apply) + "\n\n\n" + "\n".join(run)
+    fast = ["def _run_fast(self, grads, buffers, queue, keep):", *run[1:head]]
+    for i, spec in enumerate(formulas):
+        if spec is None or not mask >> i & 1:
+            continue
+        # the first gradient to reach a node queues it (an AccumulateGrad too, below all)
+        fast += [f"    if g{i} is not None:",
+                 f"        nxt, slot = nf[{i}]",
+                 "        buf = buffers.get(nxt)",
+                 "        if buf is None:",
+                 "            push(queue, (-nxt._seq, nxt))",
+                 "            if nxt._n_out == 1:",
+                 f"                buffers[nxt] = [g{i}]",
+                 "            else:",
+                 "                buf = buffers[nxt] = [None] * nxt._n_out",
+                 f"                buf[slot] = g{i}",
+                 "        elif buf[slot] is None:",
+                 f"            buf[slot] = g{i}",
+                 "        else:",
+                 f"            buf[slot] = buf[slot] + g{i}",
+                 "    else:",  # no gradient: the node still runs (and frees), as in torch
+                 f"        nxt = nf[{i}][0]",
+                 "        if nxt not in buffers:",
+                 "            buffers[nxt] = [None] * nxt._n_out",
+                 "            push(queue, (-nxt._seq, nxt))"]
+    source = "\n\n\n".join("\n".join(f) for f in (apply, run, fast))
     env.update(F=NUMPY, FREED_MSG=FREED_MSG, sum_to=sum_to, RuntimeError=RuntimeError,
                isinstance=isinstance, Tensor=Tensor, check_version=check_version,
-               AccumulateGrad=AccumulateGrad, arrive=arrive,
+               AccumulateGrad=AccumulateGrad, arrive=arrive, push=heappush,
                __name__=__name__)  # NumPy's warnings are filtered by module (see __init__)
     _GENERATED.append(env)
     exec(compile(source, f"<{cls_name}._apply>", "exec"), env)  # noqa: S102 - our own source
-    return source, env["_apply"], env["_run"]
+    return source, env["_apply"], env["_run"], env["_run_fast"]
 
 
 _SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
@@ -400,7 +426,7 @@ class Entry:
         if self.variadic:
             base: type = VariadicOpNode
         else:
-            source, attrs["_apply"], attrs["_run"] = _compile(
+            source, attrs["_apply"], attrs["_run"], attrs["_run_fast"] = _compile(
                 self.node_name, tuple(saved), formulas, len(self.args), mask, self.n_diff != 1)
             attrs["_source"] = source
             base = OpNode if self.n_diff == 1 else MultiOpNode

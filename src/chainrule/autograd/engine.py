@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import sys
+from heapq import heappop, heappush
 from operator import attrgetter
 from typing import Any
 
@@ -21,7 +22,7 @@ from ..autograd.grad_mode import _state
 from . import graph
 from .anomaly_mode import STATE as anomaly
 from .anomaly_mode import run_checked
-from .graph import AccumulateGrad, Node
+from .graph import EXACT, AccumulateGrad, Node
 
 _getrefcount = sys.getrefcount
 _by_sequence = attrgetter("_seq")
@@ -148,6 +149,8 @@ def _plain(root: Node, root_slot: int, seed: Any, keep_graph: bool, create_graph
     """``execute`` for one root and no targets: the backward() of a loss. The same passes
     with nothing to capture or prune, kept lean because it runs for every backward: a node
     without hooks runs its generated ``_run``, which does ``_step``'s work unrolled."""
+    if not (create_graph or EXACT[0] or anomaly[0] or root.__class__ is AccumulateGrad):
+        return _ordered(root, root_slot, seed, keep_graph)
     seen: dict = {}
     acc_deps: dict = {}
     if root.__class__ is AccumulateGrad:
@@ -183,6 +186,38 @@ def _plain(root: Node, root_slot: int, seed: Any, keep_graph: bool, create_graph
             else:
                 _step(node, grads, buffers, acc_deps, keep_graph, create_graph)
             grads = None
+    finally:
+        _state.grad_enabled = prev_mode
+
+
+def _ordered(root: Node, root_slot: int, seed: Any, keep_graph: bool) -> None:
+    """``_plain`` while no user code can run inside a backward (see ``graph.EXACT``), in one
+    pass: a queue ordered by creation, newest first, fed as gradients reach nodes. A node's
+    consumers are all newer than it, so when it is the newest queued node every gradient it
+    will get is in: the order of ``_plain``'s sort, without the walk that counts edges. An
+    AccumulateGrad sorts below every op node, so it runs once all that feed it have."""
+    queue = [(-root._seq, root)]
+    buffers: dict = {}
+    _add_to_buffer(buffers, root, root_slot, seed)
+    pop = buffers.pop
+    prev_mode = _state.grad_enabled
+    _state.grad_enabled = False
+    try:
+        while queue:
+            node = heappop(queue)[1]
+            grads = pop(node)
+            if grads[0] is None and all(g is None for g in grads):
+                _run_node_fast(node, None, buffers, queue, keep_graph)
+            elif node.__class__ is AccumulateGrad:
+                # drop the list first: accumulate() decides by refcount whether it may keep
+                # the array as the leaf's .grad
+                g = grads[0]
+                grads = None
+                accumulate(node.variable, g, False)
+                g = None
+            else:
+                node._run_fast(grads, buffers, queue, keep_graph)
+                grads = None
     finally:
         _state.grad_enabled = prev_mode
 
@@ -223,7 +258,31 @@ def _run_node(node: Node, grads: list, buffers: dict, acc_deps: dict, keep: bool
     _step(node, grads, buffers, acc_deps, keep, False)
 
 
-Node._run = _run_node  # nodes without a generated _run (custom Functions, variadic ops)
+def _run_node_fast(node: Node, grads: list | None, buffers: dict, queue: list,
+                   keep: bool) -> None:
+    """``_ordered``'s step for a node without generated code, or one that got no gradient."""
+    if node.__class__ is AccumulateGrad:
+        return
+    outs = [None] * len(node.next_functions) if grads is None else node._apply(grads, False)
+    grads = None
+    if not keep and node._saved:
+        node._saved = None
+    for k, (nxt, slot) in enumerate(node.next_functions):
+        g = outs[k]
+        outs[k] = None
+        if nxt is None:
+            continue
+        if nxt not in buffers:
+            buffers[nxt] = [None] * nxt._n_out
+            heappush(queue, (-nxt._seq, nxt))
+        if g is not None:
+            _add_to_buffer(buffers, nxt, slot, g)
+            g = None
+
+
+# nodes without generated code (custom Functions, variadic ops)
+Node._run = _run_node
+Node._run_fast = _run_node_fast
 
 
 def arrive(acc: AccumulateGrad, buffers: dict, acc_deps: dict, create_graph: bool = False) -> None:

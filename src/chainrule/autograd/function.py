@@ -9,7 +9,7 @@ from typing import Any
 from .._backend import np
 from .forward_ad import ACTIVE as forward_ad_active
 from .grad_mode import _state, no_grad
-from .graph import FREED_MSG, Node, _sequence, grad_accumulator
+from .graph import EXACT, FREED_MSG, Node, _sequence, grad_accumulator
 
 _BACKWARD_MISSING = (
     "You must implement either the backward or vjp method for your custom autograd.Function to "
@@ -209,6 +209,7 @@ class Function(metaclass=FunctionMeta):
         if not isinstance(cls.__dict__.get("forward", staticmethod(None)), staticmethod) and \
                 "forward" in cls.__dict__:
             raise RuntimeError(_LEGACY)
+        EXACT[0] = 1  # its backward is user code
         ctx = object.__new__(cls._backward_cls)
         ctx._seq = next(_sequence)
         ctx._hooks = None

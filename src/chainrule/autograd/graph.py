@@ -10,8 +10,12 @@ from typing import Any
 
 # Creation order of nodes; the engine runs the newest ready node first, as torch does.
 _sequence = itertools.count()
-# AccumulateGrad runs as soon as it is ready (torch gives it the largest sequence number).
-_ACCUMULATE_FIRST = 1 << 62
+
+# Set, for good, once user code can run inside a backward pass (hooks, custom Functions,
+# saved-tensor hooks): from then on the engine keeps torch's exact schedule, in which an
+# AccumulateGrad runs as soon as its last gradient is in. Until then nothing can observe
+# when a leaf's .grad is written, and the engine's ordered fast path accumulates at the end.
+EXACT = [0]
 
 FREED_MSG = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -77,6 +81,7 @@ class Node:
     def _get_hooks(self) -> _NodeHooks:
         if self._hooks is None:
             self._hooks = _NodeHooks()
+            EXACT[0] = 1
         return self._hooks
 
     @property
@@ -115,7 +120,8 @@ class AccumulateGrad(Node):
     def __init__(self, variable: Any) -> None:
         self.variable = variable
         self.next_functions = ()
-        self._seq = _ACCUMULATE_FIRST + next(_sequence)
+        # below every op node: the fast path's ordered queue reaches it after all that feed it
+        self._seq = -1 - next(_sequence)
         self._hooks = None
 
     def name(self) -> str:
@@ -178,6 +184,7 @@ class saved_tensors_hooks:
     def __enter__(self) -> None:
         _hook_stack.stack.append((self.pack_hook, self.unpack_hook))
         SAVED_HOOKS_ACTIVE[0] += 1
+        EXACT[0] = 1
 
     def __exit__(self, *exc: object) -> None:
         _hook_stack.stack.pop()
