@@ -22,6 +22,7 @@ from .._backend import np
 from .._dtypes import category
 from .._ops import api
 from .._ops import derivatives as D
+from .._ops import formulas as _fm
 from .._ops.api import _TORCH_TYPE_NAMES, sigmoid, tanh
 from .._ops.derivatives import nn as _nn
 from .._ops.elementwise import masked_fill
@@ -214,6 +215,28 @@ def _log_softmax_method(self: Tensor, dim: int, dtype: Any = None) -> Tensor:
 
 # ---- linear and dropout -------------------------------------------------------------------------
 
+def _linear_2d(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
+    """``addmm(bias, input, weight.t())``, or ``mm(input, weight.t())`` without a bias. For a
+    C-ordered floating weight (every ``nn.Linear``) and a 1-d bias of its rows, through the
+    ``LINEAR_`` entries, whose backward hands the weight its gradient in its own layout.
+    Anything else (and every error) goes through ``addmm`` and ``matmul``."""
+    from .._ops import linalg
+
+    wt = weight.t()
+    a, b = input._data, weight._data
+    dt = a.dtype
+    fast = (dt.kind == "f" and b.dtype is dt and b.ndim == 2 and b.flags.c_contiguous
+            and a.shape[1] == b.shape[1])
+    if bias is None:
+        if not fast:
+            return linalg.matmul(input, wt)
+        return call(D.LINEAR_MM, (input, wt), (a, wt._data), (False, False))
+    s = bias._data
+    if not fast or s.dtype is not dt or s.shape != b.shape[:1]:
+        return linalg.addmm(bias, input, wt)
+    return call(D.LINEAR_ADDMM, (bias, input, wt), (s, a, wt._data), (1, 1))
+
+
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``, for any leading dimensions of ``input``; composed as torch
     composes it (2-d: ``AddmmBackward0`` with bias, ``MmBackward0`` without).
@@ -228,14 +251,14 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if ni == 0 or nw == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
                            f"{ni}D and {nw}D")
+    if ni == 2:
+        return _linear_2d(input, weight, bias)
     if bias is not None:
-        if ni == 2:
-            return linalg.addmm(bias, input, weight.t())
         if input.is_contiguous() and (ni == 3 or bias._data.ndim == 1):
             # flattened to 2-d for one addmm, then viewed back
             lead = input._data.shape[:-1]
             flat = reshape(input, (math.prod(lead), input._data.shape[-1]))
-            out = linalg.addmm(bias, flat, weight.t())
+            out = _linear_2d(flat, weight, bias)
             return reshape(out, lead + (out._data.shape[1],))
     out = linalg.matmul(input, weight.t())
     if bias is not None:
@@ -889,6 +912,14 @@ NUMPY.tanh = np.tanh
 GRAPH.tanh = tanh
 NUMPY.log_sigmoid = _nn.log_sigmoid
 GRAPH.log_sigmoid = logsigmoid
+NUMPY.expand_view = D.arithmetic.expand_view
+GRAPH.expand_view = lambda g, shape: GRAPH.expand(g, shape)
+NUMPY.mean_view = D.arithmetic.mean_view
+GRAPH.mean_view = lambda g, shape, dim, keepdim: _fm.mean_backward(GRAPH, g, shape, dim, keepdim)
+NUMPY.mul_cos = D.arithmetic.mul_cos
+GRAPH.mul_cos = lambda g, x: g * api.cos(x)
+NUMPY.mul_positive = D.arithmetic.mul_positive
+GRAPH.mul_positive = lambda g, result: g * (result > 0)
 NUMPY.sum_keepdim = _nn._sum_keepdim
 GRAPH.sum_keepdim = lambda x, dim: api.sum(x, dim, keepdim=True)
 

@@ -3,9 +3,84 @@ copies, and the shape and indexing primitives the rest builds on."""
 
 from __future__ import annotations
 
-from ..._backend import np
+from typing import Any
+
+from ..._backend import ndarray, np
 from .. import formulas as fm
 from ..registry import op
+
+# ---- NumPy-side steps of the plain backward ------------------------------------------------
+# F.expand_view, F.mean_view, F.mul_cos, F.mul_positive: registered with the graph namespace
+# as the recorded ops the formulas used before (nn/functional.py), so create_graph records
+# what it did; on arrays they skip work a large tensor pays for: a filled gradient where a
+# broadcast view is read, a second buffer where the product can go into the fresh one.
+
+
+def expand_view(grad: Any, shape: tuple) -> Any:
+    """The gradient of a sum: ``grad`` broadcast to ``shape`` as a read-only view (torch's
+    expand), not a filled array. The next formulas only read it; a product with it is as fast
+    as with a dense array, and nothing is written to memory first. A leaf that receives it
+    keeps a dense, C-ordered copy (the engine copies what it cannot write)."""
+    return np.broadcast_to(grad, shape)
+
+
+def mean_view(grad: Any, shape: tuple, dim: tuple, keepdim: bool) -> Any:
+    """The gradient of a mean: ``grad / n`` broadcast to ``shape`` as a read-only view, as for
+    a sum. Dividing before broadcasting computes the same quotients, once each."""
+    if not keepdim and dim:
+        grad = np.expand_dims(grad, dim)
+    return np.broadcast_to(grad / max(fm.reduced_count(shape, dim), 1), shape)
+
+
+def _is_one(grad: ndarray) -> bool:
+    """Whether ``grad`` is a broadcast 1 (a full sum's gradient in ``loss.backward()``): a
+    product with it may be skipped."""
+    return grad.size != 0 and not any(grad.strides) and grad.flat[0] == 1
+
+
+def mul_cos(grad: Any, x: Any) -> Any:
+    """``grad * cos(x)``, computed into cos's result (one new buffer, still hot in the cache,
+    instead of two)."""
+    c = np.cos(x)
+    if type(c) is ndarray and type(grad) is ndarray and c.dtype is grad.dtype and \
+            c.shape == grad.shape:
+        return c if _is_one(grad) else np.multiply(c, grad, out=c)
+    return grad * c
+
+
+# NumPy's maximum against a scalar runs a loop 2.5 times slower than against an array, so a
+# large relu takes its max against blocks of zeros (kept per dtype, 256 KiB for float32)
+_ZERO_BLOCK = 1 << 16
+_ZEROS: dict = {}
+
+
+def relu_forward(self: Any) -> Any:
+    """max(self, 0), elementwise."""
+    if type(self) is not ndarray or self.size < 4096 or self.dtype.kind != "f" or \
+            not self.flags.c_contiguous:
+        return np.maximum(self, 0)
+    zeros = _ZEROS.get(self.dtype)
+    if zeros is None:
+        zeros = _ZEROS[self.dtype] = np.zeros(_ZERO_BLOCK, self.dtype)
+    out = np.empty_like(self)
+    flat_in, flat_out = self.reshape(-1), out.reshape(-1)
+    n = flat_in.size
+    for i in range(0, n, _ZERO_BLOCK):
+        j = min(i + _ZERO_BLOCK, n)
+        np.maximum(flat_in[i:j], zeros[:j - i], out=flat_out[i:j])
+    return out
+
+
+def mul_positive(grad: Any, result: Any) -> Any:
+    """``grad * (result > 0)``: the mask cast to grad's dtype, then multiplied in place (NumPy's
+    float-by-bool product is a mixed-type loop, three times slower than a float product)."""
+    mask = result > 0
+    if type(mask) is ndarray and type(grad) is ndarray and mask.shape == grad.shape and \
+            grad.dtype.kind == "f":
+        out = mask.astype(grad.dtype)
+        return out if _is_one(grad) else np.multiply(out, grad, out=out)
+    return grad * mask
+
 
 # ---- arithmetic ---------------------------------------------------------------------------
 
@@ -73,7 +148,7 @@ POW_SCALAR_BASE = op(  # number ** tensor
 # ---- elementwise functions ----------------------------------------------------------------
 
 SIN = op("SinBackward0", lambda self: np.sin(self), dtype="float",
-         self=lambda F, grad, self: grad * F.cos(self))
+         self=lambda F, grad, self: F.mul_cos(grad, self))
 COS = op("CosBackward0", lambda self: np.cos(self), dtype="float",
          self=lambda F, grad, self: grad * -F.sin(self))
 TAN = op("TanBackward0", lambda self: np.tan(self), dtype="float",
@@ -88,8 +163,8 @@ SQRT = op("SqrtBackward0", lambda self: np.sqrt(self), dtype="float",
 # sign(0) = 0, so |x| has gradient 0 at 0
 ABS = op("AbsBackward0", lambda self: np.abs(self), self=lambda F, grad, self: grad * F.sign(self))
 # relu'(0) = 0: the mask is result > 0
-RELU = op("ReluBackward0", lambda self: np.maximum(self, 0),
-          self=lambda F, grad, result: grad * (result > 0))
+RELU = op("ReluBackward0", relu_forward,
+          self=lambda F, grad, result: F.mul_positive(grad, result))
 SIGMOID = op("SigmoidBackward0", lambda self: 1 / (1 + np.exp(-self)), dtype="float",
              self=lambda F, grad, result: grad * ((1 - result) * result))
 TANH = op("TanhBackward0", lambda self: np.tanh(self), dtype="float",
@@ -99,21 +174,21 @@ TANH = op("TanhBackward0", lambda self: np.tanh(self), dtype="float",
 
 # the sum keeps the input's dtype (the public sum casts first: ints to int64, or dtype=)
 SUM = op("SumBackward0", lambda self: np.sum(self, dtype=self.dtype), fw="linear",
-         self=lambda F, grad, self_shape: F.expand(grad, self_shape))
+         self=lambda F, grad, self_shape: F.expand_view(grad, self_shape))
 SUM_DIM = op("SumBackward1",
              lambda self, dim, keepdim: np.sum(self, axis=dim, keepdims=keepdim,
                                                dtype=self.dtype),
              fw="linear",
-             self=lambda F, grad, self_shape, dim, keepdim: fm.sum_backward(
-                 F, grad, self_shape, dim, keepdim))
+             self=lambda F, grad, self_shape, dim, keepdim: F.expand_view(
+                 grad if keepdim or not dim else F.unsqueeze_dims(grad, dim), self_shape))
 MEAN = op("MeanBackward0", lambda self: np.mean(self), fw="linear",
-          self=lambda F, grad, self_shape: fm.mean_backward(
-              F, grad, self_shape, tuple(range(len(self_shape))), True))
+          self=lambda F, grad, self_shape: F.mean_view(
+              grad, self_shape, tuple(range(len(self_shape))), True))
 MEAN_DIM = op("MeanBackward1",
               lambda self, dim, keepdim: np.mean(self, axis=dim, keepdims=keepdim),
               fw="linear",
-              self=lambda F, grad, self_shape, dim, keepdim: fm.mean_backward(
-                  F, grad, self_shape, dim, keepdim))
+              self=lambda F, grad, self_shape, dim, keepdim: F.mean_view(
+                  grad, self_shape, dim, keepdim))
 
 # ---- copies, conversions, selection -------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..._backend import np
+from ..._backend import ndarray, np
 from ..registry import op
 
 # ---- products -------------------------------------------------------------------------------
@@ -102,7 +102,13 @@ def addmm_forward(self: Any, mat1: Any, mat2: Any, beta: Any, alpha: Any) -> Any
         prod = prod * alpha
     if beta == 0:  # self is ignored, nan and inf included
         return prod
-    return prod + (self if beta == 1 else self * beta)
+    other = self if beta == 1 else self * beta
+    if type(prod) is ndarray and getattr(other, "dtype", None) is prod.dtype and (
+            other.ndim == 0 or other.shape == prod.shape[-1:] or other.shape == prod.shape):
+        # a bias row (or a scalar, or a full matrix) added into the fresh product, as NumPy
+        # would add into a temporary: one array written instead of two
+        return np.add(prod, other, out=prod)
+    return prod + other
 
 
 # beta * self + alpha * mat1 @ mat2 (self broadcast to the product's shape)
@@ -110,6 +116,22 @@ ADDMM = op("AddmmBackward0", addmm_forward, fw=None,
            self=lambda F, grad, beta: _scaled(grad, beta),
            mat1=lambda F, grad, mat2, alpha: _scaled(F.matmul_t(grad, mat2, False, True), alpha),
            mat2=lambda F, grad, mat1, alpha: _scaled(F.matmul_t(mat1, grad, True, False), alpha))
+
+
+# F.linear's addmm(bias, input, weight.t()) and, without a bias, mm(input, weight.t()). The
+# right operand is the transpose of a C-ordered weight (column major), so its gradient is
+# computed as torch's mm_mat2_backward computes it for that layout, (grad^T mat1)^T: after the
+# TBackward0 that follows, the weight receives a C-ordered gradient it can keep, instead of one
+# that must be copied into its layout (a slow transposing copy)
+LINEAR_ADDMM = op(
+    "AddmmBackward0", addmm_forward, fw=None,
+    self=lambda F, grad, beta: _scaled(grad, beta),
+    mat1=lambda F, grad, mat2, alpha: _scaled(F.matmul_t(grad, mat2, False, True), alpha),
+    mat2=lambda F, grad, mat1, alpha: _scaled(F.t(F.matmul_t(grad, mat1, True, False)), alpha))
+LINEAR_MM = op(
+    "MmBackward0", matmul_forward, fw="bilinear",
+    self=lambda F, grad, other: F.matmul_t(grad, other, False, True),
+    other=lambda F, grad, self: F.t(F.matmul_t(grad, self, True, False)))
 
 
 def outer_backward_self(F: Any, grad: Any, vec2: Any) -> Any:
@@ -292,5 +314,6 @@ SOLVE = op("LinalgSolveExBackward0", solve_forward, fw=None,
 
 # the table's entries; the helpers above stay in this module
 __all__ = ["ADDMM", "BMM", "DET", "DOT", "EINSUM_MUL", "EINSUM_PERMUTE", "EINSUM_SUM",
-           "EINSUM_VIEW", "INV", "KRON", "MATMUL", "MATMUL_FOLDED_T", "MATMUL_FOLDED_T_VIEW",
-           "MATMUL_VM", "MM", "MV", "OUTER", "SOLVE", "TENSORDOT", "TRACE", "VDOT"]
+           "EINSUM_VIEW", "INV", "KRON", "LINEAR_ADDMM", "LINEAR_MM", "MATMUL", "MATMUL_FOLDED_T",
+           "MATMUL_FOLDED_T_VIEW", "MATMUL_VM", "MM", "MV", "OUTER", "SOLVE", "TENSORDOT",
+           "TRACE", "VDOT"]

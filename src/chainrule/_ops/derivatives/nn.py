@@ -275,8 +275,8 @@ def log_softmax_forward(self: Any, dim: int) -> Any:
     if x.ndim == 0:
         return np.zeros_like(x)
     h = x.astype(np.float32) if x.dtype == np.float16 else x
-    shifted = h - np.max(h, axis=dim, keepdims=True)
-    out = shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+    shifted = h - h.max(axis=dim, keepdims=True)
+    out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
     return out.astype(x.dtype, copy=False)
 
 
@@ -419,17 +419,29 @@ HUBER_LOSS_BACKWARD = op(
 
 def _nll_parts(shape: tuple, dtype: Any, target: Any, weight: Any, ignore_index: int) -> tuple:
     """For input of ``shape`` (classes on axis 1, or a single sample (C,)): the target with
-    ignored entries sent to class 0, each entry's weight (0 where ignored), and the mask."""
+    ignored entries sent to class 0, each entry's weight (0 where ignored), and the mask of
+    ignored entries (None when there is none)."""
     t = np.asarray(target)
     if len(shape) == 1:
         t = t.reshape(1)
     ignored = t == ignore_index
+    if not ignored.any():  # the usual case: every target counts
+        safe = t.astype(np.intp, copy=False)
+        w = np.ones(safe.shape, dtype=dtype) if weight is None else np.asarray(weight)[safe]
+        return safe, w.astype(dtype, copy=False), None
     safe = np.where(ignored, 0, t).astype(np.intp)
     if weight is None:
         w = np.ones(safe.shape, dtype=dtype)
     else:
         w = np.asarray(weight)[safe]
     return safe, np.where(ignored, 0, w).astype(dtype, copy=False), ignored
+
+
+def _pick(x: Any, safe: Any) -> Any:
+    """``x[n, safe[n], ...]``: each sample's value at its target class (classes on axis 1)."""
+    if x.ndim == 2:
+        return x[np.arange(x.shape[0]), safe]
+    return np.take_along_axis(x, np.expand_dims(safe, 1), axis=1).squeeze(1)
 
 
 def nll_loss_forward(self: Any, target: Any, weight: Any, reduction: int,
@@ -439,8 +451,10 @@ def nll_loss_forward(self: Any, target: Any, weight: Any, reduction: int,
     if single:
         x = x[None]
     safe, w, ignored = _nll_parts(np.shape(self), x.dtype, target, weight, ignore_index)
-    picked = np.take_along_axis(x, np.expand_dims(safe, 1), axis=1).squeeze(1)
-    losses = np.where(ignored, 0, -w * picked).astype(x.dtype, copy=False)
+    losses = -w * _pick(x, safe)
+    if ignored is not None:
+        losses = np.where(ignored, 0, losses)
+    losses = losses.astype(x.dtype, copy=False)
     if reduction == SUM:
         return np.sum(losses)
     if reduction == MEAN:
@@ -459,10 +473,16 @@ def nll_loss_backward(grad_output: Any, self: Any, target: Any, weight: Any, red
     coef = -w / np.sum(w) if reduction == MEAN else -w
     if reduction == NONE and len(shape) == 1:
         g = g.reshape(1)
-    vals = np.where(ignored, 0, coef * g).astype(g.dtype, copy=False)
+    vals = coef * g
+    if ignored is not None:
+        vals = np.where(ignored, 0, vals)
+    vals = vals.astype(g.dtype, copy=False)
     full = (1,) + tuple(shape) if len(shape) == 1 else tuple(shape)
     out = np.zeros(full, dtype=g.dtype)
-    np.put_along_axis(out, np.expand_dims(safe, 1), np.expand_dims(vals, 1), axis=1)
+    if len(full) == 2:
+        out[np.arange(full[0]), safe] = vals
+    else:
+        np.put_along_axis(out, np.expand_dims(safe, 1), np.expand_dims(vals, 1), axis=1)
     return out.reshape(shape)
 
 
