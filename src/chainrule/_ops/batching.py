@@ -1122,13 +1122,13 @@ def _build() -> dict:
     rules[D.INDEX] = r_index
     rules[D.INDEX_BACKWARD] = r_index
     for name in ("MATMUL", "MATMUL_FOLDED_T", "MATMUL_FOLDED_T_VIEW", "MATMUL_VM", "MM", "MV",
-                 "BMM"):
+                 "BMM", "LINEAR_MM"):
         rules[getattr(D, name)] = r_matmul
     rules[D.DOT] = r_dot
     rules[D.VDOT] = r_dot
     rules[D.OUTER] = r_outer
     rules[D.TRACE] = r_trace
-    rules[D.ADDMM] = r_addmm
+    rules[D.ADDMM] = rules[D.LINEAR_ADDMM] = r_addmm
     for name in ("EINSUM_MUL", "EINSUM_PERMUTE", "EINSUM_SUM", "EINSUM_VIEW"):
         rules[getattr(D, name)] = r_einsum
     rules[D.SOLVE] = r_solve
