@@ -219,3 +219,15 @@ def test_version_counter_basics():
     assert t._version == 1
     t[0] = 3
     assert t._version == 2
+
+
+def test_an_optimizer_step_writes_in_place_every_time_not_just_the_first():
+    w = cr.ones(3, requires_grad=True)
+    with cr.no_grad():
+        w -= 0.5 * cr.ones(3)
+        memory = w._data
+        w -= 0.25 * cr.ones(3)  # w now has a version counter: still no copy
+        w.mul_(2.0)
+    assert w._data is memory
+    assert w._version == 3
+    assert w.tolist() == [0.5, 0.5, 0.5]

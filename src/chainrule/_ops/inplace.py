@@ -443,8 +443,10 @@ def direct(out_of_place: Callable, ufunc: Any) -> Callable:
     or when torch's dtype rules ask for a cast, it takes the general path."""
     def method(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
         d = self._data
-        if (alpha == 1 and type(d) is ndarray and d.flags.writeable and self._aux is None and
-                not batching.LEVELS and
+        aux = self._aux  # a version counter alone (any tensor written before) is no obstacle
+        if (alpha == 1 and type(d) is ndarray and d.flags.writeable and not batching.LEVELS and
+                (aux is None or not (aux.inference or aux.tangent is not None or
+                                     aux.batch is not None)) and
                 not (_state.grad_enabled and (self._requires_grad or getattr(
                     other, "_requires_grad", False)))):
             o = other._data if isinstance(other, Tensor) else other

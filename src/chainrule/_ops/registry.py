@@ -1096,7 +1096,7 @@ class _NumpyNamespace:
     def expand(g: Any, shape: tuple) -> Any:
         # a dense copy: later products with a stride-0 view run several times slower, and
         # the copy is one cheap fill
-        return np.array(np.broadcast_to(g, shape))
+        return np.broadcast_to(g, shape).copy()  # C order (np.array keeps a view's order)
 
     @staticmethod
     def unsqueeze_dims(g: Any, dims: tuple) -> Any:
