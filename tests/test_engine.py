@@ -503,3 +503,16 @@ def test_a_node_that_gets_no_gradient_still_runs_and_frees_what_it_saved(torch):
         assert x.grad is None
         with pytest.raises(RuntimeError, match="backward through the graph a second time"):
             e.grad_fn._saved_result
+
+
+def test_gradients_summed_in_a_buffer_never_write_into_an_array_someone_else_holds():
+    x = leaf(np.ones(3))
+    held = []
+    y = x * 2
+    y.register_hook(lambda g: held.append(g) or None)  # the user keeps y's gradient
+    (y + y * 3 + y).sum().backward()
+    assert held[0].tolist() == [5.0, 5.0, 5.0]
+    assert x.grad.tolist() == [10.0, 10.0, 10.0]
+    z = leaf(np.ones(3))
+    (z + z + z).sum().backward()  # one array reaches z's buffer three times
+    assert z.grad.tolist() == [3.0, 3.0, 3.0]

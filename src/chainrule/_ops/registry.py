@@ -52,7 +52,7 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
     protocol); ``_run`` and ``_run_fast``, for the engine's two schedules, also free what the
     node saved and hand each gradient to the node it flows to, unrolled per input.
     """
-    from ..autograd.engine import arrive
+    from ..autograd.engine import arrive, sum_into
 
     n_saved = len(saved)
     first = "grads" if multi else "grads[0]"
@@ -129,7 +129,7 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
                 "        elif buf[slot] is None:",
                 f"            buf[slot] = g{i}",
                 "        else:",
-                f"            buf[slot] = buf[slot] + g{i}",
+                f"            buf[slot] = sum_into(buf[slot], g{i})",
                 f"        g{i} = None",
                 "    if nxt.__class__ is AccumulateGrad:",
                 "        arrive(nxt, buffers, acc_deps)"]
@@ -151,7 +151,7 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
                  "        elif buf[slot] is None:",
                  f"            buf[slot] = g{i}",
                  "        else:",
-                 f"            buf[slot] = buf[slot] + g{i}",
+                 f"            buf[slot] = sum_into(buf[slot], g{i})",
                  "    else:",  # no gradient: the node still runs (and frees), as in torch
                  f"        nxt = nf[{i}][0]",
                  "        if nxt not in buffers:",
@@ -160,7 +160,7 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
     source = "\n\n\n".join("\n".join(f) for f in (apply, run, fast))
     env.update(F=NUMPY, FREED_MSG=FREED_MSG, sum_to=sum_to, RuntimeError=RuntimeError,
                isinstance=isinstance, Tensor=Tensor, check_version=check_version,
-               AccumulateGrad=AccumulateGrad, arrive=arrive, push=heappush,
+               AccumulateGrad=AccumulateGrad, arrive=arrive, push=heappush, sum_into=sum_into,
                __name__=__name__)  # NumPy's warnings are filtered by module (see __init__)
     _GENERATED.append(env)
     exec(compile(source, f"<{cls_name}._apply>", "exec"), env)  # noqa: S102 - our own source

@@ -128,7 +128,7 @@ def execute(roots: list, root_grads: list, keep_graph: bool, create_graph: bool,
                     elif buf[slot] is None:
                         buf[slot] = g
                     else:
-                        buf[slot] = buf[slot] + g
+                        buf[slot] = sum_into(buf[slot], g)
                 if nxt.__class__ is AccumulateGrad:
                     d = acc_deps[nxt]
                     if d == 1:
@@ -323,7 +323,19 @@ def _add_to_buffer(buffers: dict, node: Node, slot: int, g: Any) -> None:
     elif buf[slot] is None:
         buf[slot] = g
     else:
-        buf[slot] = buf[slot] + g
+        buf[slot] = sum_into(buf[slot], g)
+
+
+def sum_into(b: Any, g: Any) -> Any:
+    """``b + g`` for a buffer ``b`` gathering a node's gradients: written into ``b`` when
+    nothing but the buffer can see it (referenced only by the buffer's list, this frame and
+    getrefcount's argument, as in accumulate) and the sum keeps its shape and dtype, which
+    saves a large tensor a fresh allocation per extra consumer."""
+    if (type(b) is ndarray and type(g) is ndarray and b.base is None and b.flags.writeable and
+            b.shape == g.shape and b.dtype is g.dtype and _getrefcount(b) <= 3):
+        b += g
+        return b
+    return b + g
 
 
 def _needed(roots: list, targets: list) -> dict:
