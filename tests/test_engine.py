@@ -516,3 +516,23 @@ def test_gradients_summed_in_a_buffer_never_write_into_an_array_someone_else_hol
     z = leaf(np.ones(3))
     (z + z + z).sum().backward()  # one array reaches z's buffer three times
     assert z.grad.tolist() == [3.0, 3.0, 3.0]
+
+
+def test_each_mode_takes_the_operators_off_their_straight_path_and_back():
+    import chainrule.autograd.forward_ad as fwAD
+    from chainrule.autograd import _modes
+
+    seen = []
+    x = leaf(np.ones(2))
+    modes = [cr.inference_mode(), cr.autograd.detect_anomaly(),
+             cr.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t), fwAD.dual_level()]
+    for mode in modes:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # anomaly mode's warning
+            with mode:
+                seen.append(_modes.SPECIAL[0])
+        assert _modes.SPECIAL[0] == 0
+    cr.func.vmap(lambda t: seen.append(_modes.SPECIAL[0]) or t * 2)(x.detach())
+    assert seen == [1] * 5 and _modes.SPECIAL[0] == 0
+    with cr.inference_mode():
+        assert (cr.ones(2) * 2).is_inference()

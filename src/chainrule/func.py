@@ -13,6 +13,7 @@ from typing import Any
 
 from . import autograd
 from ._tensor import Tensor
+from .autograd._modes import refresh
 
 # how many transforms are running, outermost first: results leave as plain tensors at depth 0
 _DEPTH = [0]
@@ -489,6 +490,7 @@ def _vmap_call(func: Callable, in_dims: Any, out_dims: Any, randomness: str, arg
     batching.SIZES.append(size)
     forward_ad.VMAP[0] += 1
     forward_ad.ACTIVE[0] += 1
+    refresh()
     try:
         it = iter(dims)
 
@@ -507,6 +509,7 @@ def _vmap_call(func: Callable, in_dims: Any, out_dims: Any, randomness: str, arg
     finally:
         forward_ad.VMAP[0] -= 1
         forward_ad.ACTIVE[0] -= 1
+        refresh()
         batching.RANDOMNESS.pop()
         batching.SIZES.pop()
         batching.LEVELS.remove(level)

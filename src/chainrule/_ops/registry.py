@@ -24,6 +24,7 @@ from typing import Any
 
 from .._backend import generic, ndarray, np
 from .._dtypes import DEFAULT, category, result_type
+from ..autograd._modes import SPECIAL
 from ..autograd.anomaly_mode import STATE as anomaly
 from ..autograd.anomaly_mode import remember_forward
 from ..autograd.forward_ad import ACTIVE as forward_ad
@@ -827,7 +828,8 @@ def operator(entry: Entry, general: Callable, args: tuple = (),
              number_arg: bool = False) -> Callable:
     """The Python operator of a two-input entry (``a * b``): straight-line code for the
     common operands, a float tensor with a Python number or with a tensor of its dtype, when
-    no mode needs the general path (inference, forward AD, anomaly, saved-tensor hooks).
+    no mode needs the general path (``autograd._modes.SPECIAL``: inference, forward AD or
+    vmap, anomaly detection, saved-tensor hooks).
     Anything else goes to ``general``, the public function. On small tensors the frames of
     the public function, of ``call2`` and of the forward are most of an op's cost, so the
     code is generated per entry with the forward's body inlined (its ``_source`` shows it).
@@ -836,8 +838,7 @@ def operator(entry: Entry, general: Callable, args: tuple = (),
     the one-input ``PowBackward0``).
     """
     env = {"entry": entry, "classes": entry.node_classes, "general": general, "args": args,
-           "Tensor": Tensor, "_FLOATS": _FLOATS, "inference": inference,
-           "forward_ad": forward_ad, "anomaly": anomaly, "saved_hooks": saved_hooks,
+           "Tensor": Tensor, "_FLOATS": _FLOATS, "special": SPECIAL,
            "_new": _new, "_state": _state, "_sequence": _sequence, "_NO_EDGE": _NO_EDGE,
            "grad_accumulator": grad_accumulator, "broadcast_check": broadcast_check,
            "_record1": _record1, "forward": entry.forward, "__name__": __name__}
@@ -864,8 +865,7 @@ def operator(entry: Entry, general: Callable, args: tuple = (),
 # the operator of an entry with two tensor inputs (``a * b``)
 _OPERATOR = """
 def op(a, b):
-    if a.__class__ is not Tensor or inference[0] or forward_ad[0] or anomaly[0] or \\
-            saved_hooks[0]:
+    if a.__class__ is not Tensor or special[0]:
         return general(a, b)
     A = a._data
     if A.dtype not in _FLOATS:
@@ -929,8 +929,7 @@ def op(a, b):
 _OPERATOR_NUMBER_ARG = """
 def op(a, b):
     cb = b.__class__
-    if a.__class__ is not Tensor or not (cb is float or cb is int) or inference[0] or \\
-            forward_ad[0] or anomaly[0] or saved_hooks[0]:
+    if a.__class__ is not Tensor or not (cb is float or cb is int) or special[0]:
         return general(a, b)
     A = a._data
     if A.dtype not in _FLOATS:

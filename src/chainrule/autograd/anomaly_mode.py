@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._backend import np
+from ._modes import refresh
 
 # [enabled, check_nan]: module globals, read on every recorded op, so plain and cheap
 STATE = [False, True]
@@ -78,9 +79,11 @@ class detect_anomaly:
 
     def __enter__(self) -> None:
         STATE[:] = [True, self.check_nan]
+        refresh()
 
     def __exit__(self, *exc: object) -> None:
         STATE[:] = self.prev
+        refresh()
 
     def __call__(self, fn: Callable) -> Callable:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -96,9 +99,11 @@ class set_detect_anomaly:
     def __init__(self, mode: bool, check_nan: bool = True) -> None:
         self.prev = list(STATE)
         STATE[:] = [bool(mode), check_nan]
+        refresh()
 
     def __enter__(self) -> None:
         pass
 
     def __exit__(self, *exc: object) -> None:
         STATE[:] = self.prev
+        refresh()

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any
 
+from ._modes import refresh
+
 # The levels open now, innermost last; ACTIVE[0] is read by every op, so it stays a plain
 # number that is 0 when forward AD is off.
 ACTIVE = [0]
@@ -37,6 +39,7 @@ def enter_dual_level() -> int:
     _NEXT[0] += 1
     _LEVELS.append(level)
     ACTIVE[0] = len(_LEVELS) + VMAP[0]
+    refresh()
     return level
 
 
@@ -46,6 +49,7 @@ def exit_dual_level(*, level: int | None = None) -> None:
                            "was created. This is not supported.")
     _LEVELS.pop()
     ACTIVE[0] = len(_LEVELS) + VMAP[0]
+    refresh()
 
 
 class dual_level:

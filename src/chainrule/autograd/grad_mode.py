@@ -7,6 +7,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from ._modes import refresh
+
 _GENERATOR = 0x20  # CO_GENERATOR: the function's body contains yield
 
 
@@ -172,6 +174,7 @@ class inference_mode(_GradModeContext):
             _state.grad_enabled = False
             _state.inference = True
             INFERENCE_ACTIVE[0] += 1
+            refresh()
         else:
             _state.inference = False
 
@@ -179,6 +182,7 @@ class inference_mode(_GradModeContext):
         grad, inference = self._prev.pop()
         if self.mode:
             INFERENCE_ACTIVE[0] -= 1
+            refresh()
         _state.grad_enabled, _state.inference = grad, inference
 
     def clone(self) -> inference_mode:

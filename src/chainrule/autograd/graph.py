@@ -8,6 +8,8 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
+from ._modes import refresh
+
 # Creation order of nodes; the engine runs the newest ready node first, as torch does.
 _sequence = itertools.count()
 
@@ -184,11 +186,13 @@ class saved_tensors_hooks:
     def __enter__(self) -> None:
         _hook_stack.stack.append((self.pack_hook, self.unpack_hook))
         SAVED_HOOKS_ACTIVE[0] += 1
+        refresh()
         EXACT[0] = 1
 
     def __exit__(self, *exc: object) -> None:
         _hook_stack.stack.pop()
         SAVED_HOOKS_ACTIVE[0] -= 1
+        refresh()
 
 
 class _Packed:
