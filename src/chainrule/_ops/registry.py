@@ -77,7 +77,7 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
         elif k < n_saved + n_args:
             names[k] = f"a[{k - n_saved}]"
         else:
-            names[k] = f"m[{k - n_saved - n_args}][0]"
+            names[k] = f"m[{2 * (k - n_saved - n_args)}]"
     body.append("    meta = self._meta")
     env: dict = {}
     outs = []
@@ -93,11 +93,10 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
             expr = f"f{i}({', '.join(params)})"
         body += [f"    g{i} = {expr}",
                  f"    if g{i} is not None:",
-                 f"        shape, dtype = meta[{i}]",
-                 f"        if g{i}.shape != shape:",
-                 f"            g{i} = sum_to(g{i}, shape)",
-                 f"        if g{i}.dtype is not dtype:",
-                 f"            g{i} = g{i}.astype(dtype)"]
+                 f"        if g{i}.shape != meta[{2 * i}]:",
+                 f"            g{i} = sum_to(g{i}, meta[{2 * i}])",
+                 f"        if g{i}.dtype is not meta[{2 * i + 1}]:",
+                 f"            g{i} = g{i}.astype(meta[{2 * i + 1}])"]
         outs.append(f"g{i}")
     apply = ["def _apply(self, grads, create_graph):",
              "    if create_graph:",
@@ -462,11 +461,11 @@ def _read_saved(node: Any, k: int, j: int) -> Any:
 
 
 def _sym_sizes(node: Any, i: int) -> tuple:
-    m = node._meta[i]
-    if m is None:  # a Python number: torch saves no sizes
+    shape = node._meta[2 * i]
+    if shape is None:  # a Python number: torch saves no sizes
         name = f"_saved_{node._entry.inputs[i]}_sym_sizes"
         raise AttributeError(f"'{type(node).__name__}' object has no attribute '{name}'")
-    return tuple(m[0])
+    return tuple(shape)
 
 
 class OpNode(Node):
@@ -477,6 +476,8 @@ class OpNode(Node):
     ``node._saved_other``, ``node._saved_alpha``, ``node._saved_self_sym_sizes``.
     """
 
+    # _meta: each input's shape and dtype, flat (shape0, dtype0, shape1, dtype1, ...), None
+    # and None for a Python number
     __slots__ = ("_saved", "_args", "_meta", "_versions")
     _entry: Entry
     _save: tuple
@@ -490,7 +491,8 @@ class OpNode(Node):
         entry = self._entry
         names = [entry.outputs[-1 - j] if j < 0 else entry.inputs[j] for j in self._save]
         names += list(entry.args)
-        names += [f"{n}_sym_sizes" for n, m in zip(entry.inputs, self._meta) if m is not None]
+        names += [f"{n}_sym_sizes" for n, shape in zip(entry.inputs, self._meta[0::2])
+                  if shape is not None]
         return names
 
     def __dir__(self) -> list:
@@ -515,15 +517,15 @@ class OpNode(Node):
         elif not isinstance(grad, Tensor):
             grad = _plain_tensor(grad)
         env += self._args
-        env += [m[0] if m is not None else None for m in meta]
+        env += meta[0::2]
         out = []
-        for spec, m in zip(self._formulas, meta):
+        for spec, shape, dtype in zip(self._formulas, meta[0::2], meta[1::2]):
             if spec is None:
                 out.append(None)
                 continue
             f, idx = spec
             g = f(GRAPH, grad, *[env[k] for k in idx])
-            out.append(None if g is None else GRAPH.fit(g, m[0], m[1]))
+            out.append(None if g is None else GRAPH.fit(g, shape, dtype))
         return out
 
 
@@ -556,11 +558,13 @@ class VariadicOpNode(OpNode):
         for pos, out in self._output_pos:
             env[pos] = _saved_output(self, saved[pos], out) if create_graph else saved[pos]
         env += self._args
-        env.append([m[0] for m in self._meta])
+        meta = self._meta
+        env.append(list(meta[0::2]))
         f, idx = self._formulas[0]
         gs = f(F, grad, *[env[k] for k in idx])
-        return [None if g is None or nxt is None else F.fit(g, m[0], m[1])
-                for g, m, (nxt, _) in zip(gs, self._meta, self.next_functions)]
+        return [None if g is None or nxt is None else F.fit(g, shape, dtype)
+                for g, shape, dtype, (nxt, _) in zip(gs, meta[0::2], meta[1::2],
+                                                     self.next_functions)]
 
 
 def _saved_output(node: Node, data: Any, k: int) -> Tensor:
@@ -605,14 +609,14 @@ def _record(entry: Entry, out: Any, inputs: tuple, args: tuple, data: Any) -> No
     for t in inputs:
         if isinstance(t, Tensor):
             d = t._data
-            meta.append((d.shape, d.dtype))
+            meta += (d.shape, d.dtype)
             if t._requires_grad:
                 edges.append(_edge(t))
                 mask |= bit
             else:
                 edges.append((None, 0))
         else:
-            meta.append(None)
+            meta += (None, None)
             edges.append((None, 0))
         bit <<= 1
     cls = entry.node_classes[mask] or entry.node_class(mask)
@@ -620,7 +624,7 @@ def _record(entry: Entry, out: Any, inputs: tuple, args: tuple, data: Any) -> No
     node._seq = next(_sequence)
     node._hooks = None
     node.next_functions = tuple(edges)
-    node._meta = meta
+    node._meta = tuple(meta)
     node._saved = cls._pack(*inputs, data)
     node._versions = cls._vers(*inputs) if cls._vers else None
     if saved_hooks[0]:
@@ -642,7 +646,7 @@ def _record1(entry: Entry, out: Any, x: Any, args: tuple, data: Any) -> None:
     node.next_functions = ((fn, x._output_nr) if fn is not None else
                            (grad_accumulator(x), 0),)
     xd = x._data
-    node._meta = ((xd.shape, xd.dtype),)
+    node._meta = (xd.shape, xd.dtype)
     node._saved = cls._pack(x, data)
     node._versions = cls._vers(x) if cls._vers is not None and x._aux is not None else None
     if saved_hooks[0]:
@@ -806,9 +810,9 @@ def _record2(entry: Entry, out: Any, a: Any, b: Any, b_tensor: bool, a_grad: boo
     ad = a._data  # the inputs' own shapes and dtypes, before any cast
     if b_tensor:
         bd = b._data
-        node._meta = ((ad.shape, ad.dtype), (bd.shape, bd.dtype))
+        node._meta = (ad.shape, ad.dtype, bd.shape, bd.dtype)
     else:
-        node._meta = ((ad.shape, ad.dtype), None)
+        node._meta = (ad.shape, ad.dtype, None, None)
     node._saved = cls._pack(a, b, data)
     # versions matter only for tensors changed in place (those have _aux)
     if cls._vers is not None and (a._aux is not None or b_tensor and b._aux is not None):
@@ -911,7 +915,8 @@ def op(a, b):
         else:
             eb = _NO_EDGE
         node.next_functions = (ea, eb)
-        node._meta = ((A.shape, A.dtype), (B.shape, B.dtype) if b_tensor else None)
+        node._meta = (A.shape, A.dtype, B.shape, B.dtype) if b_tensor else \\
+            (A.shape, A.dtype, None, None)
         node._saved = cls._pack(a, b, data)
         if cls._vers is not None and (a._aux is not None or b_tensor and b._aux is not None):
             node._versions = cls._vers(a, b)
@@ -988,20 +993,20 @@ def _record_multi(entry: Entry, outs: tuple, inputs: tuple, args: tuple, datas: 
     meta = []
     for bit, t in enumerate(inputs):
         if isinstance(t, Tensor):
-            meta.append((t._data.shape, t._data.dtype))
+            meta += (t._data.shape, t._data.dtype)
             if t._requires_grad:
                 edges.append(_edge(t))
                 mask |= 1 << bit
                 continue
         else:
-            meta.append(None)
+            meta += (None, None)
         edges.append(_NO_EDGE)
     cls = entry.node_classes[mask] or entry.node_class(mask)
     node = _new(cls)
     node._seq = next(_sequence)
     node._hooks = None
     node.next_functions = tuple(edges)
-    node._meta = meta
+    node._meta = tuple(meta)
     node._saved = cls._pack(*inputs, *datas[:len(entry.outputs)])
     node._versions = cls._vers(*inputs) if cls._vers else None
     if saved_hooks[0]:
@@ -1033,8 +1038,8 @@ def call_list(entry: Entry, tensors: list, arrays: list, args: tuple = ()) -> An
     node._hooks = None
     node.next_functions = tuple(
         _edge(t) if isinstance(t, Tensor) and t._requires_grad else _NO_EDGE for t in tensors)
-    node._meta = [(np.shape(a), np.asarray(a).dtype if not isinstance(t, Tensor) else
-                   t._data.dtype) for t, a in zip(tensors, arrays)]
+    node._meta = tuple(v for t, a in zip(tensors, arrays) for v in (
+        np.shape(a), t._data.dtype if isinstance(t, Tensor) else np.asarray(a).dtype))
     node._saved = cls._pack(tuple(tensors), data)
     node._versions = None
     node._args = args
