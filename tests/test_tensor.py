@@ -305,3 +305,15 @@ def test_printing_through_tensors(torch):
     for build in cases:
         assert repr(build(cr)) == repr(build(torch))
         assert str(build(cr)) == str(build(torch))
+
+
+def test_a_python_float_makes_the_same_tensor_on_every_path(torch):
+    for kw in ({}, {"requires_grad": True}, {"device": "cpu"},
+               {"device": "cpu", "requires_grad": True}, {"dtype": cr.float64}):
+        t = cr.tensor(2.5, **kw)
+        tkw = {k: (torch.float64 if v is cr.float64 else v) for k, v in kw.items()}
+        r = torch.tensor(2.5, **tkw)
+        assert repr(t) == repr(r)
+        assert t.requires_grad is r.requires_grad and t.is_leaf
+    with cr.inference_mode():
+        assert cr.tensor(1.0).is_inference()

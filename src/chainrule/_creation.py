@@ -12,6 +12,9 @@ from ._backend import generic, ndarray, np
 from ._dtypes import DEFAULT
 from ._dtypes import dtype as _dtype
 from ._tensor import SCALAR_GRAD_WARNING, Size, Tensor, _make, _storage, device
+from .autograd.grad_mode import INFERENCE_ACTIVE
+
+_new = object.__new__
 
 _device = device
 
@@ -56,17 +59,22 @@ def tensor(data: Any, *, dtype: _dtype | None = None, device: Any = None,
     >>> torch.tensor(2.0, requires_grad=True)
     tensor(2., requires_grad=True)
     """
-    if data.__class__ is float and dtype is None:
-        # the lab's torch.tensor(2.0, requires_grad=True), kept short
-        out = _make(DEFAULT.float.type(data))
-        out._requires_grad = bool(requires_grad)
-        if device is not None:
-            _device(device)
+    if data.__class__ is float and dtype is None and device is None and \
+            not INFERENCE_ACTIVE[0]:
+        # the lab's torch.tensor(2.0, requires_grad=True), kept short: _make inline
+        out = _new(Tensor)
+        out._data = DEFAULT.float.type(data)
+        out._requires_grad = requires_grad is True or bool(requires_grad)
+        out._grad_fn = None
+        out._grad = None
+        out._output_nr = 0
+        out._aux = None
+        out._acc = None
         return out
     want = _np_dtype(dtype)
     t = type(data)
     if t is float:
-        arr = want.type(data)
+        arr = (DEFAULT.float if want is None else want).type(data)
     elif isinstance(data, Tensor):
         warnings.warn(_COPY_WARNING, UserWarning, stacklevel=2)
         arr = np.array(data._data, dtype=want, copy=True)

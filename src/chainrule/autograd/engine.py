@@ -206,18 +206,17 @@ def _ordered(root: Node, root_slot: int, seed: Any, keep_graph: bool) -> None:
         while queue:
             node = heappop(queue)[1]
             grads = pop(node)
-            if grads[0] is None and all(g is None for g in grads):
-                _run_node_fast(node, None, buffers, queue, keep_graph)
-            elif node.__class__ is AccumulateGrad:
+            if node.__class__ is AccumulateGrad:
                 # drop the list first: accumulate() decides by refcount whether it may keep
                 # the array as the leaf's .grad
                 g = grads[0]
                 grads = None
                 accumulate(node.variable, g, False)
-                g = None
-            else:
+            elif grads[0] is not None:
                 node._run_fast(grads, buffers, queue, keep_graph)
-                grads = None
+            else:  # a node with several outputs, or one that got no gradient at all
+                _run_node_fast(node, grads if any(g is not None for g in grads) else None,
+                               buffers, queue, keep_graph)
     finally:
         _state.grad_enabled = prev_mode
 
@@ -261,8 +260,6 @@ def _run_node(node: Node, grads: list, buffers: dict, acc_deps: dict, keep: bool
 def _run_node_fast(node: Node, grads: list | None, buffers: dict, queue: list,
                    keep: bool) -> None:
     """``_ordered``'s step for a node without generated code, or one that got no gradient."""
-    if node.__class__ is AccumulateGrad:
-        return
     outs = [None] * len(node.next_functions) if grads is None else node._apply(grads, False)
     grads = None
     if not keep and node._saved:
