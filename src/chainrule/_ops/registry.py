@@ -845,7 +845,7 @@ def operator(entry: Entry, general: Callable, args: tuple = (),
            "Tensor": Tensor, "_FLOATS": _FLOATS, "special": SPECIAL,
            "_new": _new, "_state": _state, "_sequence": _sequence, "_NO_EDGE": _NO_EDGE,
            "grad_accumulator": grad_accumulator, "broadcast_check": broadcast_check,
-           "_record1": _record1, "forward": entry.forward, "__name__": __name__}
+           "forward": entry.forward, "__name__": __name__}
     arg_names = [f"args[{k}]" for k in range(len(args))]
     if number_arg:
         forward = _inline(entry.forward, ["A", "b", *arg_names], env, "fw") or \
@@ -854,7 +854,9 @@ def operator(entry: Entry, general: Callable, args: tuple = (),
     else:
         forward = _inline(entry.forward, ["A", "B", *arg_names], env, "fw") or \
             f"forward(A, B{''.join(', ' + a for a in arg_names)})"
-        source = _OPERATOR.format(forward=forward)
+        forward_number = _inline(entry.forward, ["A", "b", *arg_names], env, "fw") or \
+            f"forward(A, b{''.join(', ' + a for a in arg_names)})"
+        source = _OPERATOR.format(forward=forward, forward_number=forward_number)
     _GENERATED.append(env)
     # a code object of its own per entry also lets the interpreter specialise the attribute
     # reads and writes of its node class
@@ -876,18 +878,39 @@ def op(a, b):
         return general(a, b)
     cb = b.__class__
     if cb is float or cb is int:
-        B = b
-        b_grad = b_tensor = False
-    elif cb is Tensor:
-        B = b._data
-        if B.dtype is not A.dtype:
-            return general(a, b)
-        if A.shape != B.shape:
-            broadcast_check(A.shape, B.shape)
-        b_tensor = True
-        b_grad = b._requires_grad
-    else:
+        # a tensor and a number: only the tensor can need a gradient
+        data = {forward_number}
+        out = _new(Tensor)
+        out._data = data
+        out._grad_fn = None
+        out._grad = None
+        out._output_nr = 0
+        out._aux = None
+        out._acc = None
+        if a._requires_grad and _state.grad_enabled:
+            cls = classes[1] or entry.node_class(1)
+            node = _new(cls)
+            node._seq = next(_sequence)
+            node._hooks = None
+            fn = a._grad_fn
+            node.next_functions = ((fn, a._output_nr) if fn is not None else
+                                   (grad_accumulator(a), 0), _NO_EDGE)
+            node._meta = (A.shape, A.dtype, None, None)
+            node._saved = cls._pack(a, b, data)
+            node._versions = cls._vers(a, b) if a._aux is not None and cls._vers else None
+            node._args = args
+            out._grad_fn = node
+            out._requires_grad = True
+        else:
+            out._requires_grad = False
+        return out
+    if cb is not Tensor:
         return general(a, b)
+    B = b._data
+    if B.dtype is not A.dtype:
+        return general(a, b)
+    if A.shape != B.shape:
+        broadcast_check(A.shape, B.shape)
     data = {forward}
     out = _new(Tensor)
     out._data = data
@@ -897,6 +920,7 @@ def op(a, b):
     out._aux = None
     out._acc = None
     a_grad = a._requires_grad
+    b_grad = b._requires_grad
     if (a_grad or b_grad) and _state.grad_enabled:
         # registry._record2, unrolled
         mask = a_grad | b_grad << 1
@@ -915,10 +939,9 @@ def op(a, b):
         else:
             eb = _NO_EDGE
         node.next_functions = (ea, eb)
-        node._meta = (A.shape, A.dtype, B.shape, B.dtype) if b_tensor else \\
-            (A.shape, A.dtype, None, None)
+        node._meta = (A.shape, A.dtype, B.shape, B.dtype)
         node._saved = cls._pack(a, b, data)
-        if cls._vers is not None and (a._aux is not None or b_tensor and b._aux is not None):
+        if cls._vers is not None and (a._aux is not None or b._aux is not None):
             node._versions = cls._vers(a, b)
         else:
             node._versions = None
@@ -948,7 +971,20 @@ def op(a, b):
     out._aux = None
     out._acc = None
     if a._requires_grad and _state.grad_enabled:
-        _record1(entry, out, a, (b, *args) if args else (b,), data)
+        # registry._record1, unrolled
+        cls = classes[1] or entry.node_class(1)
+        node = _new(cls)
+        node._seq = next(_sequence)
+        node._hooks = None
+        fn = a._grad_fn
+        node.next_functions = ((fn, a._output_nr) if fn is not None else
+                               (grad_accumulator(a), 0),)
+        node._meta = (A.shape, A.dtype)
+        node._saved = cls._pack(a, data)
+        node._versions = cls._vers(a) if a._aux is not None and cls._vers else None
+        node._args = (b, *args) if args else (b,)
+        out._grad_fn = node
+        out._requires_grad = True
     else:
         out._requires_grad = False
     return out
