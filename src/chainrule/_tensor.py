@@ -501,8 +501,9 @@ def _weakref(t: Tensor) -> Any:
 
 
 def _init(t: Tensor, data: Any) -> None:
-    """A tensor's fields, outside any graph. The op calls in _ops/registry.py (call1, call2)
-    set the same fields inline, to save a call on every op: keep them in step."""
+    """A tensor's fields, outside any graph. ``_make`` below, the op calls in
+    _ops/registry.py (call1, call2, the operators) and ``tensor()``'s path for a float set the
+    same fields inline, to save a call on every op: keep them in step."""
     t._data = data
     t._requires_grad = False
     t._grad_fn = None
@@ -517,7 +518,15 @@ def _init(t: Tensor, data: Any) -> None:
 def _make(data: Any) -> Tensor:
     """Wraps a backend array (or NumPy scalar, for 0-d) in a fresh tensor outside any graph."""
     t = _new(Tensor)
-    _init(t, data)
+    t._data = data
+    t._requires_grad = False
+    t._grad_fn = None
+    t._grad = None
+    t._output_nr = 0
+    t._aux = None
+    t._acc = None
+    if INFERENCE_ACTIVE[0]:
+        mark_inference(t)
     return t
 
 

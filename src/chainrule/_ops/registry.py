@@ -14,9 +14,7 @@ backward, the Tensor ops under ``create_graph=True`` (so the backward pass recor
 
 from __future__ import annotations
 
-import ast
 import builtins
-import dis
 import linecache
 from collections.abc import Callable
 from heapq import heappush
@@ -167,14 +165,11 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
     return source, env["_apply"], env["_run"], env["_run_fast"]
 
 
-_SCOPES = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
-           ast.NamedExpr)
-
-
 def _lambda_body(code: Any) -> Any:
     """The body of the lambda compiled to ``code``, parsed from the source span its
     instructions cover; None where that can't be read, or where the text read does not
     compile to the very same bytecode (so what is inlined is exactly what would run)."""
+    import ast  # here, not at import: node classes are built on first use
     if not hasattr(code, "co_positions"):  # Python 3.10: no columns
         return None
     # (RESUME and the like carry an empty span)
@@ -203,6 +198,7 @@ def _lambda_body(code: Any) -> Any:
 def _ops(code: Any) -> list:
     """What a code object does, as (operation, argument) pairs; a method call reads the same
     compiled either way the compiler picks (``LOAD_METHOD`` or ``LOAD_ATTR``)."""
+    import dis
     return [("LOAD_ATTR" if i.opname == "LOAD_METHOD" else i.opname,
              i.argval if isinstance(i.argval, (str, int, float, tuple, type(None))) else None)
             for i in dis.get_instructions(code) if i.opname not in ("PRECALL", "CACHE")]
@@ -217,8 +213,12 @@ def _inline(f: Callable, params: list, env: dict, tag: str) -> str | None:
     if code is None or code.co_name != "<lambda>" or code.co_freevars or f.__defaults__ or \
             f.__kwdefaults__ or code.co_argcount != len(params):
         return None
+    import ast
+
     body = _lambda_body(code)
-    if body is None or any(isinstance(n, _SCOPES) for n in ast.walk(body)):
+    scopes = (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+              ast.NamedExpr)
+    if body is None or any(isinstance(n, scopes) for n in ast.walk(body)):
         return None
     mapping = dict(zip(code.co_varnames[:code.co_argcount], params))
     names: dict = {}

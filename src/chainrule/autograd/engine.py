@@ -118,28 +118,16 @@ def execute(roots: list, root_grads: list, keep_graph: bool, create_graph: bool,
                 g = outs[k]
                 outs[k] = None  # the buffer now holds the only reference (see accumulate)
                 if g is not None:
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        if nxt._n_out == 1:
-                            buffers[nxt] = [g]
-                        else:
-                            buf = buffers[nxt] = [None] * nxt._n_out
-                            buf[slot] = g
-                    elif buf[slot] is None:
-                        buf[slot] = g
-                    else:
-                        buf[slot] = sum_into(buf[slot], g)
+                    _add_to_buffer(buffers, nxt, slot, g)
+                    g = None
                 if nxt.__class__ is AccumulateGrad:
                     d = acc_deps[nxt]
                     if d == 1:
                         del acc_deps[nxt]
-                        # drop references first: accumulate() decides by refcount whether it
-                        # may keep the array as the leaf's .grad
-                        g = buf = None
                         _accumulate_node(nxt, buffers, captured, results, create_graph)
                     else:
                         acc_deps[nxt] = d - 1
-            outs = g = buf = None
+            outs = None
     finally:
         _state.grad_enabled = prev_mode
     return results
