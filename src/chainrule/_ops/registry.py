@@ -846,25 +846,33 @@ def operator(entry: Entry, general: Callable, args: tuple = (),
            "_new": _new, "_state": _state, "_sequence": _sequence, "_NO_EDGE": _NO_EDGE,
            "grad_accumulator": grad_accumulator, "broadcast_check": broadcast_check,
            "forward": entry.forward, "__name__": __name__}
-    arg_names = [f"args[{k}]" for k in range(len(args))]
-    if number_arg:
-        forward = _inline(entry.forward, ["A", "b", *arg_names], env, "fw") or \
-            f"forward(A, b{''.join(', ' + a for a in arg_names)})"
-        source = _OPERATOR_NUMBER_ARG.format(forward=forward)
-    else:
-        forward = _inline(entry.forward, ["A", "B", *arg_names], env, "fw") or \
-            f"forward(A, B{''.join(', ' + a for a in arg_names)})"
-        forward_number = _inline(entry.forward, ["A", "b", *arg_names], env, "fw") or \
-            f"forward(A, b{''.join(', ' + a for a in arg_names)})"
-        source = _OPERATOR.format(forward=forward, forward_number=forward_number)
-    _GENERATED.append(env)
-    # a code object of its own per entry also lets the interpreter specialise the attribute
-    # reads and writes of its node class
-    exec(compile(source, f"<{entry.node_name} operator>", "exec"), env)  # noqa: S102
+    # Generated on the first call, which keeps import fast: until then ``op`` runs a stub that
+    # builds the code and gives it to ``op`` (the same function object, bound as a dunder).
+    exec("def op(a, b):\n    build()\n    return op(a, b)\n", env)  # noqa: S102
     op = env["op"]
+
+    def build() -> None:
+        arg_names = [f"args[{k}]" for k in range(len(args))]
+        rest = "".join(", " + a for a in arg_names)
+        forward_number = _inline(entry.forward, ["A", "b", *arg_names], env, "fw") or \
+            f"forward(A, b{rest})"
+        if number_arg:
+            source = _OPERATOR_NUMBER_ARG.format(forward=forward_number)
+        else:
+            forward = _inline(entry.forward, ["A", "B", *arg_names], env, "fw") or \
+                f"forward(A, B{rest})"
+            source = _OPERATOR.format(forward=forward, forward_number=forward_number)
+        # a code object of its own per entry also lets the interpreter specialise the
+        # attribute reads and writes of its node class
+        exec(compile(source, f"<{entry.node_name} operator>", "exec"), env)  # noqa: S102
+        op.__code__ = env["op"].__code__
+        op._source = source
+        env["op"] = op
+
+    env["build"] = build
+    _GENERATED.append(env)
     op.__name__ = general.__name__
     op.__doc__ = general.__doc__
-    op._source = source
     return op
 
 

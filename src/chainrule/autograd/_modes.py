@@ -6,12 +6,16 @@ saved-tensor hooks), so that an operator tests one flag instead of four. Each mo
 from __future__ import annotations
 
 SPECIAL = [0]
+_FLAGS: list = []  # the modes' own flags, found on first use (their modules import this one)
 
 
 def refresh() -> None:
-    from .anomaly_mode import STATE
-    from .forward_ad import ACTIVE
-    from .grad_mode import INFERENCE_ACTIVE
-    from .graph import SAVED_HOOKS_ACTIVE
+    if not _FLAGS:
+        from .anomaly_mode import STATE
+        from .forward_ad import ACTIVE
+        from .grad_mode import INFERENCE_ACTIVE
+        from .graph import SAVED_HOOKS_ACTIVE
 
-    SPECIAL[0] = int(bool(INFERENCE_ACTIVE[0] or ACTIVE[0] or STATE[0] or SAVED_HOOKS_ACTIVE[0]))
+        _FLAGS.extend((INFERENCE_ACTIVE, ACTIVE, STATE, SAVED_HOOKS_ACTIVE))
+    inference, forward, anomaly, saved_hooks = _FLAGS
+    SPECIAL[0] = int(bool(inference[0] or forward[0] or anomaly[0] or saved_hooks[0]))

@@ -417,20 +417,3 @@ NOT_IMPLEMENTED = op("torch::autograd::NotImplemented",
 NOT_IMPLEMENTED_UNARY = op("torch::autograd::NotImplemented",
                            lambda self, compute, aten: compute(self),
                            self=lambda F, grad, aten: _not_implemented(aten))
-
-
-def _not_implemented_name(self: Any) -> str:
-    return "torch::autograd::NotImplemented"
-
-
-def _node_classes(entry: Any) -> list:
-    # every node class of an entry, built now (the registry may build them on first use)
-    build = getattr(entry, "node_class", None)
-    return [build(mask) if build is not None else entry.node_classes[mask]
-            for mask in range(1, len(entry.node_classes))]
-
-
-# torch's class is NotImplemented (its repr), while name() gives the qualified name
-for _cls in _node_classes(NOT_IMPLEMENTED) + _node_classes(NOT_IMPLEMENTED_UNARY):
-    _cls.__name__ = _cls.__qualname__ = "NotImplemented"
-    _cls.name = _not_implemented_name
