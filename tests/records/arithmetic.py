@@ -115,4 +115,7 @@ SPECIAL = {
     "IndexPutImplBackward0": lambda T, a: T.autograd.grad(
         (a[[0, 1, 0]] ** 2).sum(), a, create_graph=True)[0],
     "CopyBackwards": None,  # the first .grad of a leaf under backward(create_graph=True)
+    # relu's backward under create_graph, with the incoming gradient a
+    "ThresholdBackwardBackward0": lambda T, a: (lambda b: T.autograd.grad(
+        T.relu(b), b, a, create_graph=True)[0])(a * 0 + 1),
 }

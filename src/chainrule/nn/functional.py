@@ -919,7 +919,8 @@ GRAPH.mean_view = lambda g, shape, dim, keepdim: _fm.mean_backward(GRAPH, g, sha
 NUMPY.mul_cos = D.arithmetic.mul_cos
 GRAPH.mul_cos = lambda g, x: g * api.cos(x)
 NUMPY.mul_positive = D.arithmetic.mul_positive
-GRAPH.mul_positive = lambda g, result: g * (result > 0)
+GRAPH.mul_positive = lambda g, result: call(D.THRESHOLD_BACKWARD, (g, result),
+                                           (g._data, result._data))
 NUMPY.sum_keepdim = _nn._sum_keepdim
 GRAPH.sum_keepdim = lambda x, dim: api.sum(x, dim, keepdim=True)
 

@@ -165,6 +165,12 @@ ABS = op("AbsBackward0", lambda self: np.abs(self), self=lambda F, grad, self: g
 # relu'(0) = 0: the mask is result > 0
 RELU = op("ReluBackward0", relu_forward,
           self=lambda F, grad, result: F.mul_positive(grad, result))
+# relu's backward, threshold_backward(grad, result, 0), as an op of its own so that under
+# create_graph it is recorded with the output as an input (its derivative there is 0), as torch
+THRESHOLD_BACKWARD = op("ThresholdBackwardBackward0", lambda grad_output, result:
+                        grad_output * (result > 0), n_inputs=2, fw="linear",
+                        grad_output=lambda F, grad, result: F.mul_positive(grad, result),
+                        result=lambda F, grad: F.zeros_like(grad))
 SIGMOID = op("SigmoidBackward0", lambda self: 1 / (1 + np.exp(-self)), dtype="float",
              self=lambda F, grad, result: grad * ((1 - result) * result))
 TANH = op("TanhBackward0", lambda self: np.tanh(self), dtype="float",
