@@ -8,6 +8,10 @@
    as soon as its last edge is in, as torch's does.
 3. Sum each node's incoming gradients into a buffer that is dropped once consumed, and release
    what a node saved as soon as it has run, unless the graph is retained.
+
+While no user code can run inside a backward (``graph.EXACT``), a loss's backward takes a
+shorter road to the same order (``_ordered``): no counting walk, a queue fed as gradients
+arrive, and each AccumulateGrad once everything that feeds it has run.
 """
 
 from __future__ import annotations
