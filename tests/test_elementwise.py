@@ -745,3 +745,18 @@ def test_comparison_errors_match_torch(torch):
     same(torch, lambda T: T.ones(3) == T.ones(2))
     same(torch, lambda T: T.ones(3) < T.ones(2, 1))
     same(torch, lambda T: T.ones(3) & T.ones(2))
+
+
+def test_relu_gradient_is_zero_where_masked_even_for_inf_and_nan_gradients(torch):
+    # torch's threshold_backward selects; a product with the mask would give nan
+    for make in (lambda T: T.tensor([1.0, -2.0, 0.0, 3.0], requires_grad=True),
+                 lambda T: T.tensor(-1.0, requires_grad=True)):
+        results = []
+        for T in (cr, torch):
+            x = make(T)
+            g = T.full(x.shape, float("inf"))
+            if x.ndim:
+                g[0] = float("nan")
+            T.relu(x).backward(g)
+            results.append(x.grad.tolist())
+        assert str(results[0]) == str(results[1])

@@ -72,14 +72,17 @@ def relu_forward(self: Any) -> Any:
 
 
 def mul_positive(grad: Any, result: Any) -> Any:
-    """``grad * (result > 0)``: the mask cast to grad's dtype, then multiplied in place (NumPy's
-    float-by-bool product is a mixed-type loop, three times slower than a float product)."""
+    """torch's threshold_backward: ``grad`` where ``result > 0``, else 0 (0 even where the
+    gradient is inf or nan, which a product with the mask would make nan). For float arrays
+    the mask is cast to grad's dtype and grad copied into it where it is 1, one pass each."""
     mask = result > 0
     if type(mask) is ndarray and type(grad) is ndarray and mask.shape == grad.shape and \
             grad.dtype.kind == "f":
         out = mask.astype(grad.dtype)
-        return out if _is_one(grad) else np.multiply(out, grad, out=out)
-    return grad * mask
+        if not _is_one(grad):
+            np.copyto(out, grad, where=mask)
+        return out
+    return np.where(mask, grad, 0)
 
 
 # ---- arithmetic ---------------------------------------------------------------------------
@@ -168,7 +171,7 @@ RELU = op("ReluBackward0", relu_forward,
 # relu's backward, threshold_backward(grad, result, 0), as an op of its own so that under
 # create_graph it is recorded with the output as an input (its derivative there is 0), as torch
 THRESHOLD_BACKWARD = op("ThresholdBackwardBackward0", lambda grad_output, result:
-                        grad_output * (result > 0), n_inputs=2, fw="linear",
+                        mul_positive(grad_output, result), n_inputs=2, fw="linear",
                         grad_output=lambda F, grad, result: F.mul_positive(grad, result),
                         result=lambda F, grad: F.zeros_like(grad))
 SIGMOID = op("SigmoidBackward0", lambda self: 1 / (1 + np.exp(-self)), dtype="float",
