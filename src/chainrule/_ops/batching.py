@@ -1168,9 +1168,3 @@ def install() -> None:
         _LAZY.update(Tensor=Tensor, _make=_make,
                      run=(Tensor, call, call_list, call_multi, mark_view))
         RULES.update(_build())
-        from .derivatives import reductions as R
-
-        # prod's backward picks its formula by whether the input holds a zero: under vmap,
-        # any sample's zero counts (not sample 0's only)
-        has_zero = R._has_zero
-        R._has_zero = lambda x: has_zero(full_data(x) if LEVELS else x)

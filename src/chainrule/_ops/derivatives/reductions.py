@@ -15,6 +15,7 @@ from typing import Any
 
 from ..._backend import np
 from .. import formulas as fm
+from ..batching import full_data
 from ..registry import op
 
 # ---- forwards on arrays ----------------------------------------------------------------------
@@ -353,8 +354,9 @@ def _logsumexp_backward(F: Any, grad: Any, self: Any, result: Any, dim: tuple,
 
 
 def _has_zero(x: Any) -> bool:
-    # torch picks its product gradient by whether the input holds a zero; so do we
-    return bool(np.any(getattr(x, "_data", x) == 0))
+    # torch picks its product gradient by whether the input holds a zero; so do we (under vmap,
+    # whether any sample does, not sample 0 alone)
+    return bool(np.any(full_data(x) == 0))
 
 
 def _prod_backward(F: Any, grad: Any, self: Any, result: Any, dim: Any, keepdim: bool) -> Any:
