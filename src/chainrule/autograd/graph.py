@@ -134,6 +134,10 @@ class AccumulateGrad(Node):
         return []
 
 
+_new = object.__new__
+_weakref = weakref.ref
+
+
 def grad_accumulator(t: Any) -> AccumulateGrad:
     """The one AccumulateGrad of leaf ``t``; the tensor holds it weakly, the graph strongly."""
     ref = t._acc
@@ -141,8 +145,13 @@ def grad_accumulator(t: Any) -> AccumulateGrad:
         node = ref()
         if node is not None:
             return node
-    node = AccumulateGrad(t)
-    t._acc = weakref.ref(node)
+    # AccumulateGrad.__init__, inline: this runs for every leaf of every graph
+    node = _new(AccumulateGrad)
+    node.variable = t
+    node.next_functions = ()
+    node._seq = -1 - next(_sequence)
+    node._hooks = None
+    t._acc = _weakref(node)
     return node
 
 
