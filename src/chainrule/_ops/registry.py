@@ -876,8 +876,33 @@ def operator(entry: Entry, general: Callable, args: tuple = (),
     return op
 
 
+# Pieces of the operators' code, shared below: the fields _tensor._init sets on a fresh
+# tensor, the start of a node (its class for the input mask), and its end.
+_NEW_OUT = """out = _new(Tensor)
+out._data = data
+out._grad_fn = None
+out._grad = None
+out._output_nr = 0
+out._aux = None
+out._acc = None"""
+_NEW_NODE = """cls = classes[{mask}] or entry.node_class({mask})
+node = _new(cls)
+node._seq = next(_sequence)
+node._hooks = None"""
+_END_NODE = """node._args = {args}
+out._grad_fn = node
+out._requires_grad = True"""
+# a tensor's edge into the graph, as registry._edge
+_EDGE = "(fn, {x}._output_nr) if fn is not None else (grad_accumulator({x}), 0)"
+
+
+def _at(code: str, depth: int) -> str:
+    """``code`` indented ``depth`` levels after its first line (which the template places)."""
+    return code.replace("\n", "\n" + "    " * depth)
+
+
 # the operator of an entry with two tensor inputs (``a * b``)
-_OPERATOR = """
+_OPERATOR = f"""
 def op(a, b):
     if a.__class__ is not Tensor or special[0]:
         return general(a, b)
@@ -887,28 +912,16 @@ def op(a, b):
     cb = b.__class__
     if cb is float or cb is int:
         # a tensor and a number: only the tensor can need a gradient
-        data = {forward_number}
-        out = _new(Tensor)
-        out._data = data
-        out._grad_fn = None
-        out._grad = None
-        out._output_nr = 0
-        out._aux = None
-        out._acc = None
+        data = {{forward_number}}
+        {_at(_NEW_OUT, 2)}
         if a._requires_grad and _state.grad_enabled:
-            cls = classes[1] or entry.node_class(1)
-            node = _new(cls)
-            node._seq = next(_sequence)
-            node._hooks = None
+            {_at(_NEW_NODE.format(mask=1), 3)}
             fn = a._grad_fn
-            node.next_functions = ((fn, a._output_nr) if fn is not None else
-                                   (grad_accumulator(a), 0), _NO_EDGE)
+            node.next_functions = ({_EDGE.format(x="a")}, _NO_EDGE)
             node._meta = (A.shape, A.dtype, None, None)
             node._saved = cls._pack(a, b, data)
             node._versions = cls._vers(a, b) if a._aux is not None and cls._vers else None
-            node._args = args
-            out._grad_fn = node
-            out._requires_grad = True
+            {_at(_END_NODE.format(args="args"), 3)}
         else:
             out._requires_grad = False
         return out
@@ -919,31 +932,22 @@ def op(a, b):
         return general(a, b)
     if A.shape != B.shape:
         broadcast_check(A.shape, B.shape)
-    data = {forward}
-    out = _new(Tensor)
-    out._data = data
-    out._grad_fn = None
-    out._grad = None
-    out._output_nr = 0
-    out._aux = None
-    out._acc = None
+    data = {{forward}}
+    {_at(_NEW_OUT, 1)}
     a_grad = a._requires_grad
     b_grad = b._requires_grad
     if (a_grad or b_grad) and _state.grad_enabled:
         # registry._record2, unrolled
         mask = a_grad | b_grad << 1
-        cls = classes[mask] or entry.node_class(mask)
-        node = _new(cls)
-        node._seq = next(_sequence)
-        node._hooks = None
+        {_at(_NEW_NODE.format(mask="mask"), 2)}
         if a_grad:
             fn = a._grad_fn
-            ea = (fn, a._output_nr) if fn is not None else (grad_accumulator(a), 0)
+            ea = {_EDGE.format(x="a")}
         else:
             ea = _NO_EDGE
         if b_grad:
             fn = b._grad_fn
-            eb = (fn, b._output_nr) if fn is not None else (grad_accumulator(b), 0)
+            eb = {_EDGE.format(x="b")}
         else:
             eb = _NO_EDGE
         node.next_functions = (ea, eb)
@@ -953,16 +957,14 @@ def op(a, b):
             node._versions = cls._vers(a, b)
         else:
             node._versions = None
-        node._args = args
-        out._grad_fn = node
-        out._requires_grad = True
+        {_at(_END_NODE.format(args="args"), 2)}
     else:
         out._requires_grad = False
     return out
 """
 
 # the operator of an entry whose second operand, a number, is an argument (``x ** 2``)
-_OPERATOR_NUMBER_ARG = """
+_OPERATOR_NUMBER_ARG = f"""
 def op(a, b):
     cb = b.__class__
     if a.__class__ is not Tensor or not (cb is float or cb is int) or special[0]:
@@ -970,29 +972,17 @@ def op(a, b):
     A = a._data
     if A.dtype not in _FLOATS:
         return general(a, b)
-    data = {forward}
-    out = _new(Tensor)
-    out._data = data
-    out._grad_fn = None
-    out._grad = None
-    out._output_nr = 0
-    out._aux = None
-    out._acc = None
+    data = {{forward}}
+    {_at(_NEW_OUT, 1)}
     if a._requires_grad and _state.grad_enabled:
         # registry._record1, unrolled
-        cls = classes[1] or entry.node_class(1)
-        node = _new(cls)
-        node._seq = next(_sequence)
-        node._hooks = None
+        {_at(_NEW_NODE.format(mask=1), 2)}
         fn = a._grad_fn
-        node.next_functions = ((fn, a._output_nr) if fn is not None else
-                               (grad_accumulator(a), 0),)
+        node.next_functions = ({_EDGE.format(x="a")},)
         node._meta = (A.shape, A.dtype)
         node._saved = cls._pack(a, data)
         node._versions = cls._vers(a) if a._aux is not None and cls._vers else None
-        node._args = (b, *args) if args else (b,)
-        out._grad_fn = node
-        out._requires_grad = True
+        {_at(_END_NODE.format(args="(b, *args) if args else (b,)"), 2)}
     else:
         out._requires_grad = False
     return out
