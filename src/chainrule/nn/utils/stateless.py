@@ -72,18 +72,14 @@ def _swap_tensor(module: Module, name: str, tensor: Any) -> Any:
         raise KeyError('tensor name can\'t contain "."')
     if name == "":
         raise KeyError('tensor name can\'t be empty string ""')
-    if name in module._parameters:
-        orig = module._parameters[name]
+    table = module._parameters if name in module._parameters else \
+        module._buffers if name in module._buffers else None
+    if table is not None:
+        orig = table[name]
         if tensor is not _MISSING:
-            module._parameters[name] = tensor
+            table[name] = tensor
         else:
-            del module._parameters[name]
-    elif name in module._buffers:
-        orig = module._buffers[name]
-        if tensor is not _MISSING:
-            module._buffers[name] = tensor
-        else:
-            del module._buffers[name]
+            del table[name]
     else:
         orig = getattr(module, name) if hasattr(module, name) else _MISSING
         if orig is not _MISSING and not isinstance(orig, Tensor) and orig is not None:
