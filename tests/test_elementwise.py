@@ -747,6 +747,22 @@ def test_comparison_errors_match_torch(torch):
     same(torch, lambda T: T.ones(3) & T.ones(2))
 
 
+@pytest.mark.parametrize("n", [4, 70_000])
+@pytest.mark.parametrize("seed", ["ones", "random"])
+def test_relu_passes_the_gradient_where_its_input_is_nan(torch, n, seed):
+    # threshold_backward zeroes where result <= 0, which a nan result is not
+    data = np.random.default_rng(0).standard_normal(n).astype(np.float32)
+    data[:4] = [np.nan, -1.0, 0.0, 2.0]
+    w = np.random.default_rng(1).standard_normal(n).astype(np.float32)
+    grads = []
+    for T in (cr, torch):
+        x = T.tensor(data, requires_grad=True)
+        y = T.relu(x)
+        (y.sum() if seed == "ones" else (y * T.tensor(w)).sum()).backward()
+        grads.append(x.grad.numpy())
+    np.testing.assert_array_equal(grads[0], grads[1])
+
+
 def test_relu_gradient_is_zero_where_masked_even_for_inf_and_nan_gradients(torch):
     # torch's threshold_backward selects; a product with the mask would give nan
     for make in (lambda T: T.tensor([1.0, -2.0, 0.0, 3.0], requires_grad=True),

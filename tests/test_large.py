@@ -4,11 +4,15 @@ can see is written by a later step."""
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 
 import chainrule as T
 from chainrule._ops.derivatives import arithmetic as A
+from chainrule.autograd import engine
 
 N = 70_000  # above relu's blocked threshold and its 65,536-element zero block
 
@@ -113,6 +117,85 @@ def test_create_graph_still_records(torch: object) -> None:
         (gg,) = lib.autograd.grad((g * g).sum(), x)
         second.append(gg.numpy())
     np.testing.assert_allclose(second[0], second[1], rtol=1e-10, atol=1e-10)
+
+
+# ---- gradients written in place (engine.owned, mul_grad, neg_grad) ---------------------------
+
+
+def test_an_owned_gradient_is_written_in_place() -> None:
+    x = T.tensor(_data(N), requires_grad=True)
+    y = T.exp(x)
+    g = np.full(N, 2.0, np.float32)
+    ref = weakref.ref(g)
+    grads, buffers, queue = [g], {}, []
+    del g  # the list is now the array's only holder besides the node's code
+    y.grad_fn._run_fast(grads, buffers, queue, False)
+    (out,) = buffers[y.grad_fn.next_functions[0][0]]
+    assert out is ref()
+    np.testing.assert_allclose(out, 2 * np.exp(_data(N)), rtol=1e-6)
+
+
+def test_a_gradient_someone_else_holds_is_not_written() -> None:
+    x = T.tensor(_data(N), requires_grad=True)
+    y = T.exp(x)
+    g = np.full(N, 2.0, np.float32)
+    y.grad_fn._run_fast([g], {}, [], False)  # the test's own name holds g
+    assert np.all(g == 2.0)
+
+
+def _graphs(lib: object, x: object, w: object, held: list) -> object:
+    """Elementwise graphs whose gradients pass through products and negations, with
+    intermediates held by the caller (``held``), an input used twice, a result used twice,
+    and a factor that is a leaf."""
+    s, e = lib.sin(x), lib.exp(-x**2)
+    held += [s, e]
+    twice = lib.tanh(x) * lib.tanh(x)
+    sq = e * e
+    prod = x * w  # x's gradient would be w's own array, w's x's
+    return (s * e).sum() + (twice * 3).sum() + (-sq).sum() + prod.sum() + (-(x**3) * w).sum()
+
+
+@pytest.fixture
+def every_size_in_place() -> Iterator[None]:
+    """Every gradient, down to 0-d, through the code that may write in place."""
+    old = engine.IN_PLACE_MIN[0]
+    engine.IN_PLACE_MIN[0] = 0
+    yield
+    engine.IN_PLACE_MIN[0] = old
+
+
+@pytest.mark.parametrize("every_size", [True, False])
+def test_in_place_gradients_match_torch_and_leave_held_tensors_alone(
+        torch: object, request: pytest.FixtureRequest, every_size: bool) -> None:
+    if every_size:
+        request.getfixturevalue("every_size_in_place")
+    for shape in [(N,), (3, 4), ()]:
+        x_np, w_np = _data(*shape), _data(*shape, seed=1)
+        results = []
+        for lib in (T, torch):
+            x = lib.tensor(x_np, requires_grad=True)
+            w = lib.tensor(w_np, requires_grad=True)
+            held: list = []
+            _graphs(lib, x, w, held).backward()
+            results.append((x.grad.numpy(), w.grad.numpy(), [h.detach().numpy() for h in held]))
+            for t, data in ((x, x_np), (w, w_np)):
+                np.testing.assert_array_equal(t.detach().numpy(), data)
+            assert not np.shares_memory(x.grad.numpy(), w.detach().numpy())
+            assert not np.shares_memory(w.grad.numpy(), x.detach().numpy())
+        (gx, gw, held_c), (tx, tw, held_t) = results
+        np.testing.assert_allclose(gx, tx, rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(gw, tw, rtol=1e-5, atol=1e-5)
+        for a, b in zip(held_c, held_t):
+            np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+
+
+def test_a_leaf_gradient_never_shares_a_tensor_s_memory() -> None:
+    a = T.tensor(_data(N), requires_grad=True)
+    b = T.tensor(_data(N, seed=1), requires_grad=True)
+    (a * b).sum().backward()
+    a.grad += 1
+    np.testing.assert_array_equal(b.detach().numpy(), _data(N, seed=1))
+    np.testing.assert_array_equal(a.grad.numpy(), _data(N, seed=1) + 1)
 
 
 # ---- F.linear ---------------------------------------------------------------------------------

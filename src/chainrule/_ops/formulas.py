@@ -8,19 +8,20 @@ from typing import Any
 from .._backend import np
 
 
-def pow_backward(F: Any, grad: Any, self: Any, exponent: Any) -> Any:
-    # d/dx x**p = p*x**(p-1); p == 0 gives 0, not nan (0**-1 is inf)
+def pow_factor(self: Any, exponent: Any) -> Any:
+    """d/dx x**p = p*x**(p-1), the factor of torch's pow_backward, grad * (p * x**(p-1)).
+    p == 0 gives 0, not nan (0**-1 is inf); 1 and 2 skip NumPy's slow generic power."""
     if exponent == 0:
-        return grad * 0
-    if exponent == 2:  # x**1 is a slow generic power in NumPy; 2x is the same value
-        return grad * (2 * self)
+        return 0
     if exponent == 1:
-        return grad * 1
-    return grad * exponent * self ** (exponent - 1)
+        return 1
+    if exponent == 2:
+        return 2 * self
+    return exponent * self ** (exponent - 1)
 
 
 def pow_backward_self(F: Any, grad: Any, self: Any, exponent: Any) -> Any:
-    # as pow_backward, with a tensor exponent: zero wherever the exponent is zero
+    # as pow_factor, with a tensor exponent: zero wherever the exponent is zero
     return F.where(exponent == 0, 0.0, grad * exponent * self ** (exponent - 1))
 
 

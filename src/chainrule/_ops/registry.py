@@ -51,7 +51,7 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
     protocol); ``_run`` and ``_run_fast``, for the engine's two schedules, also free what the
     node saved and hand each gradient to the node it flows to, unrolled per input.
     """
-    from ..autograd.engine import arrive, sum_into
+    from ..autograd.engine import IN_PLACE_MIN, arrive, mul_grad, neg_grad, owned, sum_into
 
     n_saved = len(saved)
     first = "grads" if multi else "grads[0]"
@@ -77,24 +77,43 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
         else:
             names[k] = f"m[{2 * (k - n_saved - n_args)}]"
     body.append("    meta = self._meta")
+    fast_body = list(body)
     env: dict = {}
     outs = []
+    exprs = {}
+    for i, spec in enumerate(formulas):
+        if spec is not None:
+            f, idx = spec
+            params = ["F", "grads" if multi else "grad", *(names[k] for k in idx)]
+            exprs[i] = _inline(f, params, env, f"f{i}")
+            if exprs[i] is None:
+                env[f"f{i}"] = f
+                exprs[i] = f"f{i}({', '.join(params)})"
+    # The fast path's formulas multiply or negate a large gradient through mul_grad and
+    # neg_grad, and the last formula that reads it may write into it when the engine alone
+    # holds it (owned): no new array per step of a long elementwise chain.
+    last = max((i for i, spec in enumerate(formulas) if spec is not None and
+                _reads_grad(spec[0])), default=None)
     for i, spec in enumerate(formulas):
         if spec is None:
             outs.append("None")
             continue
-        f, idx = spec
-        params = ["F", "grads" if multi else "grad", *(names[k] for k in idx)]
-        expr = _inline(f, params, env, f"f{i}")
-        if expr is None:
-            env[f"f{i}"] = f
-            expr = f"f{i}({', '.join(params)})"
-        body += [f"    g{i} = {expr}",
-                 f"    if g{i} is not None:",
-                 f"        if g{i}.shape != meta[{2 * i}]:",
-                 f"            g{i} = sum_to(g{i}, meta[{2 * i}])",
-                 f"        if g{i}.dtype is not meta[{2 * i + 1}]:",
-                 f"            g{i} = g{i}.astype(meta[{2 * i + 1}])"]
+        tail = [f"    if g{i} is not None:",
+                f"        if g{i}.shape != meta[{2 * i}]:",
+                f"            g{i} = sum_to(g{i}, meta[{2 * i}])",
+                f"        if g{i}.dtype is not meta[{2 * i + 1}]:",
+                f"            g{i} = g{i}.astype(meta[{2 * i + 1}])"]
+        body += [f"    g{i} = {exprs[i]}", *tail]
+        large = None if multi else _inline(spec[0], ["F", "grad", *(names[k] for k in spec[1])],
+                                           env, f"f{i}", own="own" if i == last else "False")
+        if large is None:
+            fast_body += [f"    g{i} = {exprs[i]}", *tail]
+        else:
+            fast_body += ["    if grad.__class__ is ndarray and grad.size >= IN_PLACE_MIN[0]:",
+                          *(["        own = owned(grad)"] if i == last else []),
+                          f"        g{i} = {large}",
+                          "    else:",
+                          f"        g{i} = {exprs[i]}", *tail]
         outs.append(f"g{i}")
     apply = ["def _apply(self, grads, create_graph):",
              "    if create_graph:",
@@ -131,7 +150,8 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
                 f"        g{i} = None",
                 "    if nxt.__class__ is AccumulateGrad:",
                 "        arrive(nxt, buffers, acc_deps)"]
-    fast = ["def _run_fast(self, grads, buffers, queue, keep):", *run[1:head]]
+    fast = ["def _run_fast(self, grads, buffers, queue, keep):", *fast_body,
+            *run[1 + len(body):head]]
     for i, spec in enumerate(formulas):
         if spec is None or not mask >> i & 1:
             continue
@@ -159,6 +179,8 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
     env.update(F=NUMPY, FREED_MSG=FREED_MSG, sum_to=sum_to, RuntimeError=RuntimeError,
                isinstance=isinstance, Tensor=Tensor, check_version=check_version,
                AccumulateGrad=AccumulateGrad, arrive=arrive, push=heappush, sum_into=sum_into,
+               ndarray=ndarray, IN_PLACE_MIN=IN_PLACE_MIN, owned=owned, mul_grad=mul_grad,
+               neg_grad=neg_grad,
                __name__=__name__)  # NumPy's warnings are filtered by module (see __init__)
     _GENERATED.append(env)
     exec(compile(source, f"<{cls_name}._apply>", "exec"), env)  # noqa: S102 - our own source
@@ -204,14 +226,12 @@ def _ops(code: Any) -> list:
             for i in dis.get_instructions(code) if i.opname not in ("PRECALL", "CACHE")]
 
 
-def _inline(f: Callable, params: list, env: dict, tag: str) -> str | None:
-    """The body of the lambda ``f`` as an expression in which its parameters are ``params``
-    (source texts), its global names bound into ``env``; None where that can't be done
-    safely (no source, a closure, defaults, a scope of its own inside). Inlining saves a
-    call per formula per node."""
+def _formula_body(f: Callable, n_params: int) -> Any:
+    """The body of the formula lambda ``f`` (an expression tree), or None where it can't be
+    inlined safely (no source, a closure, defaults, a scope of its own inside)."""
     code = getattr(f, "__code__", None)
     if code is None or code.co_name != "<lambda>" or code.co_freevars or f.__defaults__ or \
-            f.__kwdefaults__ or code.co_argcount != len(params):
+            f.__kwdefaults__ or code.co_argcount != n_params:
         return None
     import ast
 
@@ -220,7 +240,65 @@ def _inline(f: Callable, params: list, env: dict, tag: str) -> str | None:
               ast.NamedExpr)
     if body is None or any(isinstance(n, scopes) for n in ast.walk(body)):
         return None
+    return body
+
+
+def _reads_grad(f: Callable) -> bool:
+    """Whether formula ``f`` reads its incoming gradient (its second parameter); True where
+    its body can't be read."""
+    import ast
+
+    code = getattr(f, "__code__", None)
+    body = None if code is None else _formula_body(f, code.co_argcount)
+    return body is None or any(isinstance(n, ast.Name) and n.id == code.co_varnames[1]
+                               for n in ast.walk(body))
+
+
+def _grad_in_place(body: Any, grad: str, own: str) -> Any:
+    """``body`` with its one use of ``grad`` as a factor (``grad * x``, ``x * grad``) or a
+    negation (``-grad``) made a call of ``mul_grad``/``neg_grad``, which may write into the
+    gradient when ``own``; None where grad is used otherwise, or more than once."""
+    import ast
+
+    uses = [(parent, child) for parent in ast.walk(body) for child in ast.iter_child_nodes(parent)
+            if isinstance(child, ast.Name) and child.id == grad]
+    if len(uses) != 1:
+        return None
+    parent = uses[0][0]
+    g, flag = ast.Name(grad, ast.Load()), ast.Name(own, ast.Load())
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Mult):
+        other = parent.right if parent.left is uses[0][1] else parent.left
+        call = ast.Call(ast.Name("mul_grad", ast.Load()), [g, other, flag], [])
+    elif isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.USub):
+        call = ast.Call(ast.Name("neg_grad", ast.Load()), [g, flag], [])
+    else:
+        return None
+
+    class Swap(ast.NodeTransformer):
+        def visit(self, n: Any) -> Any:
+            return ast.copy_location(call, n) if n is parent else self.generic_visit(n)
+
+    return Swap().visit(body)
+
+
+def _inline(f: Callable, params: list, env: dict, tag: str, own: str | None = None) -> str | None:
+    """The body of the lambda ``f`` as an expression in which its parameters are ``params``
+    (source texts), its global names bound into ``env``; None where that can't be done
+    safely (see _formula_body). Inlining saves a call per formula per node. With ``own`` (the
+    text of a flag), the gradient's use goes through ``mul_grad``/``neg_grad`` (see
+    _grad_in_place), and None is returned where it can't."""
+    import ast
+
+    body = _formula_body(f, len(params))
+    if body is None:
+        return None
+    code = f.__code__
     mapping = dict(zip(code.co_varnames[:code.co_argcount], params))
+    if own is not None:
+        body = _grad_in_place(body, code.co_varnames[1], own)
+        if body is None:
+            return None
+        mapping.update({name: name for name in ("mul_grad", "neg_grad", own)})
     names: dict = {}
     for n in ast.walk(body):
         if isinstance(n, ast.Name) and n.id not in mapping and n.id not in names:

@@ -21,7 +21,7 @@ from heapq import heappop, heappush
 from operator import attrgetter
 from typing import Any
 
-from .._backend import generic, ndarray
+from .._backend import generic, ndarray, np
 from ..autograd.grad_mode import _state
 from . import graph
 from .anomaly_mode import STATE as anomaly
@@ -325,6 +325,48 @@ def sum_into(b: Any, g: Any) -> Any:
         b += g
         return b
     return b + g
+
+
+# Gradients of at least this many elements are written in place by the formulas of the fast
+# path where the engine alone holds them (see owned); smaller ones are not worth the checks.
+# A list, so that tests can lower it for the generated code that reads it.
+IN_PLACE_MIN = [1 << 16]
+
+
+def owned(g: ndarray) -> bool:
+    """Whether the gradient array ``g`` that a generated ``_run_fast`` is about to consume is
+    the engine's alone, so that its last formula may write the result into it: its own memory
+    (not a view, writable) and referenced only by the node's gradient list, the generated
+    code's local, this argument and getrefcount's. A saved tensor, a user's tensor, a view
+    of it or another node's pending gradient all add a reference."""
+    return g.base is None and g.flags.writeable and _getrefcount(g) <= 4
+
+
+def is_one(g: Any) -> bool:
+    """Whether ``g`` is a broadcast 1 (a full sum's gradient in ``loss.backward()``): a
+    product with it may be skipped."""
+    return g.size != 0 and not any(g.strides) and g.flat[0] == 1
+
+
+def mul_grad(g: ndarray, x: Any, own: bool) -> Any:
+    """``g * x`` in a formula of the fast path: into ``g`` when ``own`` and the product keeps
+    g's shape and dtype; ``x`` itself when ``g`` is a broadcast 1 of its shape and dtype (the
+    result is then shared, and every later step sees the extra reference). The values are
+    those of ``g * x`` either way."""
+    if type(x) is ndarray:
+        if x.dtype == g.dtype and x.shape == g.shape:
+            if own:
+                return np.multiply(g, x, out=g)
+            if is_one(g):
+                return x
+    elif own and (type(x) is float or type(x) is int) and g.dtype.kind == "f":
+        return np.multiply(g, x, out=g)
+    return g * x
+
+
+def neg_grad(g: ndarray, own: bool) -> Any:
+    """``-g`` in a formula of the fast path, into ``g`` when ``own``."""
+    return np.negative(g, out=g) if own else -g
 
 
 def _needed(roots: list, targets: list) -> dict:
