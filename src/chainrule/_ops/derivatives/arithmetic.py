@@ -67,21 +67,22 @@ def relu_forward(self: Any) -> Any:
 
 
 def mul_positive(grad: Any, result: Any) -> Any:
-    """torch's threshold_backward: 0 where ``result <= 0``, else ``grad`` (so a nan result
-    passes the gradient, and a masked inf or nan gradient gives 0, where a product with the
-    mask would give nan). For float arrays the mask becomes all-ones or all-zeros bit patterns
-    that are and-ed with grad's bits: a masked copy or ``where`` branches on every element and
-    runs ten times slower on the random mask of a relu."""
-    mask = np.logical_not(result <= 0)
-    if type(mask) is ndarray and type(grad) is ndarray and mask.shape == grad.shape and \
+    """torch's threshold_backward for a relu's ``result``: 0 where ``result <= 0``, else
+    ``grad`` (so a nan result passes the gradient, and a masked inf or nan gradient gives 0,
+    where a product with the mask would give nan). A relu's result is >= 0 or nan, so
+    ``result <= 0`` is ``result == 0``, one comparison. For float arrays the mask becomes
+    all-ones or all-zeros bit patterns that are and-ed with grad's bits: a masked copy or
+    ``where`` branches on every element and runs ten times slower on a relu's random mask."""
+    keep = result != 0
+    if type(keep) is ndarray and type(grad) is ndarray and keep.shape == grad.shape and \
             grad.dtype.kind == "f":
         if is_one(grad):
-            return mask.astype(grad.dtype)
+            return keep.astype(grad.dtype)
         bits = np.dtype(f"i{grad.itemsize}")
-        out = mask.astype(bits)
+        out = keep.astype(bits)
         np.negative(out, out=out)  # 1 -> all bits set
         return np.bitwise_and(grad.view(bits), out, out=out).view(grad.dtype)
-    return np.where(mask, grad, 0)
+    return np.where(keep, grad, 0)
 
 
 # ---- arithmetic ---------------------------------------------------------------------------
