@@ -3,6 +3,8 @@ libraries and compared: values, gradients, versions, grad_fn names, exception te
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -231,3 +233,76 @@ def test_an_optimizer_step_writes_in_place_every_time_not_just_the_first():
     assert w._data is memory
     assert w._version == 3
     assert w.tolist() == [0.5, 0.5, 0.5]
+
+
+# ---- writes into expanded tensors (stride 0: several elements share one memory location) ----
+
+_ROWS = [[True, False, True], [False, False, False]]
+
+
+def _set(index, value):
+    def write(e, T):
+        e[index(T) if callable(index) else index] = value(T) if callable(value) else value
+    return write
+
+
+EXPANDED_WRITES = {
+    "row": _set(0, 1.0),
+    "row_tensor": _set(1, lambda T: T.tensor([1.0, 2.0, 3.0])),
+    "column": _set((slice(None), 0), 1.0),
+    "advanced": _set(lambda T: T.tensor([1]), 4.0),
+    "mask": _set(lambda T: T.tensor(_ROWS), 4.0),
+    "masked_fill_": lambda e, T: e.masked_fill_(T.tensor(_ROWS), 7.0),
+    "fill_": lambda e, T: e.fill_(2.0),
+    "zero_": lambda e, T: e.zero_(),
+    "add_": lambda e, T: e.add_(1.0),
+    "iadd": lambda e, T: e.__iadd__(1.0),
+    "exp_": lambda e, T: e.exp_(),
+    "clamp_": lambda e, T: e.clamp_(min=0),
+    "copy_": lambda e, T: e.copy_(T.ones(3)),
+    "uniform_": lambda e, T: e.uniform_(),
+}
+
+
+def _expanded_write(T, write, grad):
+    a = T.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    b = a.clone() if grad else a.detach().clone()
+    e = b.expand(2, 3)
+    try:
+        write(e, T)
+    except RuntimeError as err:
+        return str(err), b.tolist()
+    return [b.tolist(), e.tolist(), b.requires_grad]
+
+
+@pytest.mark.parametrize("grad", [False, True])
+@pytest.mark.parametrize("name", EXPANDED_WRITES)
+def test_writes_into_an_expanded_tensor_match_torch(torch, name, grad):
+    # torch raises for an elementwise write into overlapping memory (and leaves it as it
+    # was); fills and advanced-index writes go through, writing only what they fill
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # masked_fill_ on an expanded tensor is deprecated
+        ours = _expanded_write(cr, EXPANDED_WRITES[name], grad)
+        theirs = _expanded_write(torch, EXPANDED_WRITES[name], grad)
+    assert ours == theirs
+
+
+def test_expand_is_a_view_fills_write_through(torch):
+    for T in (cr, torch):
+        s = T.tensor(1.0)
+        s.expand(3).fill_(5.0)
+        assert s.item() == 5.0
+        z = T.zeros(0).expand(2, 0)
+        z.add_(1)  # no element shares memory with another
+        assert T.zeros(3).expand(1, 3).exp_().tolist() == [[1.0, 1.0, 1.0]]
+
+
+def test_detach_in_place_of_a_view_is_torch_s_error(torch):
+    messages = []
+    for T in (cr, torch):
+        with pytest.raises(RuntimeError) as err:
+            T.zeros(3, requires_grad=True).clone()[1:].detach_()
+        messages.append(str(err.value))
+        t = T.zeros(3, requires_grad=True).clone()
+        assert t.detach_() is t and t.grad_fn is None and not t.requires_grad
+    assert messages[0] == messages[1]

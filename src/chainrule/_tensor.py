@@ -388,6 +388,9 @@ class Tensor:
         return _alias(self)
 
     def detach_(self) -> Tensor:
+        """Takes this tensor out of the graph, in place (a view can't be: use ``detach()``)."""
+        if self._aux is not None and self._aux.base is not None:
+            raise RuntimeError(DETACH_VIEW_MSG)
         self._grad_fn = None
         self._requires_grad = False
         return self
@@ -534,6 +537,14 @@ def mark_inference(t: Tensor) -> None:
     """Inside inference_mode (this thread's), a new tensor is an inference tensor."""
     if _grad_state.inference:
         t._aux_().inference = True
+
+
+DETACH_VIEW_MSG = (
+    "Can't detach views in-place. Use detach() instead. If you are using "
+    "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, "
+    "gradients are views of DDP buckets, and hence detach_() cannot be called on these "
+    "gradients. To fix this error, please refer to the Optimizer.zero_grad() function in "
+    "torch/optim/optimizer.py as the solution.")
 
 
 def _storage(t: Tensor) -> Any:

@@ -9,6 +9,7 @@ the tensor's data as its output is invalidated the same way.
 
 from __future__ import annotations
 
+import warnings
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -83,6 +84,26 @@ def check_inplace(t: Tensor) -> None:
         raise RuntimeError(VIEW_OF_LEAF_MSG)
 
 
+OVERLAP_MSG = ("unsupported operation: more than one element of the written-to tensor refers "
+               "to a single memory location. Please clone() the tensor before performing the "
+               "operation.")
+
+
+def overlaps(d: Any) -> bool:
+    """Whether several elements of ``d`` share one memory location: an expanded dimension
+    (stride 0, size > 1), torch's has_internal_overlap."""
+    return type(d) is ndarray and 0 in d.strides and d.size > 1 and any(
+        st == 0 and n > 1 for st, n in zip(d.strides, d.shape))
+
+
+def check_overlap(t: Tensor) -> None:
+    """torch's error for an elementwise write into an expanded tensor, whose result would
+    depend on the order of the writes. Fills (``fill_``, ``zero_``, ``masked_fill_``) and
+    writes through an advanced index are allowed, as in torch."""
+    if overlaps(t._data):
+        raise RuntimeError(OVERLAP_MSG)
+
+
 def _check_cast(result: Any, target: Any) -> None:
     if category(result) > category(target):
         raise RuntimeError(f"result type {_TORCH_NAMES.get(result.name, result.name)} can't be "
@@ -103,6 +124,13 @@ def _invalidate_saved_output(t: Tensor) -> None:
 
 def apply_inplace(self: Tensor, compute: Callable, *args: Any, **kwargs: Any) -> Tensor:
     """``self`` becomes ``compute(self, *args)``: written into its memory, history rebased."""
+    check_overlap(self)
+    return _apply_inplace(self, compute, args, kwargs)
+
+
+def _apply_inplace(self: Tensor, compute: Callable, args: tuple, kwargs: dict) -> Tensor:
+    """apply_inplace without the overlap check, for the fills torch allows on expanded
+    tensors."""
     check_inplace(self)
     if batching.LEVELS:
         b = batching.link(self)
@@ -240,6 +268,14 @@ def _rebase_through_view(view: Tensor, base: Tensor, result: Tensor) -> None:
 def _write(t: Tensor, data: Any) -> None:
     d = t._data
     if type(d) is ndarray and d.flags.writeable:
+        if overlaps(d):
+            # a fill through an expanded tensor (see check_overlap): only the elements that
+            # change are written, as torch writes only those it fills; a copy of the rest
+            # would write back the old values over the new ones sharing their memory
+            same = (data == d) | (np.isnan(data) & np.isnan(d)) if d.dtype.kind in "fc" \
+                else data == d
+            np.copyto(d, data, casting="unsafe", where=~same)
+            return
         np.copyto(d, data, casting="unsafe")
     else:  # a NumPy scalar: no other tensor shares it, so replacing it is the write
         t._data = np.asarray(data, dtype=d.dtype)[()] if isinstance(d, generic) else \
@@ -274,15 +310,15 @@ def fill_(self: Tensor, value: Any) -> Tensor:
         if batching.LEVELS and batching.link(value) is not None:
             if batching.level_of(value) > batching.level_of(self):
                 raise RuntimeError(batching.INPLACE_MSG.format("fill_"))
-            return apply_inplace(self, lambda s: s.masked_fill(_everywhere(s), value))
+            return _apply_inplace(self, lambda s: s.masked_fill(_everywhere(s), value), (), {})
         value = value.item()
     check_inplace(self)
     if batching.LEVELS and batching.link(self) is not None:
-        return apply_inplace(self, lambda s: s.masked_fill(_everywhere(s), value))
+        return _apply_inplace(self, lambda s: s.masked_fill(_everywhere(s), value), (), {})
     if self._requires_grad and _state.grad_enabled:
         from .._creation import full_like
 
-        return apply_inplace(self, lambda s: full_like(s, value) * 1 + s * 0)
+        return _apply_inplace(self, lambda s: full_like(s, value) * 1 + s * 0, (), {})
     return _fill_raw(self, value)
 
 
@@ -295,6 +331,7 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not "
                         f"{type(src).__name__}")
+    check_overlap(self)
     check_inplace(self)
     if batching.LEVELS and (batching.link(self) is not None or batching.link(src) is not None):
         if batching.level_of(src) > batching.level_of(self):
@@ -327,6 +364,7 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
 
 def _fill_random(self: Tensor, draw: Callable) -> Tensor:
     """Writes ``draw(shape, dtype)`` (torch's generator stream) into the tensor."""
+    check_overlap(self)
     check_inplace(self)
     if batching.LEVELS:
         return batching.random_fill(self, draw)
@@ -379,6 +417,9 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
 
     getitem(self.detach(), index)  # torch's IndexErrors for a bad index, before any write
     idx = _numpy_index(index)
+    if all(i is None or i is Ellipsis or type(i) in (int, slice) for i in idx):
+        if overlaps(_storage(self)[idx]):  # a basic index writes through a view
+            raise RuntimeError(OVERLAP_MSG)
     value_t = value if isinstance(value, Tensor) else None
     if self._requires_grad and self._grad_fn is None and _state.grad_enabled:
         raise RuntimeError(VIEW_OF_LEAF_MSG)  # x[i] = v writes through the view x[i]
@@ -400,7 +441,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
                 vt._data.astype(s._data.dtype)
             return call(D.COPY_SLICES, (s, vt), (s._data, arr), (idx,))
 
-        apply_inplace(self, compute, value)
+        _apply_inplace(self, compute, (value,), {})  # the view written was checked above
         return
     d = _storage(self)
     v = value._data if value_t is not None else value
@@ -420,13 +461,24 @@ def _index_put_zero(grad: Tensor, indices: tuple) -> Tensor:
 GRAPH.index_put_zero = _index_put_zero
 
 
-def make_inplace(out_of_place: Callable) -> Callable:
-    """The in-place method ``name_`` of an out-of-place op ``name``."""
-    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        return apply_inplace(self, out_of_place, *args, **kwargs)
+def make_inplace(out_of_place: Callable, fill: bool = False) -> Callable:
+    """The in-place method ``name_`` of an out-of-place op ``name``. A ``fill``
+    (``masked_fill_``) is still allowed on an expanded tensor, with torch's deprecation
+    warning."""
+    name = out_of_place.__name__
 
-    method.__name__ = out_of_place.__name__ + "_"
-    method.__doc__ = f"In-place ``{out_of_place.__name__}``."
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        if not fill:
+            return apply_inplace(self, out_of_place, *args, **kwargs)
+        if overlaps(self._data):
+            warnings.warn(f"Use of {name}_ on expanded tensors is deprecated. Please clone() "
+                          f"the tensor before performing this operation. This also applies to "
+                          f"advanced indexing e.g. tensor[mask] = scalar", UserWarning,
+                          stacklevel=2)
+        return _apply_inplace(self, out_of_place, args, kwargs)
+
+    method.__name__ = name + "_"
+    method.__doc__ = f"In-place ``{name}``."
     return method
 
 
@@ -445,6 +497,7 @@ def direct(out_of_place: Callable, ufunc: Any) -> Callable:
         d = self._data
         aux = self._aux  # a version counter alone (any tensor written before) is no obstacle
         if (alpha == 1 and type(d) is ndarray and d.flags.writeable and not batching.LEVELS and
+                not overlaps(d) and
                 (aux is None or not (aux.inference or aux.tangent is not None or
                                      aux.batch is not None)) and
                 not (_state.grad_enabled and (self._requires_grad or getattr(

@@ -12,7 +12,7 @@ import warnings
 from typing import Any
 
 from .._backend import generic, ndarray, np
-from .._tensor import Tensor, _dim, _dims
+from .._tensor import Tensor, _dim, _dims, _storage
 from . import derivatives as D
 from .derivatives import shape as DS
 from .registry import GRAPH, NUMPY, call1, call_list, call_multi
@@ -250,6 +250,7 @@ def expand(input: Tensor, *sizes: Any) -> Tensor:
                 f"non-singleton dimension {lead + i}.  Target sizes: {list(sizes)}.  Tensor "
                 f"sizes: {list(shape)}")
         out.append(want)
+    _storage(input)  # a 0-d tensor's scalar becomes an array the view shares
     return call1(D.EXPAND, input, (tuple(out),))
 
 

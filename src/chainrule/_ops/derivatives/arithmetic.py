@@ -33,6 +33,15 @@ def mean_view(grad: Any, shape: tuple, dim: tuple, keepdim: bool) -> Any:
     return np.broadcast_to(grad / max(fm.reduced_count(shape, dim), 1), shape)
 
 
+def expand_forward(self: Any, size: tuple) -> Any:
+    """``self`` broadcast to ``size``: a view, writable as torch's expand (a fill writes
+    through it; an elementwise write raises torch's overlap error, see inplace.py)."""
+    out = np.broadcast_to(self, size)
+    if type(self) is ndarray and self.flags.writeable:
+        out.flags.writeable = True
+    return out
+
+
 def mul_cos(grad: Any, x: Any) -> Any:
     """``grad * cos(x)``, computed into cos's result (one new buffer, still hot in the cache,
     instead of two)."""
@@ -217,7 +226,7 @@ WHERE = op("WhereBackward0", lambda self, other, condition: np.where(condition, 
 VIEW = op("ViewBackward0", lambda self, shape: self.reshape(shape), fw="linear", view=True,
           self=lambda F, grad, self_shape: F.reshape(grad, self_shape))
 # the engine sums a gradient back down to its input's shape, which is all expand's backward is
-EXPAND = op("ExpandBackward0", lambda self, size: np.broadcast_to(self, size), fw="linear",
+EXPAND = op("ExpandBackward0", lambda self, size: expand_forward(self, size), fw="linear",
             view=True, self=lambda F, grad: grad)
 # the trailing ... keeps a 0-d result a view of self (plain indexing would copy the scalar)
 SELECT = op("SelectBackward0", lambda self, dim, index: self[(slice(None),) * dim + (index, ...)],
