@@ -478,3 +478,185 @@ def test_einsum_random_equations_match_torch(torch):
         arrays = [rng.standard_normal(s) for s in shapes]
         grads = [bool(rng.random() < 0.8) for _ in shapes]
         _compare_run(torch, lambda T, *ops, eq=equation: T.einsum(eq, *ops), arrays, grads)
+
+
+# ---- the SVD and the singular-value norms -----------------------------------------------------
+
+def _sv_matrix(*shape):  # noqa: ANN002, ANN202
+    """A matrix (or batch) with well separated singular values."""
+    rng = np.random.default_rng(sum(shape))
+    a = rng.uniform(-0.25, 0.25, shape)
+    n = shape[-1]
+    return a + np.eye(shape[-2], n) * (2 * np.arange(n, 0, -1))
+
+
+SVD_ERRORS = {
+    "svd 1-D": lambda T: T.linalg.svd(_o(T, 3)),
+    "svdvals 1-D": lambda T: T.linalg.svdvals(_o(T, 3)),
+    "legacy svd 1-D": lambda T: T.svd(_o(T, 3)),
+    "svd int": lambda T: T.linalg.svd(_o(T, 3, 3, dtype=T.int64)),
+    "svdvals bool": lambda T: T.linalg.svdvals(_o(T, 3, 3, dtype=T.bool)),
+    "legacy svd int": lambda T: T.svd(_o(T, 3, 3, dtype=T.int64)),
+    "svd half": lambda T: T.linalg.svd(_o(T, 3, 3, dtype=T.float16)),
+    "svdvals half": lambda T: T.linalg.svdvals(_o(T, 3, 3, dtype=T.float16)),
+    "svd driver": lambda T: T.linalg.svd(_o(T, 3, 3), driver="gesvd"),
+    "svdvals driver": lambda T: T.linalg.svdvals(_o(T, 3, 3), driver="gesvdj"),
+    "svd driver type": lambda T: T.linalg.svd(_o(T, 3, 3), driver=3),
+    "svd full_matrices type": lambda T: T.linalg.svd(_o(T, 3, 3), full_matrices=None),
+    "svd not a tensor": lambda T: T.linalg.svd([[1.0]]),
+    "svdvals not a tensor": lambda T: T.linalg.svdvals([[1.0]]),
+    "legacy svd some type": lambda T: T.svd(_o(T, 3, 3), some=None),
+    "svdvals positional driver": lambda T: T.linalg.svdvals(_o(T, 3, 3), None),
+    "svd nan": lambda T: T.linalg.svd(T.full((3, 3), float("nan"))),
+    "svdvals nan in batch": lambda T: T.linalg.svdvals(
+        T.stack([_o(T, 2, 2), T.full((2, 2), float("nan"))])),
+    "nuc int": lambda T: T.linalg.matrix_norm(_o(T, 3, 3, dtype=T.int64), "nuc"),
+    "nuc half": lambda T: T.linalg.matrix_norm(_o(T, 3, 3, dtype=T.float16), "nuc"),
+    "spectral half": lambda T: T.linalg.matrix_norm(_o(T, 3, 3, dtype=T.float16), 2),
+    "nuc 1-D": lambda T: T.linalg.matrix_norm(_o(T, 3), "nuc"),
+    "nuc 3-D torch.norm": lambda T: T.norm(_o(T, 2, 3, 3), "nuc"),
+    "nuc 3-D linalg.norm": lambda T: T.linalg.norm(_o(T, 2, 3, 3), "nuc"),
+    "spectral narrowing dtype": lambda T: T.linalg.matrix_norm(_o(T, 3, 3), 2,
+                                                               dtype=T.float16),
+    "smallest of empty": lambda T: T.linalg.matrix_norm(_o(T, 2, 0, 3), -2),
+}
+
+
+@pytest.mark.parametrize("name", list(SVD_ERRORS))
+def test_svd_errors_match_torch(torch, name):
+    fn = SVD_ERRORS[name]
+    ours, theirs = _outcome(cr, fn), _outcome(torch, fn)
+    assert ours[0] == "raise", ours
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4), (4, 2), (2, 3, 5), (0, 3), (3, 0), (2, 0, 3)])
+@pytest.mark.parametrize("full", [True, False])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_svd_matches_torch_up_to_signs(torch, shape, full, dtype):
+    a = _sv_matrix(*shape) if 0 not in shape else np.ones(shape)
+    ours = cr.linalg.svd(cr.tensor(a, dtype=getattr(cr, dtype)), full_matrices=full)
+    theirs = torch.linalg.svd(torch.tensor(a, dtype=getattr(torch, dtype)), full_matrices=full)
+    assert type(ours).__name__ == "linalg_svd" and ours._fields == ("U", "S", "Vh")
+    tol = 1e-5 if dtype == "float32" else 1e-12
+    for x, y in zip(ours, theirs):
+        assert x.dtype.__repr__() == repr(y.dtype) and tuple(x.shape) == tuple(y.shape)
+    np.testing.assert_allclose(ours.S.numpy(), theirs.S.numpy(), rtol=tol, atol=tol)
+    k = min(shape[-2:])
+    # the determined singular vectors agree up to a sign per pair (u_i, v_i)
+    U, Vh = ours.U.numpy()[..., :k], ours.Vh.numpy()[..., :k, :]
+    tU, tVh = theirs.U.numpy()[..., :k], theirs.Vh.numpy()[..., :k, :]
+    signs = np.sign(np.sum(U * tU, axis=-2, keepdims=True))
+    np.testing.assert_allclose(U * signs, tU, atol=10 * tol)
+    np.testing.assert_allclose(Vh * np.swapaxes(signs, -1, -2), tVh, atol=10 * tol)
+    if full:  # orthogonal square factors
+        for Q in (ours.U.numpy(), ours.Vh.numpy()):
+            eye = np.eye(Q.shape[-1])
+            np.testing.assert_allclose(np.swapaxes(Q, -1, -2) @ Q, np.broadcast_to(eye, Q.shape),
+                                       atol=10 * tol)
+    vals = cr.linalg.svdvals(cr.tensor(a, dtype=getattr(cr, dtype)))
+    np.testing.assert_allclose(vals.numpy(), theirs.S.numpy(), rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("some", [True, False])
+@pytest.mark.parametrize("compute_uv", [True, False])
+@pytest.mark.parametrize("shape", [(3, 4), (4, 3), (2, 3, 3), (3, 0)])
+def test_legacy_svd_matches_torch(torch, some, compute_uv, shape):
+    a = _sv_matrix(*shape) if 0 not in shape else np.ones(shape)
+
+    def run(lib):  # noqa: ANN001, ANN202
+        x = lib.tensor(a, requires_grad=True)
+        return x.svd(some, compute_uv) if some else lib.svd(x, some=some, compute_uv=compute_uv)
+
+    ours, theirs = run(cr), run(torch)
+    assert type(ours).__name__ == "svd" and ours._fields == ("U", "S", "V")
+    for x, y in zip(ours, theirs):
+        assert tuple(x.shape) == tuple(y.shape)
+        assert (x.grad_fn and x.grad_fn.name()) == (y.grad_fn and y.grad_fn.name())
+    np.testing.assert_allclose(ours.S.detach().numpy(), theirs.S.detach().numpy(), atol=1e-12)
+    if compute_uv:
+        k = min(shape[-2:])
+        U, V = ours.U.detach().numpy()[..., :k], ours.V.detach().numpy()[..., :k]
+        np.testing.assert_allclose((U * ours.S.detach().numpy()[..., None, :]) @
+                                   np.swapaxes(V, -1, -2), a, atol=1e-12)
+        assert ours.V.grad_fn.next_functions[0][1] == 2
+    else:
+        assert not ours.U.detach().numpy().any() and not ours.V.detach().numpy().any()
+
+
+def test_svd_reprs_match_torch(torch):
+    a = [[3.0, 0.0], [0.0, 4.0]]
+    for fn in (lambda T: T.linalg.svd(T.tensor(a)),
+               lambda T: T.svd(T.tensor(a, requires_grad=True)),
+               lambda T: T.svd(T.tensor(a), compute_uv=False),
+               lambda T: T.linalg.svd(T.ones(0, 2))):
+        assert repr(fn(cr)) == repr(fn(torch))
+    assert str(cr.linalg.svdvals(cr.tensor(a))) == str(torch.linalg.svdvals(torch.tensor(a)))
+
+
+def test_svd_gradients_match_torch(torch):
+    # gradients through U, S and Vh (gauge-invariant combinations), full and reduced
+    rng = np.random.default_rng(3)
+    for shape in [(3, 5), (5, 3), (2, 4, 4)]:
+        a = _sv_matrix(*shape)
+        w = rng.standard_normal(shape)
+        for full in (True, False):
+            def run(lib, full=full, a=a, w=w):  # noqa: ANN001, ANN202
+                x = lib.tensor(a, requires_grad=True)
+                U, S, Vh = lib.linalg.svd(x, full)
+                k = S.shape[-1]
+                U, Vh = U[..., :k], Vh[..., :k, :]
+                out = ((U * U.sum(-2, keepdim=True) ** 2) @ Vh * lib.tensor(w)).sum() + \
+                    (S ** 3).sum() + (Vh ** 4).sum()
+                g, = lib.autograd.grad(out, x, create_graph=True)
+                gg, = lib.autograd.grad((g * g).sum(), x)
+                return g.detach().numpy(), gg.numpy()
+            for x, y in zip(run(cr), run(torch)):
+                np.testing.assert_allclose(x, y, rtol=1e-7, atol=1e-9)
+
+
+NORM_CASES = {
+    "nuc": lambda T, x: T.linalg.matrix_norm(x, "nuc"),
+    "nuc keepdim": lambda T, x: T.linalg.matrix_norm(x, "nuc", dim=(0, -1), keepdim=True),
+    "spectral": lambda T, x: T.linalg.matrix_norm(x, 2, dim=(-1, -2)),
+    "spectral keepdim": lambda T, x: T.linalg.matrix_norm(x, 2.0, dim=(2, 0), keepdim=True),
+    "smallest": lambda T, x: T.linalg.matrix_norm(x, -2),
+    "smallest keepdim": lambda T, x: T.linalg.matrix_norm(x, -2, dim=(1, 2), keepdim=True),
+    "linalg.norm 2": lambda T, x: T.linalg.norm(x[0], 2),
+    "linalg.norm -2 dim": lambda T, x: T.linalg.norm(x, -2, dim=(0, 1)),
+    "linalg.norm nuc": lambda T, x: T.linalg.norm(x[1], "nuc"),
+    "torch.norm nuc": lambda T, x: T.norm(x[0], "nuc"),
+    "Tensor.norm nuc dim": lambda T, x: x.norm("nuc", dim=(2, 1), keepdim=True),
+    "dtype": lambda T, x: T.linalg.matrix_norm(x.float(), 2, dtype=T.float64),
+    "empty spectral": lambda T, x: T.linalg.matrix_norm(x[:, :0], 2, keepdim=True),
+    "empty nuc": lambda T, x: T.linalg.matrix_norm(x[:, :0], "nuc"),
+    "empty batch": lambda T, x: T.linalg.matrix_norm(x[:0], -2),
+}
+
+
+@pytest.mark.parametrize("name", list(NORM_CASES))
+def test_singular_value_norms_match_torch(torch, name):
+    fn = NORM_CASES[name]
+    a = _sv_matrix(2, 3, 4)
+
+    def run(lib):  # noqa: ANN001, ANN202
+        x = lib.tensor(a, requires_grad=True)
+        out = fn(lib, x)
+        chain, node = [], out.grad_fn
+        while node is not None and node.next_functions:
+            chain.append(node.name())
+            node = node.next_functions[0][0]
+        grad = None
+        if out.requires_grad and out.numel():
+            w = lib.tensor(np.arange(1.0, out.numel() + 1).reshape(tuple(out.shape)),
+                           dtype=out.dtype)
+            grad = lib.autograd.grad((out * w).sum(), x)[0].numpy()
+        return (str(out.dtype), tuple(out.shape), out.detach().numpy(), chain, grad)
+
+    ours, theirs = run(cr), run(torch)
+    assert ours[:2] == theirs[:2] and ours[3] == theirs[3]
+    np.testing.assert_allclose(ours[2], theirs[2], rtol=1e-6)
+    if theirs[4] is None:
+        assert ours[4] is None
+    else:
+        np.testing.assert_allclose(ours[4], theirs[4], rtol=1e-6, atol=1e-9)

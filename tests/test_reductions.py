@@ -593,11 +593,6 @@ def test_linalg_norm_errors_match_torch(torch, fn):
     assert str(ours.value) == str(theirs.value)
 
 
-def test_singular_value_norms_wait_for_svdvals():
-    x = cr.ones(2, 3)
-    for call in (lambda: x.norm("nuc"), lambda: cr.norm(x, p="nuc", dim=(0, 1))):
-        with pytest.raises(NotImplementedError, match="svdvals"):
-            call()
 
 
 def test_max_with_other():

@@ -1,8 +1,12 @@
 """Records of the linalg family: every case of matmul, the other products, einsum, tensordot,
-kron, trace, inverse, det and solve.
+kron, trace, inverse, det, solve, the SVD and the singular-value norms.
 
 Inverse, det and solve run on ``a + 3 I`` with ``a`` in [-0.5, 0.5]: diagonally dominant, so
-well conditioned for finite differences.
+well conditioned for finite differences. The SVD runs on ``a + D``, ``D`` diagonal with entries
+2n, 2(n - 1), ..., 2 and ``a`` in [-0.25, 0.25] (so ``|a|_F < 1`` up to 4 x 4): the singular
+values stay apart by more than 0 and away from 0. Singular vectors are unique up to sign (and
+LAPACK builds choose differently), so the records return what signs cancel in: ``U * U``,
+``(U * w) @ Vh``, the singular values.
 """
 
 from __future__ import annotations
@@ -13,6 +17,22 @@ from .base import Record
 def _well_conditioned(T, a):  # noqa: ANN001, ANN202
     return a + 3 * T.eye(a.shape[-1], dtype=a.dtype)
 
+
+def _separated(T, a):  # noqa: ANN001, ANN202
+    n = a.shape[-1]
+    return a + T.eye(a.shape[-2], n, dtype=a.dtype) * (2 * T.arange(n, 0, -1, dtype=a.dtype))
+
+
+def _svd_weighted(T, a, full_matrices):  # noqa: ANN001, ANN202
+    U, S, Vh = T.linalg.svd(_separated(T, a), full_matrices=full_matrices)
+    k = S.shape[-1]
+    w = T.arange(1, k + 1, dtype=a.dtype)  # u_i w_i v_i^T: the signs of u_i and v_i cancel
+    U = U[..., :k]
+    return (U * w) @ Vh[..., :k, :] + (U * U * S.unsqueeze(-2)).sum(-1, keepdim=True)
+
+
+_SVD_SHAPES = [(3, 3), (2, 4), (4, 2), (2, 3, 2), (1, 1)]
+_SVD = dict(low=-0.25, high=0.25, fixed_shapes=True)
 
 RECORDS = [
     # matmul, case by case, named as torch's composite matmul ends
@@ -110,4 +130,41 @@ RECORDS = [
     Record("solve_right", "LinalgSolveExBackward0",
            lambda T, a, b: T.linalg.solve(_well_conditioned(T, a), b, left=False),
            [((3, 3), (2, 3)), ((2, 2, 2), (2, 1, 2))], low=-0.5, high=0.5, fixed_shapes=True),
+    # the SVD and the norms built on it
+    Record("svdvals", "LinalgSvdBackward0", lambda T, a: T.linalg.svdvals(_separated(T, a)),
+           _SVD_SHAPES, **_SVD),
+    Record("svd_S", "LinalgSvdBackward0", lambda T, a: T.linalg.svd(_separated(T, a)).S,
+           _SVD_SHAPES, **_SVD),
+    Record("svd_U_squared", "MulBackward0",
+           lambda T, a: (lambda U: U * U)(T.linalg.svd(_separated(T, a), False).U),
+           _SVD_SHAPES, **_SVD),
+    Record("svd_Vh_squared", "MulBackward0",
+           lambda T, a: (lambda Vh: Vh * Vh)(T.linalg.svd(_separated(T, a), False)[2]),
+           _SVD_SHAPES, **_SVD),
+    Record("svd_reduced", "AddBackward0", lambda T, a: _svd_weighted(T, a, False),
+           _SVD_SHAPES, **_SVD),
+    Record("svd_full", "AddBackward0", lambda T, a: _svd_weighted(T, a, True),
+           _SVD_SHAPES, **_SVD),
+    Record("svd_legacy", "AddBackward0",
+           lambda T, a: (lambda r: r.V * r.V * r.S.unsqueeze(-2) + r.U * r.U)(
+               T.svd(_separated(T, a))),
+           [(3, 3), (2, 3, 3)], **_SVD),
+    Record("svd_legacy_full", "MulBackward0",
+           lambda T, a: (lambda r: r[2][..., :2] * r[2][..., :2] * r[1].unsqueeze(-2))(
+               _separated(T, a).svd(some=False)), [(2, 4), (2, 2, 3)], **_SVD),
+    Record("svd_legacy_values", "LinalgSvdBackward0",
+           lambda T, a: T.svd(_separated(T, a), compute_uv=False).S, [(4, 2)], **_SVD),
+    Record("norm_nuc", "SumBackward1", lambda T, a: T.linalg.matrix_norm(_separated(T, a), "nuc"),
+           _SVD_SHAPES, **_SVD),
+    Record("norm_nuc_keepdim", "PermuteBackward0",
+           lambda T, a: T.norm(_separated(T, a).mT, "nuc", dim=(0, -1), keepdim=True),
+           [(2, 3, 2), (3, 2, 4)], **_SVD),
+    Record("norm_spectral", "AmaxBackward0",
+           lambda T, a: T.linalg.norm(_separated(T, a), 2), [(3, 3), (2, 4)], **_SVD),
+    Record("norm_spectral_batched", "PermuteBackward0",
+           lambda T, a: T.linalg.matrix_norm(_separated(T, a), 2, dim=(-1, -2), keepdim=True),
+           [(2, 3, 2)], **_SVD),
+    Record("norm_smallest", "AminBackward0",
+           lambda T, a: T.linalg.norm(_separated(T, a), -2, dim=(1, 2)) if a.ndim == 3 else
+           T.linalg.matrix_norm(_separated(T, a), -2), _SVD_SHAPES, **_SVD),
 ]

@@ -1132,6 +1132,7 @@ def _build() -> dict:
     for name in ("EINSUM_MUL", "EINSUM_PERMUTE", "EINSUM_SUM", "EINSUM_VIEW"):
         rules[getattr(D, name)] = r_einsum
     rules[D.SOLVE] = r_solve
+    rules[D.SVD] = r_same  # NumPy's svd runs over leading dims: the batch first is one
     for name in ("MSE_LOSS", "MSE_LOSS_BACKWARD", "SMOOTH_L1_LOSS", "SMOOTH_L1_LOSS_BACKWARD",
                  "HUBER_LOSS", "HUBER_LOSS_BACKWARD", "BINARY_CROSS_ENTROPY",
                  "BINARY_CROSS_ENTROPY_BACKWARD", "BINARY_CROSS_ENTROPY_WITH_LOGITS"):

@@ -11,12 +11,22 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .. import _dtypes
+from .. import _dtypes, return_types
 from .._backend import np
 from .._tensor import Tensor, _dim, _make
+from ..autograd.forward_ad import ACTIVE as forward_ad
+from ..autograd.grad_mode import _state
 from . import derivatives as D
 from .derivatives import linalg as DL
-from .registry import GRAPH, NUMPY, binary_arrays, broadcast_check, call, call_list
+from .registry import (
+    GRAPH,
+    NUMPY,
+    binary_arrays,
+    broadcast_check,
+    call,
+    call_list,
+    call_multi,
+)
 
 # torch's names for dtypes in messages: ScalarType names and the C++ type names
 _SCALAR_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
@@ -868,6 +878,108 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     return sum(mul(x, y), dim)
 
 
+
+# ---- singular value decomposition -----------------------------------------------------------
+
+def _bool_arg(fn: str, name: str, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(f"{fn}(): argument '{name}' must be bool, not {type(value).__name__}")
+
+
+def _svd_checks(A: Tensor, fn: str, driver: Any, legacy: bool = False) -> Any:
+    """torch's checks of linalg.svd, in its order: rank, dtype, driver, kernel dtype."""
+    if driver is not None and not isinstance(driver, str):
+        raise TypeError(f"{fn}(): argument 'driver' must be str, not {type(driver).__name__}")
+    a = A._data
+    if a.ndim < 2:
+        if legacy:
+            raise RuntimeError(f"linalg.svd: input should have at least 2 dimensions, but has "
+                               f"{a.ndim} dimensions instead")
+        raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
+    _float_check(a, "linalg.svd")
+    if driver is not None:
+        raise RuntimeError("torch.linalg.svd: keyword argument `driver=` is only supported on "
+                           "CUDA inputs with cuSOLVER backend.")
+    if a.dtype == np.float16:
+        raise NotImplementedError("\"linalg_svd_cpu\" not implemented for 'Half'")
+    return a
+
+
+def _svd_call(A: Tensor, a: Any, full_matrices: bool, compute_uv: bool) -> tuple:
+    """The SVD node's three outputs; LAPACK's failure as torch reports it."""
+    try:
+        return call_multi(D.SVD, (A,), (a,), (full_matrices, compute_uv))
+    except np.linalg.LinAlgError:
+        bad = ~np.isfinite(a).all(axis=(-2, -1))
+        if bad.any():
+            prefix, _ = _batch_prefix(bad)
+            reason = "contained non-finite values."
+        else:
+            prefix, _ = _batch_prefix(np.ones(a.shape[:-2], dtype=bool))
+            reason = "is ill-conditioned or has too many repeated singular values."
+        raise _LinAlgError(f"linalg.svd: {prefix}The algorithm failed to converge because the "
+                           f"input matrix {reason}") from None
+
+
+def _needs_uv(A: Tensor) -> bool:
+    """Whether a gradient may reach A (backward or forward mode): then svdvals computes the
+    singular vectors too, which its backward needs (torch's _may_require_fw_or_bw_grad)."""
+    return (A._requires_grad and _state.grad_enabled) or bool(forward_ad[0])
+
+
+def linalg_svd(A: Tensor, full_matrices: bool = True, *, driver: Any = None) -> Any:
+    """``A = U diag(S) Vh`` over the last two dims, S descending (``LinalgSvdBackward0``); with
+    ``full_matrices`` U and Vh are square, else (m, k) and (k, n), k = min(m, n). Singular
+    vectors are unique up to sign only.
+
+    >>> import chainrule as torch
+    >>> torch.linalg.svd(torch.tensor([[3., 0.], [0., -4.]])).S
+    tensor([4., 3.])
+    """
+    _tensor_arg("linalg_svd", "A", 1, A)
+    _bool_arg("linalg_svd", "full_matrices", full_matrices)
+    a = _svd_checks(A, "linalg_svd", driver)
+    return return_types.linalg_svd(_svd_call(A, a, full_matrices, True))
+
+
+def linalg_svdvals(A: Tensor, *, driver: Any = None) -> Tensor:
+    """The singular values of A (or of each matrix of a batch), descending; the gradient
+    flows through the singular vectors, computed when a gradient may reach A.
+
+    >>> import chainrule as torch
+    >>> torch.linalg.svdvals(torch.tensor([[3., 0.], [0., -4.]]))
+    tensor([4., 3.])
+    """
+    _tensor_arg("linalg_svdvals", "A", 1, A)
+    a = _svd_checks(A, "linalg_svdvals", driver)
+    return _svd_call(A, a, False, _needs_uv(A))[1]
+
+
+def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> Any:
+    """The legacy SVD: ``(U, S, V)`` with ``input = U diag(S) V^T``, V the transpose of
+    linalg.svd's Vh (``TransposeBackward0``); ``some=False`` gives square U and V. Without
+    ``compute_uv``, U and V are square zero matrices.
+
+    >>> import chainrule as torch
+    >>> torch.svd(torch.tensor([[3., 0.], [0., -4.]])).S
+    tensor([4., 3.])
+    """
+    from .shape import transpose
+
+    _tensor_arg("svd", "input", 1, input)
+    _bool_arg("svd", "some", some)
+    _bool_arg("svd", "compute_uv", compute_uv)
+    a = _svd_checks(input, "svd", None, legacy=True)
+    if compute_uv:
+        U, S, Vh = _svd_call(input, a, not some, True)
+        return return_types.svd((U, S, transpose(Vh, -2, -1)))
+    S = _svd_call(input, a, not some, _needs_uv(input))[1]
+    m, n = a.shape[-2:]
+    batch = a.shape[:-2]
+    return return_types.svd((_make(np.zeros(batch + (m, m), a.dtype)), S,
+                             _make(np.zeros(batch + (n, n), a.dtype))))
+
+
 # ---- backward helpers of both namespaces -------------------------------------------------------
 
 def _adjugate_t(a: Any) -> Any:
@@ -933,9 +1045,9 @@ GRAPH.det_backward = _det_backward_graph
 
 # the public names (exported from chainrule) and the Tensor methods of this family
 __all__ = ["addmm", "bmm", "det", "dot", "einsum", "ger", "inner", "inverse", "kron", "matmul",
-           "mm", "mv", "outer", "tensordot", "trace", "vdot"]
+           "mm", "mv", "outer", "svd", "tensordot", "trace", "vdot"]
 METHODS: dict = {
     "__matmul__": _matmul_method, "__rmatmul__": _rmatmul_method, "matmul": matmul, "mm": mm,
     "bmm": bmm, "mv": mv, "dot": dot, "vdot": vdot, "inner": inner, "outer": outer, "ger": ger,
-    "addmm": addmm, "trace": trace, "kron": kron, "det": det, "inverse": inverse,
+    "addmm": addmm, "trace": trace, "kron": kron, "det": det, "inverse": inverse, "svd": svd,
 }

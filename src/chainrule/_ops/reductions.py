@@ -384,8 +384,8 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool 
                 dtype: Any = None, out: Any = None) -> Tensor:
     """``torch.linalg.matrix_norm`` over the two dims ``dim``: ``'fro'``, and ``1``/``-1``
     (largest/smallest column sum of ``|A|``), ``inf``/``-inf`` (row sums), composed of
-    ``vector_norm`` and ``amax``/``amin`` as torch composes them. ``'nuc'``, ``2`` and ``-2``
-    need singular values.
+    ``vector_norm`` and ``amax``/``amin`` as torch composes them; ``'nuc'`` (sum of the
+    singular values), ``2`` and ``-2`` (largest and smallest) through ``linalg.svdvals``.
 
     >>> import chainrule as torch
     >>> torch.linalg.matrix_norm(torch.tensor([[1., -2.], [3., 4.]]), 1)
@@ -419,8 +419,7 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool 
     if ord == "fro":
         return vector_norm(A, 2, (d0, d1), keepdim, dtype=dtype)
     if singular:
-        raise NotImplementedError(f"{fn}(ord={ord!r}) needs singular values "
-                                  "(torch.linalg.svdvals), which chainrule does not have yet")
+        return _singular_norm(A, ord == "nuc" or o > 0, ord == "nuc", d0, d1, keepdim, dtype)
     if a.size == 0:
         return vector_norm(A, 2, (d0, d1), keepdim, dtype=dtype)  # zeros, as torch
     # the inf norm is the 1 norm of the transpose: sum |A| over one dim, extreme over the other
@@ -430,6 +429,40 @@ def matrix_norm(A: Tensor, ord: Any = "fro", dim: Any = (-2, -1), keepdim: bool 
         d1 -= 1
     sums = vector_norm(A, 1.0, d0, keepdim, dtype=dtype)
     return (amax if o > 0 else amin)(sums, d1, keepdim)
+
+
+def _singular_norm(A: Tensor, largest: bool, nuclear: bool, d0: int, d1: int, keepdim: bool,
+                   dtype: Any) -> Tensor:
+    """The nuclear norm (sum of the singular values), the spectral norm (the largest) or the
+    smallest singular value of the matrices over dims ``(d0, d1)``, composed as torch: those
+    dims moved last (a permute), svdvals, sum/amax/amin over them; ``keepdim`` then restores
+    the dims as size 1 through unsqueeze and the inverse permute."""
+    from .indexing import unsqueeze
+    from .linalg import linalg_svdvals as svdvals
+    from .shape import permute
+
+    a = A._data
+    nd = a.ndim
+    if not nuclear and (a.shape[d0] == 0 or a.shape[d1] == 0):
+        if not largest:  # amin over no singular values, its dim named as torch passes it
+            raise IndexError("amin(): Expected reduction dim -1 to have non-zero size.")
+        # torch gives zeros without a graph here (amax over no singular values would raise)
+        shape = tuple(1 if i in (d0, d1) else n for i, n in enumerate(a.shape) if keepdim or
+                      i not in (d0, d1))
+        return _make(np.zeros(shape, a.dtype if dtype is None else dtype.np))
+    perm = [i for i in range(nd) if i not in (d0, d1)] + [d0, d1]
+    X = A if dtype is None else A.to(dtype)
+    S = svdvals(permute(X, perm))
+    if nuclear:
+        result = _sum(S, -1, keepdim)
+    else:
+        result = (amax if largest else amin)(S, -1, keepdim)
+    if keepdim:
+        inverse = [0] * nd
+        for i, p in enumerate(perm):
+            inverse[p] = i
+        result = permute(unsqueeze(result, -1), inverse)
+    return result
 
 
 def linalg_norm(A: Tensor, ord: Any = None, dim: Any = None, keepdim: bool = False, *,

@@ -312,8 +312,81 @@ def solve_backward_A(F: Any, grad: Any, A: Any, result: Any, left: bool, adjoint
 SOLVE = op("LinalgSolveExBackward0", solve_forward, fw=None,
            A=solve_backward_A, B=solve_backward_B)
 
+
+# ---- singular value decomposition -----------------------------------------------------------
+
+
+def svd_forward(A: Any, full_matrices: bool, compute_uv: bool) -> tuple:
+    """``(U, S, Vh)`` with ``A = U diag(S) Vh`` over the last two dims, S descending; without
+    ``compute_uv`` (svdvals of an input no gradient will reach) U and Vh are empty."""
+    if compute_uv:
+        U, S, Vh = np.linalg.svd(A, full_matrices=full_matrices)
+        return U, S, Vh
+    S = np.linalg.svd(A, compute_uv=False)
+    empty = np.empty((0,), dtype=S.dtype)
+    return empty, S, empty
+
+
+def svd_backward(F: Any, grads: list, U: Any, S: Any, Vh: Any, full_matrices: bool) -> Any:
+    """torch's svd_backward (real case). With A = U S Vh (U m x k, Vh k x n, k = min(m, n))
+    and E_ij = S_j^2 - S_i^2 (1 on the diagonal, where the numerator is 0):
+    gA = U [skew(U^T gU) S / E + S skew(Vh gVh^T) / E + diag(gS)] Vh, plus, when m > n,
+    (I - U U^T) gU S^-1 Vh, and when m < n, U S^-1 gVh (I - Vh^T Vh). Only the first k
+    columns of U (rows of Vh) are determined: full_matrices keeps the gradient of those."""
+    gU, gS, gVh = grads
+    if gU is None and gS is None and gVh is None:
+        return None
+    k = S.shape[-1]
+    if full_matrices:
+        if U.shape[-1] != k:
+            U = F.slice(U, U.ndim - 1, 0, k, 1)
+            if gU is not None:
+                gU = F.slice(gU, gU.ndim - 1, 0, k, 1)
+        if Vh.shape[-2] != k:
+            Vh = F.slice(Vh, Vh.ndim - 2, 0, k, 1)
+            if gVh is not None:
+                gVh = F.slice(gVh, gVh.ndim - 2, 0, k, 1)
+    m = U.shape[-2]
+    n = Vh.shape[-1]
+    if gU is None and gVh is None:  # svdvals: gA = U diag(gS) Vh
+        if m >= n:
+            return F.matmul_t(U, F.unsqueeze_dim(gS, -1) * Vh, False, False)
+        return F.matmul_t(U * F.unsqueeze_dim(gS, -2), Vh, False, False)
+    eye = F.const_like(np.eye(k, dtype=bool), S)
+    S2 = S * S
+    E = F.unsqueeze_dim(S2, -2) - F.unsqueeze_dim(S2, -1) + eye
+    inner = None
+    if gU is not None:  # skew(U^T gU) S
+        UhgU = F.matmul_t(U, gU, True, False) - F.matmul_t(gU, U, True, False)
+        inner = UhgU * F.unsqueeze_dim(S, -2)
+    if gVh is not None:  # S skew(Vh gVh^T)
+        VhgV = F.matmul_t(Vh, gVh, False, True) - F.matmul_t(gVh, Vh, False, True)
+        term = F.unsqueeze_dim(S, -1) * VhgV
+        inner = term if inner is None else inner + term
+    gA = inner / E
+    if gS is not None:
+        gA = gA + F.unsqueeze_dim(gS, -1) * eye
+    if m > n and gU is not None:
+        gA = F.matmul_t(U, gA, False, False)
+        gUSinv = gU / F.unsqueeze_dim(S, -2)
+        gA = gA + gUSinv - F.matmul_t(U, F.matmul_t(U, gUSinv, True, False), False, False)
+        return F.matmul_t(gA, Vh, False, False)
+    if m < n and gVh is not None:
+        gA = F.matmul_t(gA, Vh, False, False)
+        SinvgVh = gVh / F.unsqueeze_dim(S, -1)
+        gA = gA + SinvgVh - F.matmul_t(F.matmul_t(SinvgVh, Vh, False, True), Vh, False, False)
+        return F.matmul_t(U, gA, False, False)
+    if m >= n:
+        return F.matmul_t(U, F.matmul_t(gA, Vh, False, False), False, False)
+    return F.matmul_t(F.matmul_t(U, gA, False, False), Vh, False, False)
+
+
+# linalg.svd, linalg.svdvals and the legacy svd: one node of three differentiable outputs
+SVD = op("LinalgSvdBackward0", svd_forward, fw=None, outputs=("U", "S", "Vh"), n_diff=3,
+         A=svd_backward)
+
 # the table's entries; the helpers above stay in this module
 __all__ = ["ADDMM", "BMM", "DET", "DOT", "EINSUM_MUL", "EINSUM_PERMUTE", "EINSUM_SUM",
            "EINSUM_VIEW", "INV", "KRON", "LINEAR_ADDMM", "LINEAR_MM", "MATMUL", "MATMUL_FOLDED_T",
-           "MATMUL_FOLDED_T_VIEW", "MATMUL_VM", "MM", "MV", "OUTER", "SOLVE", "TENSORDOT",
+           "MATMUL_FOLDED_T_VIEW", "MATMUL_VM", "MM", "MV", "OUTER", "SOLVE", "SVD", "TENSORDOT",
            "TRACE", "VDOT"]
