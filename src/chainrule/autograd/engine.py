@@ -11,7 +11,9 @@
 
 While no user code can run inside a backward (``graph.EXACT``), a loss's backward takes a
 shorter road to the same order (``_ordered``): no counting walk, a queue fed as gradients
-arrive, and each AccumulateGrad once everything that feeds it has run.
+arrive, and each AccumulateGrad once everything that feeds it has run. There, as nothing
+outside the engine can see a gradient in flight, a formula may also write its product into a
+large gradient that only the engine holds (``owned``), instead of a new array.
 """
 
 from __future__ import annotations
