@@ -27,6 +27,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import time
 import timeit
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -517,15 +518,35 @@ def build_benchmarks(settings: Settings) -> list[Bench]:
 # --------------------------------------------------------------------------- measuring
 
 
-def time_case(case: Case, settings: Settings) -> float:
-    """Microseconds per call of ``case.fn``: min over repeats of a calibrated loop."""
-    if case.measured:
-        return float(case.fn())  # type: ignore[arg-type]
-    with case.context():
-        timer = timeit.Timer(case.fn, setup="gc.enable()" if settings.gc_on else "pass")
-        number = calibrate(timer, settings.seconds)
-        best = min(timer.repeat(repeat=settings.repeats, number=number))
-    return 1e6 * best / number
+# between two cases' turns: BLAS and OpenMP worker threads spin for a while after a call, and
+# would take a core from the next case
+SETTLE_SECONDS = 0.2
+
+
+def time_cases(cases: Mapping[str, Case], settings: Settings) -> dict[str, float]:
+    """Microseconds per call of each case's ``fn``: the minimum over repeats of a calibrated
+    loop. The cases take turns, one repeat each per round, so that a burst of load on the
+    machine (this VM's timings drift by up to 2x) hits all of them alike instead of whichever
+    case it falls on; before each turn the previous case's threads are left to go idle and
+    the case runs once untimed."""
+    us = {name: float(case.fn()) for name, case in cases.items()  # type: ignore[arg-type]
+          if case.measured}
+    timed = {name: case for name, case in cases.items() if not case.measured}
+    setup = "gc.enable()" if settings.gc_on else "pass"
+    timers = {name: timeit.Timer(case.fn, setup=setup) for name, case in timed.items()}
+    numbers = {}
+    for name, case in timed.items():
+        with case.context():
+            numbers[name] = calibrate(timers[name], settings.seconds)
+    best = dict.fromkeys(timed, float("inf"))
+    for _ in range(settings.repeats):
+        for name, case in timed.items():
+            with case.context():
+                time.sleep(SETTLE_SECONDS)
+                case.fn()
+                best[name] = min(best[name], timers[name].timeit(numbers[name]))
+    us.update({name: 1e6 * best[name] / numbers[name] for name in timed})
+    return us
 
 
 def calibrate(timer: timeit.Timer, seconds: float) -> int:
@@ -571,11 +592,9 @@ def settle_gc() -> None:
 def run_bench(bench: Bench, settings: Settings) -> Result:
     check_agreement(bench)
     settle_gc()
-    us = {"chainrule": time_case(bench.chainrule, settings)}
-    for name, case in bench.peers.items():
-        if case is not None:
-            us[name] = time_case(case, settings)
-    return Result(bench, us)
+    cases = {"chainrule": bench.chainrule,
+             **{name: case for name, case in bench.peers.items() if case is not None}}
+    return Result(bench, time_cases(cases, settings))
 
 
 # --------------------------------------------------------------------------- reporting
