@@ -159,17 +159,23 @@ def _apply_inplace(self: Tensor, compute: Callable, args: tuple, kwargs: dict) -
     _write(self, data)
     if self._grad_fn is not None:
         _invalidate_saved_output(self)
-    if through_view:
-        _rebase_through_view(self, base, result)
-    elif node is not None:
-        self._grad_fn = node
-        self._output_nr = result._output_nr
-        self._requires_grad = True
+    _take_history(self, base if through_view else None, result)
     aux = self._aux_()
     aux.version[0] += 1
     if result._aux is not None and result._aux.tangent is not None:
         aux.tangent = result._aux.tangent
     return self
+
+
+def _take_history(self: Tensor, base: Tensor | None, result: Tensor) -> None:
+    """After ``self`` was overwritten with ``result``: its history becomes result's, or, for a
+    write through a view of ``base`` in a graph, base's is rebased over the view's region."""
+    if base is not None:
+        _rebase_through_view(self, base, result)
+    elif result._grad_fn is not None:
+        self._grad_fn = result._grad_fn
+        self._output_nr = result._output_nr
+        self._requires_grad = True
 
 
 def _batched_into_unbatched(self: Tensor, result: Tensor) -> None:
@@ -214,15 +220,9 @@ def _apply_inplace_batched(self: Tensor, link: tuple, compute: Callable, args: t
         pres = result.unsqueeze(0).expand(tuple(phys.shape))
     if pres.dtype != phys.dtype:
         pres = pres.to(phys.dtype)
-    apply_inplace(phys, lambda s: pres)
+    _apply_inplace(phys, lambda s: pres, (), {})  # the logical write was checked
     batching.bind(self, phys, level)
-    node = result._grad_fn
-    if through_view:
-        _rebase_through_view(self, base, result)
-    elif node is not None:
-        self._grad_fn = node
-        self._output_nr = result._output_nr
-        self._requires_grad = True
+    _take_history(self, base if through_view else None, result)
     self._aux_().version[0] += 1
     return self
 

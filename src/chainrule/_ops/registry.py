@@ -94,6 +94,7 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
     # holds it (owned): no new array per step of a long elementwise chain.
     last = max((i for i, spec in enumerate(formulas) if spec is not None and
                 _reads_grad(spec[0])), default=None)
+    sized = False
     for i, spec in enumerate(formulas):
         if spec is None:
             outs.append("None")
@@ -109,7 +110,11 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
         if large is None:
             fast_body += [f"    g{i} = {exprs[i]}", *tail]
         else:
-            fast_body += ["    if grad.__class__ is ndarray and grad.size >= IN_PLACE_MIN[0]:",
+            if not sized:  # once per node, before its first such formula
+                fast_body.append(
+                    "    large = grad.__class__ is ndarray and grad.size >= IN_PLACE_MIN[0]")
+                sized = True
+            fast_body += ["    if large:",
                           *(["        own = owned(grad)"] if i == last else []),
                           f"        g{i} = {large}",
                           "    else:",
