@@ -104,6 +104,11 @@ ERRORS = [
     ("nll legacy size_average", lambda T: F(T).nll_loss(_x(T, 3, 4), _long(T, [0, 1, 2]),
                                                         size_average=False)),
     ("nll empty batch", lambda T: F(T).nll_loss(T.zeros(0, 4), T.zeros(0, dtype=T.int64))),
+    ("nll negative target", lambda T: F(T).nll_loss(_x(T, 3, 4), _long(T, [0, -1, 2]))),
+    ("nll negative target, another ignored",
+     lambda T: F(T).nll_loss(_x(T, 3, 4), _long(T, [-100, -2, 2]))),
+    ("nll ignore_index -1", lambda T: F(T).nll_loss(_x(T, 3, 4), _long(T, [0, -1, 2]),
+                                                    ignore_index=-1)),
     # cross_entropy
     ("ce target out of range", lambda T: F(T).cross_entropy(_x(T, 3, 4), _long(T, [0, 5, 2]))),
     ("ce float target of another shape", lambda T: F(T).cross_entropy(_x(T, 3, 4), _x(T, 3))),

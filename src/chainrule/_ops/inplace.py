@@ -504,8 +504,8 @@ def direct(out_of_place: Callable, ufunc: Any) -> Callable:
                     other, "_requires_grad", False)))):
             o = other._data if isinstance(other, Tensor) else other
             if (isinstance(o, (float, int)) and not isinstance(o, bool) and
-                    d.dtype.kind == "f") or (isinstance(o, ndarray) and o.dtype == d.dtype and
-                                             np.broadcast_shapes(o.shape, d.shape) == d.shape):
+                    d.dtype.kind == "f") or (isinstance(o, ndarray) and o.dtype == d.dtype and (
+                        o.shape == d.shape or np.broadcast_shapes(o.shape, d.shape) == d.shape)):
                 ufunc(d, o, out=d)
                 self._aux_().version[0] += 1
                 return self

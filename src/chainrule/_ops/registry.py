@@ -1306,10 +1306,10 @@ class _NumpyNamespace:
 def sum_to(g: Any, shape: tuple) -> Any:
     lead = g.ndim - len(shape)
     if lead:
-        g = g.sum(axis=tuple(range(lead)))
+        g = np.add.reduce(g, axis=tuple(range(lead)))
     axes = tuple(i for i, s in enumerate(shape) if s == 1 and g.shape[i] != 1)
     if axes:
-        g = g.sum(axis=axes, keepdims=True)
+        g = np.add.reduce(g, axis=axes, keepdims=True)
     if type(g) is not ndarray and not isinstance(g, generic):
         g = np.asarray(g)
     return g

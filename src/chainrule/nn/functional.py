@@ -23,6 +23,7 @@ from .._dtypes import category
 from .._ops import api
 from .._ops import derivatives as D
 from .._ops import formulas as _fm
+from .._ops import linalg as _linalg
 from .._ops.api import _TORCH_TYPE_NAMES, sigmoid, tanh
 from .._ops.derivatives import nn as _nn
 from .._ops.elementwise import masked_fill
@@ -220,20 +221,18 @@ def _linear_2d(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
     C-ordered floating weight (every ``nn.Linear``) and a 1-d bias of its rows, through the
     ``LINEAR_`` entries, whose backward hands the weight its gradient in its own layout.
     Anything else (and every error) goes through ``addmm`` and ``matmul``."""
-    from .._ops import linalg
-
-    wt = weight.t()
     a, b = input._data, weight._data
     dt = a.dtype
-    fast = (dt.kind == "f" and b.dtype is dt and b.ndim == 2 and b.flags.c_contiguous
-            and a.shape[1] == b.shape[1])
+    if not (dt.kind == "f" and b.dtype is dt and b.ndim == 2 and b.flags.c_contiguous
+            and a.shape[1] == b.shape[1]):
+        wt = weight.t()
+        return _linalg.matmul(input, wt) if bias is None else _linalg.addmm(bias, input, wt)
+    wt = call1(D.TRANSPOSE_T, weight)
     if bias is None:
-        if not fast:
-            return linalg.matmul(input, wt)
         return call(D.LINEAR_MM, (input, wt), (a, wt._data), (False, False))
     s = bias._data
-    if not fast or s.dtype is not dt or s.shape != b.shape[:1]:
-        return linalg.addmm(bias, input, wt)
+    if s.dtype is not dt or s.shape != b.shape[:1]:
+        return _linalg.addmm(bias, input, wt)
     return call(D.LINEAR_ADDMM, (bias, input, wt), (s, a, wt._data), (1, 1))
 
 
@@ -245,8 +244,6 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     >>> torch.nn.functional.linear(torch.ones(1, 2), torch.ones(3, 2), torch.zeros(3))
     tensor([[2., 2., 2.]])
     """
-    from .._ops import linalg
-
     ni, nw = input._data.ndim, weight._data.ndim
     if ni == 0 or nw == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
@@ -260,7 +257,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             flat = reshape(input, (math.prod(lead), input._data.shape[-1]))
             out = _linear_2d(flat, weight, bias)
             return reshape(out, lead + (out._data.shape[1],))
-    out = linalg.matmul(input, weight.t())
+    out = _linalg.matmul(input, weight.t())
     if bias is not None:
         out = api.add(out, bias)
     return out
@@ -496,8 +493,9 @@ def _weight_array(weight: Tensor | None, input: Tensor) -> Any:
 
 
 def _check_targets(t: Any, n_classes: int, ignore_index: int) -> None:
-    bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
-    if bad.any():
+    # read as unsigned, a negative target is above every class: one comparison finds both
+    bad = t.view(np.uint64) >= n_classes
+    if bad.any() and (bad := bad & (t != ignore_index)).any():
         first = t.reshape(-1)[np.argmax(bad.reshape(-1))]
         raise IndexError(f"Target {first} is out of bounds.")
 

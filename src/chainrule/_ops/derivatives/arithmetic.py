@@ -75,6 +75,9 @@ def relu_forward(self: Any) -> Any:
     return out
 
 
+_SAME_SIZE_INT = {2: np.int16, 4: np.int32, 8: np.int64}
+
+
 def mul_positive(grad: Any, result: Any) -> Any:
     """torch's threshold_backward for a relu's ``result``: 0 where ``result <= 0``, else
     ``grad`` (so a nan result passes the gradient, and a masked inf or nan gradient gives 0,
@@ -87,10 +90,9 @@ def mul_positive(grad: Any, result: Any) -> Any:
             grad.dtype.kind == "f":
         if is_one(grad):
             return keep.astype(grad.dtype)
-        bits = np.dtype(f"i{grad.itemsize}")
-        out = keep.astype(bits)
+        out = keep.astype(_SAME_SIZE_INT[grad.itemsize])
         np.negative(out, out=out)  # 1 -> all bits set
-        return np.bitwise_and(grad.view(bits), out, out=out).view(grad.dtype)
+        return np.bitwise_and(grad.view(out.dtype), out, out=out).view(grad.dtype)
     return np.where(keep, grad, 0)
 
 

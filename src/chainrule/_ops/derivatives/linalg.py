@@ -20,9 +20,9 @@ from ..registry import op
 def matmul_forward(self: Any, other: Any, ta: bool, tb: bool) -> Any:
     """``op(self) @ op(other)`` with NumPy's (torch's) rules for 1-D operands and batch dims."""
     if ta:
-        self = np.swapaxes(self, -1, -2)
+        self = self.swapaxes(-1, -2)
     if tb:
-        other = np.swapaxes(other, -1, -2)
+        other = other.swapaxes(-1, -2)
     return np.matmul(self, other)
 
 

@@ -275,8 +275,9 @@ def log_softmax_forward(self: Any, dim: int) -> Any:
     if x.ndim == 0:
         return np.zeros_like(x)
     h = x.astype(np.float32) if x.dtype == np.float16 else x
-    shifted = h - h.max(axis=dim, keepdims=True)
-    out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+    out = h - np.maximum.reduce(h, axis=dim, keepdims=True)
+    lse = np.add.reduce(np.exp(out), axis=dim, keepdims=True)
+    out -= np.log(lse, out=lse)
     return out.astype(x.dtype, copy=False)
 
 
@@ -444,9 +445,22 @@ def _pick(x: Any, safe: Any) -> Any:
     return np.take_along_axis(x, np.expand_dims(safe, 1), axis=1).squeeze(1)
 
 
+def _unweighted(shape: tuple, target: Any, weight: Any, ignore_index: int) -> bool:
+    """The common case of an (N, C) input, no class weights and no ignored target: each
+    sample counts once, and a mean divides by N."""
+    return (weight is None and len(shape) == 2 and shape[0] > 0 and
+            not (np.asarray(target) == ignore_index).any())
+
+
 def nll_loss_forward(self: Any, target: Any, weight: Any, reduction: int,
                      ignore_index: int) -> Any:
     x = np.asarray(self)
+    if _unweighted(x.shape, target, weight, ignore_index):
+        picked = x[np.arange(x.shape[0]), target]
+        if reduction == NONE:
+            return -picked
+        total = -np.add.reduce(picked)
+        return total / x.shape[0] if reduction == MEAN else total
     single = x.ndim == 1
     if single:
         x = x[None]
@@ -469,6 +483,10 @@ def nll_loss_backward(grad_output: Any, self: Any, target: Any, weight: Any, red
     elsewhere, in the shape of ``self``."""
     g = np.asarray(grad_output)
     shape = np.shape(self)
+    if _unweighted(shape, target, weight, ignore_index):
+        out = np.zeros(shape, dtype=g.dtype)
+        out[np.arange(shape[0]), target] = -(g / shape[0]) if reduction == MEAN else -g
+        return out
     safe, w, ignored = _nll_parts(shape, g.dtype, target, weight, ignore_index)
     coef = -w / np.sum(w) if reduction == MEAN else -w
     if reduction == NONE and len(shape) == 1:
