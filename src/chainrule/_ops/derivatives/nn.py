@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..._backend import np
+from ..._backend import ndarray, np
 from ..registry import op
 from .elementwise import erf_array
 
@@ -51,7 +51,7 @@ def _reduced(F: Any, g: Any, reduction: int, shape: tuple) -> Any:
 
 def _sum_keepdim(x: Any, dim: int) -> Any:
     x = np.asarray(x)
-    return np.sum(x, axis=dim if x.ndim else (), keepdims=True)
+    return np.add.reduce(x, axis=dim if x.ndim else (), keepdims=True)
 
 
 # ---- activations ------------------------------------------------------------------------------
@@ -288,7 +288,12 @@ def softmax_backward_data(grad_output: Any, output: Any, dim: int) -> Any:
 
 def log_softmax_backward_data(grad_output: Any, output: Any, dim: int) -> Any:
     # J = I - 1 softmax^T: g -> g - softmax * sum(g)
-    return grad_output - np.exp(output) * _sum_keepdim(grad_output, dim)
+    p = np.exp(output)
+    if type(p) is not ndarray or p.shape != np.shape(grad_output) or \
+            p.dtype != getattr(grad_output, "dtype", None):
+        return grad_output - p * _sum_keepdim(grad_output, dim)
+    p *= _sum_keepdim(grad_output, dim)  # into exp's fresh result
+    return np.subtract(grad_output, p, out=p)
 
 
 def _softmax_backward_data_output(F: Any, grad: Any, grad_output: Any, output: Any,
