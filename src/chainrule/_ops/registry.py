@@ -40,6 +40,24 @@ from ..autograd.graph import (
 from ..autograd.graph import SAVED_HOOKS_ACTIVE as saved_hooks
 
 
+def _to_buffer(i: int, queue: bool) -> list:
+    """Generated lines that add gradient ``g{i}`` to the buffer of node ``nxt`` (slot
+    ``slot``): a list per node, one slot per output, summed on arrival; with ``queue``, the
+    first gradient to reach a node also queues it."""
+    return ["        buf = buffers.get(nxt)",
+            "        if buf is None:",
+            *(["            push(queue, (-nxt._seq, nxt))"] if queue else []),
+            "            if nxt._n_out == 1:",
+            f"                buffers[nxt] = [g{i}]",
+            "            else:",
+            "                buf = buffers[nxt] = [None] * nxt._n_out",
+            f"                buf[slot] = g{i}",
+            "        elif buf[slot] is None:",
+            f"            buf[slot] = g{i}",
+            "        else:",
+            f"            buf[slot] = sum_into(buf[slot], g{i})"]
+
+
 def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: int,
              multi: bool = False) -> tuple:
     """The plain (NumPy) backward of one node class, as straight-line code: unpack what the
@@ -141,17 +159,7 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
         # the local is dropped before AccumulateGrad may keep the array (see accumulate)
         run += [f"    nxt, slot = nf[{i}]",
                 f"    if g{i} is not None:",
-                "        buf = buffers.get(nxt)",
-                "        if buf is None:",
-                "            if nxt._n_out == 1:",
-                f"                buffers[nxt] = [g{i}]",
-                "            else:",
-                "                buf = buffers[nxt] = [None] * nxt._n_out",
-                f"                buf[slot] = g{i}",
-                "        elif buf[slot] is None:",
-                f"            buf[slot] = g{i}",
-                "        else:",
-                f"            buf[slot] = sum_into(buf[slot], g{i})",
+                *_to_buffer(i, queue=False),
                 f"        g{i} = None",
                 "    if nxt.__class__ is AccumulateGrad:",
                 "        arrive(nxt, buffers, acc_deps)"]
@@ -163,18 +171,7 @@ def _compile(cls_name: str, saved: tuple, formulas: tuple, n_args: int, mask: in
         # the first gradient to reach a node queues it (an AccumulateGrad too, below all)
         fast += [f"    if g{i} is not None:",
                  f"        nxt, slot = nf[{i}]",
-                 "        buf = buffers.get(nxt)",
-                 "        if buf is None:",
-                 "            push(queue, (-nxt._seq, nxt))",
-                 "            if nxt._n_out == 1:",
-                 f"                buffers[nxt] = [g{i}]",
-                 "            else:",
-                 "                buf = buffers[nxt] = [None] * nxt._n_out",
-                 f"                buf[slot] = g{i}",
-                 "        elif buf[slot] is None:",
-                 f"            buf[slot] = g{i}",
-                 "        else:",
-                 f"            buf[slot] = sum_into(buf[slot], g{i})",
+                 *_to_buffer(i, queue=True),
                  "    else:",  # no gradient: the node still runs (and frees), as in torch
                  f"        nxt = nf[{i}][0]",
                  "        if nxt not in buffers:",
