@@ -1083,6 +1083,95 @@ def call(entry: Entry, inputs: tuple, arrays: tuple, args: tuple = ()) -> Any:
     return out
 
 
+def call_linear(entry: Entry, t_entry: Entry, bias: Any, input: Any, weight: Any) -> Any:
+    """``entry(bias, input, weight.t())`` (``entry(input, weight.t())`` without a bias) for
+    F.linear, whose checks the caller has made: the transposed view (``t_entry``,
+    ``TBackward0``) and the product's node recorded as ``call1`` and ``call`` record them, in
+    straight-line code, as this runs for every layer of every step. Any special mode takes
+    ``call1`` and ``call``."""
+    wt_data = weight._data.transpose()
+    a = input._data
+    if bias is None:
+        args: tuple = (False, False)
+        data = entry.forward(a, wt_data, False, False)
+    else:
+        args = (1, 1)
+        data = entry.forward(bias._data, a, wt_data, 1, 1)
+    out = _new(Tensor)
+    out._data = data
+    out._grad_fn = None
+    out._grad = None
+    out._output_nr = 0
+    out._aux = None
+    out._acc = None
+    w_grad = weight._requires_grad
+    i_grad = input._requires_grad
+    b_grad = bias is not None and bias._requires_grad
+    if not ((w_grad or i_grad or b_grad) and _state.grad_enabled):
+        out._requires_grad = False
+        return out
+    # the view is a tensor of its own only here, where the product's node saves it
+    wt = _new(Tensor)
+    wt._data = wt_data
+    wt._grad = None
+    wt._output_nr = 0
+    wt._aux = None
+    wt._acc = None
+    mark_view(wt, weight)
+    if w_grad:
+        tcls = t_entry.node_classes[1] or t_entry.node_class(1)
+        tnode = _new(tcls)
+        tnode._seq = next(_sequence)
+        tnode._hooks = None
+        fn = weight._grad_fn
+        tnode.next_functions = ((fn, weight._output_nr) if fn is not None else
+                                (grad_accumulator(weight), 0),)
+        tnode._meta = (weight._data.shape, weight._data.dtype)
+        tnode._saved = tcls._pack(weight, wt_data)
+        tnode._versions = None  # TBackward0 saves nothing
+        tnode._args = ()
+        wt._grad_fn = tnode
+        wt._requires_grad = True
+        ewt = (tnode, 0)
+    else:
+        wt._grad_fn = None
+        wt._requires_grad = False
+        ewt = _NO_EDGE
+    if i_grad:
+        fn = input._grad_fn
+        ei = (fn, input._output_nr) if fn is not None else (grad_accumulator(input), 0)
+    else:
+        ei = _NO_EDGE
+    if bias is None:
+        mask = i_grad | w_grad << 1
+        edges: tuple = (ei, ewt)
+        meta: tuple = (a.shape, a.dtype, wt_data.shape, wt_data.dtype)
+        inputs: tuple = (input, wt)
+    else:
+        mask = b_grad | i_grad << 1 | w_grad << 2
+        if b_grad:
+            fn = bias._grad_fn
+            eb = (fn, bias._output_nr) if fn is not None else (grad_accumulator(bias), 0)
+        else:
+            eb = _NO_EDGE
+        edges = (eb, ei, ewt)
+        s = bias._data
+        meta = (s.shape, s.dtype, a.shape, a.dtype, wt_data.shape, wt_data.dtype)
+        inputs = (bias, input, wt)
+    cls = entry.node_classes[mask] or entry.node_class(mask)
+    node = _new(cls)
+    node._seq = next(_sequence)
+    node._hooks = None
+    node.next_functions = edges
+    node._meta = meta
+    node._saved = cls._pack(*inputs, data)
+    node._versions = cls._vers(*inputs) if cls._vers else None
+    node._args = args
+    out._grad_fn = node
+    out._requires_grad = True
+    return out
+
+
 def call_multi(entry: Entry, inputs: tuple, arrays: tuple, args: tuple = ()) -> tuple:
     """An op whose forward returns several arrays: a tuple of tensors, the first ``n_diff``
     of them outputs of one node."""

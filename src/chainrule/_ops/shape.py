@@ -819,9 +819,10 @@ GRAPH.diagonal_backward = lambda g, shape, offset, dim1, dim2: call1(
     D.DIAGONAL_BACKWARD, g, (shape, offset, dim1, dim2))
 GRAPH.repeat_backward = _graph_repeat_backward
 
-NUMPY.permute = np.transpose
+# the array methods, without NumPy's Python wrappers (a TBackward0 runs in every linear layer)
+NUMPY.permute = lambda g, dims: g.transpose(dims)
 NUMPY.transpose = D.TRANSPOSE.forward
-NUMPY.t = np.transpose
+NUMPY.t = lambda g: g.transpose()
 NUMPY.flip = DS.flip_array
 NUMPY.roll = np.roll
 NUMPY.tril = np.tril

@@ -28,9 +28,10 @@ from .._ops.api import _TORCH_TYPE_NAMES, sigmoid, tanh
 from .._ops.derivatives import nn as _nn
 from .._ops.elementwise import masked_fill
 from .._ops.inplace import apply_inplace
-from .._ops.registry import GRAPH, NUMPY, binary_arrays, broadcast_check, call, call1
+from .._ops.registry import GRAPH, NUMPY, binary_arrays, broadcast_check, call, call1, call_linear
 from .._ops.shape import expand, reshape
 from .._tensor import Tensor, _dim, _make
+from ..autograd._modes import SPECIAL
 from ..autograd.grad_mode import _state
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy",
@@ -227,13 +228,15 @@ def _linear_2d(input: Tensor, weight: Tensor, bias: Tensor | None) -> Tensor:
             and a.shape[1] == b.shape[1]):
         wt = weight.t()
         return _linalg.matmul(input, wt) if bias is None else _linalg.addmm(bias, input, wt)
+    if bias is not None and (bias._data.dtype is not dt or bias._data.shape != b.shape[:1]):
+        return _linalg.addmm(bias, input, call1(D.TRANSPOSE_T, weight))
+    if not SPECIAL[0]:
+        return call_linear(D.LINEAR_MM if bias is None else D.LINEAR_ADDMM, D.TRANSPOSE_T, bias,
+                           input, weight)
     wt = call1(D.TRANSPOSE_T, weight)
     if bias is None:
         return call(D.LINEAR_MM, (input, wt), (a, wt._data), (False, False))
-    s = bias._data
-    if s.dtype is not dt or s.shape != b.shape[:1]:
-        return _linalg.addmm(bias, input, wt)
-    return call(D.LINEAR_ADDMM, (bias, input, wt), (s, a, wt._data), (1, 1))
+    return call(D.LINEAR_ADDMM, (bias, input, wt), (bias._data, a, wt._data), (1, 1))
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
