@@ -266,6 +266,62 @@ def test_linear_double_backward_matches_torch(torch: object, shape: tuple, bias:
         np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-4, atol=1e-4)
 
 
+def _graph(fn: object) -> object:
+    """A node's name and, nested, those of the nodes it feeds into."""
+    if fn is None:
+        return None
+    return (fn.name(), [_graph(f) for f, _ in fn.next_functions])
+
+
+@pytest.mark.parametrize("needs", [(x, w, b) for x in (False, True) for w in (False, True)
+                                   for b in (False, True, None)])
+@pytest.mark.parametrize("mode", ["plain", "hooks", "no_grad"])
+def test_linear_graph_for_each_input_needing_grad(torch: object, needs: tuple,
+                                                  mode: str) -> None:
+    # the straight-line recording (plain) and call1/call (a saved-tensors hook forces them)
+    # build torch's graph whichever inputs require grad; b None: no bias
+    x_grad, w_grad, b_grad = needs
+    seen = []
+    for lib in (T, torch):
+        x = lib.tensor(_data(3, 5), requires_grad=x_grad)
+        w = lib.tensor(_data(7, 5, seed=1), requires_grad=w_grad)
+        b = None if b_grad is None else lib.tensor(_data(7, seed=2), requires_grad=b_grad)
+        if mode == "hooks":
+            with lib.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+                out = lib.nn.functional.linear(x, w, b)
+        elif mode == "no_grad":
+            with lib.no_grad():
+                out = lib.nn.functional.linear(x, w, b)
+        else:
+            out = lib.nn.functional.linear(x, w, b)
+        grads = []
+        if out.requires_grad:
+            (out * out).sum().backward()
+            grads = [t.grad.numpy() for t in (x, w, b) if t is not None and t.requires_grad]
+        seen.append((out.detach().numpy(), out.requires_grad, _graph(out.grad_fn), grads))
+    (o_c, r_c, g_c, grads_c), (o_t, r_t, g_t, grads_t) = seen
+    np.testing.assert_allclose(o_c, o_t, rtol=1e-5, atol=1e-6)
+    assert (r_c, g_c) == (r_t, g_t)
+    for a, b in zip(grads_c, grads_t, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
+
+
+def test_linear_weight_changed_in_place_before_backward(torch: object) -> None:
+    errors = []
+    for lib in (T, torch):
+        x = lib.tensor(_data(3, 5), requires_grad=True)
+        w = lib.tensor(_data(7, 5, seed=1), requires_grad=True)
+        out = lib.nn.functional.linear(x, w, lib.zeros(7))
+        with lib.no_grad():
+            w.add_(1)
+        with pytest.raises(RuntimeError) as info:
+            out.sum().backward()
+        errors.append(str(info.value))
+    # torch names the view's regenerated node (AsStrided) where chainrule keeps TBackward0's
+    assert errors[0].split(", which is")[0] == errors[1].split(", which is")[0]
+    assert "is at version 1; expected version 0 instead" in errors[0]
+
+
 def test_linear_weight_grad_accumulates(torch: object) -> None:
     grads = []
     for lib in (T, torch):
