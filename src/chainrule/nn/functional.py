@@ -479,11 +479,14 @@ def _no_grad_weight(weight: Tensor | None, fn_name: str, arg: str = "weight") ->
 
 
 def _target_array(target: Tensor) -> Any:
-    dt = target._data.dtype
+    d = target._data
+    dt = d.dtype
     if dt not in (np.int64, np.uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
                            f"{_type_name(target)}")
-    return np.asarray(target._data).astype(np.int64, copy=False)
+    if type(d) is not np.ndarray:
+        d = np.asarray(d)
+    return d if dt == np.int64 else d.astype(np.int64)
 
 
 def _weight_array(weight: Tensor | None, input: Tensor) -> Any:
@@ -496,9 +499,12 @@ def _weight_array(weight: Tensor | None, input: Tensor) -> Any:
 
 
 def _check_targets(t: Any, n_classes: int, ignore_index: int) -> None:
-    # read as unsigned, a negative target is above every class: one comparison finds both
-    bad = t.view(np.uint64) >= n_classes
-    if bad.any() and (bad := bad & (t != ignore_index)).any():
+    # read as unsigned, a negative target is above every class: one maximum finds both
+    u = t.view(np.uint64)
+    if not t.size or np.maximum.reduce(u, axis=None) < n_classes:
+        return
+    bad = u >= n_classes
+    if (bad := bad & (t != ignore_index)).any():
         first = t.reshape(-1)[np.argmax(bad.reshape(-1))]
         raise IndexError(f"Target {first} is out of bounds.")
 

@@ -278,7 +278,7 @@ def log_softmax_forward(self: Any, dim: int) -> Any:
     out = h - np.maximum.reduce(h, axis=dim, keepdims=True)
     lse = np.add.reduce(np.exp(out), axis=dim, keepdims=True)
     out -= np.log(lse, out=lse)
-    return out.astype(x.dtype, copy=False)
+    return out if out.dtype is x.dtype else out.astype(x.dtype)
 
 
 def softmax_backward_data(grad_output: Any, output: Any, dim: int) -> Any:
@@ -453,8 +453,7 @@ def _pick(x: Any, safe: Any) -> Any:
 def _unweighted(shape: tuple, target: Any, weight: Any, ignore_index: int) -> bool:
     """The common case of an (N, C) input, no class weights and no ignored target: each
     sample counts once, and a mean divides by N."""
-    return (weight is None and len(shape) == 2 and shape[0] > 0 and
-            not (np.asarray(target) == ignore_index).any())
+    return weight is None and len(shape) == 2 and shape[0] > 0 and ignore_index not in target
 
 
 def nll_loss_forward(self: Any, target: Any, weight: Any, reduction: int,
