@@ -776,3 +776,34 @@ def test_relu_gradient_is_zero_where_masked_even_for_inf_and_nan_gradients(torch
             T.relu(x).backward(g)
             results.append(x.grad.tolist())
         assert str(results[0]) == str(results[1])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_float_tensor_with_numbers_matches_torch(torch, dtype):
+    # the operators take a number as a cached 0-d array of the tensor's dtype: the values,
+    # signed zeros and dtypes must stay those of torch, and the cache must not leak into results
+    values = [1.5, -2.0, 3.0, 0.0, -0.0]
+    x = cr.tensor(values, dtype=getattr(cr, dtype))
+    tx = torch.tensor(values, dtype=getattr(torch, dtype))
+    numbers = [0.1, 3, -0.0, 0.0, math.nan, math.inf, -math.inf, 1e-46, 2**40, 0.1, 3]
+    for b in numbers:
+        for form in ("x * b", "b * x", "x + b", "b + x", "x - b", "x / b"):
+            ours = eval(form, {"x": x, "b": b})
+            theirs = eval(form, {"x": tx, "b": b})
+            assert ours.dtype == getattr(cr, dtype), form
+            got, want = ours.numpy(), theirs.numpy()
+            np.testing.assert_array_equal(got, want, err_msg=f"{form}, b={b}")
+            np.testing.assert_array_equal(np.signbit(got), np.signbit(want),
+                                          err_msg=f"{form}, b={b}")
+    out = x * 0.1
+    out += 1  # results are fresh arrays: the cached 0.1 is untouched
+    np.testing.assert_array_equal((x * 0.1).numpy(), (tx * 0.1).numpy())
+
+
+def test_number_beyond_float32_matches_torch(torch):
+    x = cr.tensor([1.0, -1.0])
+    for _ in range(2):  # never cached: converted on each call, as NumPy converts it
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out = x * 1e300
+        np.testing.assert_array_equal(out.numpy(), (torch.tensor([1.0, -1.0]) * 1e300).numpy())

@@ -496,8 +496,8 @@ def direct(out_of_place: Callable, ufunc: Any) -> Callable:
     def method(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
         d = self._data
         aux = self._aux  # a version counter alone (any tensor written before) is no obstacle
-        if (alpha == 1 and type(d) is ndarray and d.flags.writeable and not batching.LEVELS and
-                not overlaps(d) and
+        if (alpha == 1 and type(d) is ndarray and (f := d.flags).writeable and
+                not batching.LEVELS and (f.c_contiguous or not overlaps(d)) and
                 (aux is None or not (aux.inference or aux.tangent is not None or
                                      aux.batch is not None)) and
                 not (_state.grad_enabled and (self._requires_grad or getattr(
@@ -507,7 +507,7 @@ def direct(out_of_place: Callable, ufunc: Any) -> Callable:
                     d.dtype.kind == "f") or (isinstance(o, ndarray) and o.dtype == d.dtype and (
                         o.shape == d.shape or np.broadcast_shapes(o.shape, d.shape) == d.shape)):
                 ufunc(d, o, out=d)
-                self._aux_().version[0] += 1
+                (aux or self._aux_()).version[0] += 1
                 return self
         if alpha != 1:
             return apply_inplace(self, out_of_place, other, alpha=alpha)

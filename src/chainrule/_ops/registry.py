@@ -908,6 +908,32 @@ def _record2(entry: Entry, out: Any, a: Any, b: Any, b_tensor: bool, a_grad: boo
         remember_forward(node)
 
 
+# NumPy takes a 0-d array of the other operand's dtype several times faster than a Python
+# number, which it converts on every call, to the same value (NumPy's weak scalars, and torch's
+# rule for a float tensor and a number: the number is cast to the tensor's dtype). Cached per
+# item size (the float dtypes of _FLOATS differ in it), for nonzero numbers only: 0.0 and -0.0
+# are equal keys but not equal operands, and a nan never finds itself again.
+NUMBER_ARRAYS: dict = {2: {}, 4: {}, 8: {}}
+_NUMBER_CACHE_SIZE = 256
+
+
+def number_array(b: Any, dtype: Any) -> Any:
+    """``b`` (a Python int or float) as a read-only 0-d array of float ``dtype``, cached; zero,
+    nan and numbers beyond the cache's size stay Python numbers."""
+    if not b or b != b:
+        return b
+    cache = NUMBER_ARRAYS[dtype.itemsize]
+    if len(cache) >= _NUMBER_CACHE_SIZE:
+        return b
+    with np.errstate(over="ignore"):
+        arr = np.array(float(b), dtype) if abs(b) < 1e300 else None
+    if arr is None or not np.isfinite(arr):
+        return b  # beyond the dtype's range: NumPy's own handling, warning included
+    arr.flags.writeable = False
+    cache[b] = arr
+    return arr
+
+
 def operator(entry: Entry, general: Callable, args: tuple = (),
              number_arg: bool = False) -> Callable:
     """The Python operator of a two-input entry (``a * b``): straight-line code for the
@@ -925,7 +951,8 @@ def operator(entry: Entry, general: Callable, args: tuple = (),
            "Tensor": Tensor, "_FLOATS": _FLOATS, "special": SPECIAL,
            "_new": _new, "_state": _state, "_sequence": _sequence, "_NO_EDGE": _NO_EDGE,
            "grad_accumulator": grad_accumulator, "broadcast_check": broadcast_check,
-           "forward": entry.forward, "__name__": __name__}
+           "forward": entry.forward, "NUMBER_ARRAYS": NUMBER_ARRAYS,
+           "number_array": number_array, "__name__": __name__}
     # Generated on the first call, which keeps import fast: until then ``op`` runs a stub that
     # builds the code and gives it to ``op`` (the same function object, bound as a dunder).
     exec("def op(a, b):\n    build()\n    return op(a, b)\n", env)  # noqa: S102
@@ -940,6 +967,9 @@ def operator(entry: Entry, general: Callable, args: tuple = (),
             source = _OPERATOR_NUMBER_ARG.format(forward=forward_number)
         else:
             forward = _inline(entry.forward, ["A", "B", *arg_names], env, "fw") or \
+                f"forward(A, B{rest})"
+            # the number joins as a 0-d array of A's dtype (see number_array)
+            forward_number = _inline(entry.forward, ["A", "B", *arg_names], env, "fw") or \
                 f"forward(A, B{rest})"
             source = _OPERATOR.format(forward=forward, forward_number=forward_number)
         # a code object of its own per entry also lets the interpreter specialise the
@@ -992,6 +1022,9 @@ def op(a, b):
     cb = b.__class__
     if cb is float or cb is int:
         # a tensor and a number: only the tensor can need a gradient
+        B = NUMBER_ARRAYS[A.itemsize].get(b)
+        if B is None:
+            B = number_array(b, A.dtype)
         data = {{forward_number}}
         {_at(_NEW_OUT, 2)}
         if a._requires_grad and _state.grad_enabled:
@@ -1393,6 +1426,8 @@ def sum_to(g: Any, shape: tuple) -> Any:
     lead = g.ndim - len(shape)
     if lead:
         g = np.add.reduce(g, axis=tuple(range(lead)))
+        if g.shape == shape:  # a bias's gradient: only leading dims to sum
+            return g if type(g) is ndarray or isinstance(g, generic) else np.asarray(g)
     axes = tuple(i for i, s in enumerate(shape) if s == 1 and g.shape[i] != 1)
     if axes:
         g = np.add.reduce(g, axis=axes, keepdims=True)

@@ -470,8 +470,8 @@ def accumulate(variable: Any, g: Any, create_graph: bool) -> None:
         # the user's own gradient) is copied. As torch's layout contract asks, .grad is laid
         # out as its leaf: a transposed gradient is copied into C order (an optimizer step
         # mixing orders runs several times slower).
-        if isinstance(g, generic) or (_getrefcount(g) <= 3 and g.flags.writeable and
-                                      (g.flags.c_contiguous or
+        if isinstance(g, generic) or (_getrefcount(g) <= 3 and (f := g.flags).writeable and
+                                      (f.c_contiguous or
                                        not variable._data.flags.c_contiguous) and _private(g)):
             variable._grad = _make(g)
         else:

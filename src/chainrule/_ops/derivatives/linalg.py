@@ -113,7 +113,7 @@ def addmm_forward(self: Any, mat1: Any, mat2: Any, beta: Any, alpha: Any) -> Any
 
 # beta * self + alpha * mat1 @ mat2 (self broadcast to the product's shape)
 ADDMM = op("AddmmBackward0", addmm_forward, fw=None,
-           self=lambda F, grad, beta: _scaled(grad, beta),
+           self=lambda F, grad, beta: grad if beta == 1 else grad * beta,
            mat1=lambda F, grad, mat2, alpha: _scaled(F.matmul_t(grad, mat2, False, True), alpha),
            mat2=lambda F, grad, mat1, alpha: _scaled(F.matmul_t(mat1, grad, True, False), alpha))
 
@@ -125,7 +125,7 @@ ADDMM = op("AddmmBackward0", addmm_forward, fw=None,
 # that must be copied into its layout (a slow transposing copy)
 LINEAR_ADDMM = op(
     "AddmmBackward0", addmm_forward, fw=None,
-    self=lambda F, grad, beta: _scaled(grad, beta),
+    self=lambda F, grad, beta: grad if beta == 1 else grad * beta,
     mat1=lambda F, grad, mat2, alpha: _scaled(F.matmul_t(grad, mat2, False, True), alpha),
     mat2=lambda F, grad, mat1, alpha: _scaled(F.t(F.matmul_t(grad, mat1, True, False)), alpha))
 LINEAR_MM = op(

@@ -289,8 +289,8 @@ def softmax_backward_data(grad_output: Any, output: Any, dim: int) -> Any:
 def log_softmax_backward_data(grad_output: Any, output: Any, dim: int) -> Any:
     # J = I - 1 softmax^T: g -> g - softmax * sum(g)
     p = np.exp(output)
-    if type(p) is not ndarray or p.shape != np.shape(grad_output) or \
-            p.dtype != getattr(grad_output, "dtype", None):
+    if type(p) is not ndarray or type(grad_output) is not ndarray or \
+            p.shape != grad_output.shape or p.dtype is not grad_output.dtype:
         return grad_output - p * _sum_keepdim(grad_output, dim)
     p *= _sum_keepdim(grad_output, dim)  # into exp's fresh result
     return np.subtract(grad_output, p, out=p)
@@ -486,7 +486,7 @@ def nll_loss_backward(grad_output: Any, self: Any, target: Any, weight: Any, red
     """``-w[t] * grad`` at each target class (divided by the total weight for a mean), zeros
     elsewhere, in the shape of ``self``."""
     g = np.asarray(grad_output)
-    shape = np.shape(self)
+    shape = self.shape if type(self) is ndarray else np.shape(self)
     if _unweighted(shape, target, weight, ignore_index):
         out = np.zeros(shape, dtype=g.dtype)
         out[np.arange(shape[0]), target] = -(g / shape[0]) if reduction == MEAN else -g
