@@ -56,13 +56,19 @@ def mul_cos(grad: Any, x: Any) -> Any:
 # large relu takes its max against blocks of zeros (kept per dtype, 256 KiB for float32)
 _ZERO_BLOCK = 1 << 16
 _ZEROS: dict = {}
+_ZERO: dict = {}  # a 0-d zero per dtype: NumPy converts a Python 0 on every call, slowly
 
 
 def relu_forward(self: Any) -> Any:
-    """max(self, 0), elementwise."""
+    """max(self, 0), elementwise. (torch keeps a -0.0, where NumPy's maximum gives 0.0 or
+    -0.0 by dtype and loop: chainrule's relu gives NumPy's.)"""
     if type(self) is not ndarray or self.size < 4096 or self.dtype.kind != "f" or \
             not self.flags.c_contiguous:
-        return np.maximum(self, 0)
+        zero = _ZERO.get(self.dtype)
+        if zero is None:
+            zero = _ZERO[self.dtype] = np.zeros((), self.dtype)
+            zero.flags.writeable = False
+        return np.maximum(self, zero)
     zeros = _ZEROS.get(self.dtype)
     if zeros is None:
         zeros = _ZEROS[self.dtype] = np.zeros(_ZERO_BLOCK, self.dtype)
