@@ -10,6 +10,7 @@ from typing import Any
 from ._modes import refresh
 
 _GENERATOR = 0x20  # CO_GENERATOR: the function's body contains yield
+_object_new = object.__new__
 
 
 class _State(threading.local):
@@ -44,10 +45,11 @@ class _GradModeContext:
         self._prev: list[bool] = []
 
     def __enter__(self) -> None:
-        self._prev.append(_state.grad_enabled)
-        _state.grad_enabled = self._mode
+        state = _state
+        self._prev.append(state.grad_enabled)
+        state.grad_enabled = self._mode
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         _state.grad_enabled = self._prev.pop()
 
     def clone(self) -> _GradModeContext:
@@ -84,7 +86,7 @@ class _NoParamDecorator(_GradModeContext):
 
     def __new__(cls, orig_func: Callable | None = None) -> Any:
         if orig_func is None:
-            return super().__new__(cls)
+            return _object_new(cls)
         return cls()(orig_func)
 
 
@@ -101,17 +103,11 @@ class no_grad(_NoParamDecorator):
 
     _mode = False
 
-    def __init__(self) -> None:
-        super().__init__()
-
 
 class enable_grad(_NoParamDecorator):
     """Context manager and decorator that turns graph recording on (inside ``no_grad``)."""
 
     _mode = True
-
-    def __init__(self) -> None:
-        super().__init__()
 
 
 class set_grad_enabled(_GradModeContext):
