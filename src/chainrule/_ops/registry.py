@@ -918,17 +918,18 @@ _NUMBER_CACHE_SIZE = 256
 
 
 def number_array(b: Any, dtype: Any) -> Any:
-    """``b`` (a Python int or float) as a read-only 0-d array of float ``dtype``, cached; zero,
-    nan and numbers beyond the cache's size stay Python numbers."""
-    if not b or b != b:
+    """``b`` (a Python int or float) as a read-only 0-d array of float ``dtype``, cached. Zero,
+    nan, infinities, numbers beyond the dtype's range, ints a double can't hold exactly (which
+    would be rounded twice) and numbers beyond the cache's size stay Python numbers."""
+    if not b or b != b or b.__class__ is int and not -2**53 <= b <= 2**53:
         return b
     cache = NUMBER_ARRAYS[dtype.itemsize]
     if len(cache) >= _NUMBER_CACHE_SIZE:
         return b
     with np.errstate(over="ignore"):
-        arr = np.array(float(b), dtype) if abs(b) < 1e300 else None
-    if arr is None or not np.isfinite(arr):
-        return b  # beyond the dtype's range: NumPy's own handling, warning included
+        arr = np.array(b, dtype)
+    if not np.isfinite(arr):
+        return b  # NumPy's own handling on the call, its overflow warning included
     arr.flags.writeable = False
     cache[b] = arr
     return arr
@@ -951,7 +952,7 @@ def operator(entry: Entry, general: Callable, args: tuple = (),
            "Tensor": Tensor, "_FLOATS": _FLOATS, "special": SPECIAL,
            "_new": _new, "_state": _state, "_sequence": _sequence, "_NO_EDGE": _NO_EDGE,
            "grad_accumulator": grad_accumulator, "broadcast_check": broadcast_check,
-           "forward": entry.forward, "NUMBER_ARRAYS": NUMBER_ARRAYS,
+           "forward": entry.forward, "ndarray": ndarray, "NUMBER_ARRAYS": NUMBER_ARRAYS,
            "number_array": number_array, "__name__": __name__}
     # Generated on the first call, which keeps import fast: until then ``op`` runs a stub that
     # builds the code and gives it to ``op`` (the same function object, bound as a dunder).
@@ -961,17 +962,11 @@ def operator(entry: Entry, general: Callable, args: tuple = (),
     def build() -> None:
         arg_names = [f"args[{k}]" for k in range(len(args))]
         rest = "".join(", " + a for a in arg_names)
-        forward_number = _inline(entry.forward, ["A", "b", *arg_names], env, "fw") or \
-            f"forward(A, b{rest})"
-        if number_arg:
-            source = _OPERATOR_NUMBER_ARG.format(forward=forward_number)
-        else:
-            forward = _inline(entry.forward, ["A", "B", *arg_names], env, "fw") or \
-                f"forward(A, B{rest})"
-            # the number joins as a 0-d array of A's dtype (see number_array)
-            forward_number = _inline(entry.forward, ["A", "B", *arg_names], env, "fw") or \
-                f"forward(A, B{rest})"
-            source = _OPERATOR.format(forward=forward, forward_number=forward_number)
+        # the number is the forward's argument b (number_arg), or its operand B
+        other = "b" if number_arg else "B"
+        forward = _inline(entry.forward, ["A", other, *arg_names], env, "fw") or \
+            f"forward(A, {other}{rest})"
+        source = (_OPERATOR_NUMBER_ARG if number_arg else _OPERATOR).format(forward=forward)
         # a code object of its own per entry also lets the interpreter specialise the
         # attribute reads and writes of its node class
         exec(compile(source, f"<{entry.node_name} operator>", "exec"), env)  # noqa: S102
@@ -1021,11 +1016,16 @@ def op(a, b):
         return general(a, b)
     cb = b.__class__
     if cb is float or cb is int:
-        # a tensor and a number: only the tensor can need a gradient
-        B = NUMBER_ARRAYS[A.itemsize].get(b)
-        if B is None:
-            B = number_array(b, A.dtype)
-        data = {{forward_number}}
+        # a tensor and a number: only the tensor can need a gradient. With an array the
+        # number joins as a 0-d array of its dtype (see number_array); a NumPy scalar (a 0-d
+        # tensor's value) is faster with the number itself, through NumPy's scalar math
+        if A.__class__ is ndarray:
+            B = NUMBER_ARRAYS[A.itemsize].get(b)
+            if B is None:
+                B = number_array(b, A.dtype)
+        else:
+            B = b
+        data = {{forward}}
         {_at(_NEW_OUT, 2)}
         if a._requires_grad and _state.grad_enabled:
             {_at(_NEW_NODE.format(mask=1), 3)}
@@ -1161,7 +1161,7 @@ def call_linear(entry: Entry, t_entry: Entry, bias: Any, input: Any, weight: Any
                                 (grad_accumulator(weight), 0),)
         tnode._meta = (weight._data.shape, weight._data.dtype)
         tnode._saved = tcls._pack(weight, wt_data)
-        tnode._versions = None  # TBackward0 saves nothing
+        tnode._versions = tcls._vers(weight) if tcls._vers else None
         tnode._args = ()
         wt._grad_fn = tnode
         wt._requires_grad = True
