@@ -317,3 +317,53 @@ def test_a_python_float_makes_the_same_tensor_on_every_path(torch):
         assert t.requires_grad is r.requires_grad and t.is_leaf
     with cr.inference_mode():
         assert cr.tensor(1.0).is_inference()
+
+
+# ---- strides ----------------------------------------------------------------------------------
+
+STRIDE_CASES = [
+    "x", "x.t()", "x.T", "x.mT", "x[1]", "x[:, 1]", "x[::2]", "x[:, ::2]", "x[None]", "x[:, None]",
+    "x[..., None]", "x.unsqueeze(0)", "x.unsqueeze(1)", "x.unsqueeze(2)", "x.unsqueeze(-1)",
+    "x.t().unsqueeze(0)", "x.t().unsqueeze(1)", "x.t().unsqueeze(2)", "x.t().unsqueeze(-1)",
+    "x.t().unsqueeze(0).unsqueeze(0)", "x.t()[None]", "x.t()[:, None]", "x.reshape(3, 4)",
+    "x.view(12)", "x.view(2, 1, 6)", "x.t().reshape(12)", "x.t().reshape(4, 1, 3)",
+    "x.expand(2, 3, 4)", "x[0].expand(1, 4)", "x[0].expand(2, 1, 4)",
+    "torch.broadcast_to(x[0], (1, 1, 4))", "x[0:1]", "x[0:1].t()", "x.flatten()",
+    "x.permute(1, 0)", "x.t().contiguous()", "x.t() * 2", "2 * x.t()", "x.t() + x.t()",
+    "x.t() ** 2", "x.t().exp()", "x.t().relu()", "x.t().to(torch.float64)", "x.sum(0)",
+    "x.sum(0, keepdim=True)", "x @ x.t()", "x.diagonal()", "x[[0, 2]]", "x[x > 0]",
+    "torch.ones(2, 1, 3)", "torch.ones(1)", "torch.ones(2, 3)[:, 0:1]", "x.narrow(1, 1, 2)",
+    "torch.ones(3, 1).squeeze(1)", "torch.ones(1, 3).t()", "torch.stack([x, x])",
+    "torch.cat([x, x], 1)", "x.flip(0)", "x.repeat(2, 1)", "x.unflatten(1, (2, 2))",
+    "x.movedim(0, 1)", "x.t().detach()", "torch.nn.functional.linear(x, x)",
+    "x.t()[None].expand(2, 4, 3)", "torch.tensor(3.0)", "torch.tensor(3.0).unsqueeze(0)",
+]
+
+
+@pytest.mark.parametrize("expr", STRIDE_CASES)
+def test_stride_matches_torch(torch, expr):
+    got = []
+    for lib in (cr, torch):
+        x = lib.tensor(np.arange(12, dtype=np.float32).reshape(3, 4) - 5)
+        t = eval(expr, {"x": x, "torch": lib})
+        got.append((t.stride(), [t.stride(d) for d in range(-t.dim(), t.dim())],
+                    t.is_contiguous()))
+    assert got[0] == got[1]
+
+
+@pytest.mark.parametrize("expr", ["x.stride(2)", "x.stride(-3)", "s.stride(0)", "s.stride(-1)",
+                                  "s.size(0)", "s.size(-1)", "s.size(1)", "x.stride(1.0)",
+                                  "x.stride('a')"])
+def test_stride_and_size_errors_match_torch(torch, expr):
+    errors = []
+    for lib in (cr, torch):
+        x, s = lib.ones(3, 4), lib.tensor(3.0)
+        with pytest.raises((IndexError, TypeError)) as info:
+            eval(expr, {"x": x, "s": s})
+        errors.append((info.type, str(info.value)))
+    assert errors[0] == errors[1]
+
+
+def test_stride_by_keyword(torch):
+    for lib in (cr, torch):
+        assert lib.ones(3, 4).t().stride(dim=1) == 4

@@ -305,8 +305,32 @@ class Tensor:
     def size(self, dim: int | None = None) -> Any:
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[_dim(dim, self._data.ndim)] if self._data.ndim else \
-            _dim(dim, 0) + 1
+        return self._data.shape[_dim_of(self, dim)]
+
+    def stride(self, dim: int | None = None) -> Any:
+        """The step in memory, in elements, from one index to the next along each dim.
+
+        >>> import chainrule as torch
+        >>> torch.ones(3, 4).t().stride()
+        (1, 4)
+        """
+        d = self._data
+        if dim is not None:
+            if not isinstance(dim, (int, np.integer)):
+                raise TypeError(f"stride(): argument 'dim' (position 1) must be int, not "
+                                f"{type(dim).__name__}")
+            dim = _dim_of(self, dim)
+        if d.ndim == 0:
+            return ()
+        strides = [s // d.itemsize for s in d.strides]
+        # NumPy gives a new dim of size 1 (None, broadcast_to) stride 0; torch gives it the
+        # extent of the dim after it (its size times its stride), or 1 as the last dim
+        after = 1
+        for i in range(d.ndim - 1, -1, -1):
+            if strides[i] == 0 and d.shape[i] == 1:
+                strides[i] = after
+            after = d.shape[i] * strides[i]
+        return tuple(strides) if dim is None else strides[dim]
 
     @property
     def dtype(self) -> _dtype:
@@ -601,6 +625,14 @@ def _dims(dim: Any, ndim: int, sort: bool = True) -> tuple:
     if not sort:
         return tuple(out)
     return tuple(sorted(out)) if ndim else ()
+
+
+def _dim_of(t: Tensor, dim: int) -> int:
+    """``dim`` of ``t`` for size() and stride(), which refuse every dim of a 0-d tensor."""
+    ndim = t._data.ndim
+    if not ndim:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    return _dim(dim, ndim)
 
 
 def _dim(dim: int, ndim: int) -> int:

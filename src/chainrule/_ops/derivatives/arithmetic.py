@@ -258,8 +258,18 @@ SLICE_BACKWARD = op("SliceBackwardBackward0",
                     fw="linear",
                     self=lambda F, grad, dim, start, stop, step: F.slice(
                         grad, dim, start, stop, step))
-UNSQUEEZE = op("UnsqueezeBackward0", lambda self, dim: np.expand_dims(self, dim), fw="linear",
-               view=True, self=lambda F, grad, dim: F.squeeze_dim(grad, dim))
+def unsqueeze_forward(self: Any, dim: int) -> Any:
+    # indexed with None, the new dim has NumPy's stride 0, which Tensor.stride() reports as
+    # torch's unsqueeze does (expand_dims reshapes, and picks other strides for some layouts)
+    if not isinstance(dim, int):  # several dims at once (vmap's batching rules)
+        return np.expand_dims(self, dim)
+    if dim < 0:
+        dim += np.ndim(self) + 1
+    return self[(slice(None),) * dim + (None,)]
+
+
+UNSQUEEZE = op("UnsqueezeBackward0", unsqueeze_forward, fw="linear", view=True,
+               self=lambda F, grad, dim: F.squeeze_dim(grad, dim))
 # squeeze(dim) removes dim only when it has size 1; reshaping back undoes either case
 SQUEEZE_DIM = op("SqueezeBackward1",
                  lambda self, dim: np.squeeze(self, dim)
