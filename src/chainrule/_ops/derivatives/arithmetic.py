@@ -258,6 +258,8 @@ SLICE_BACKWARD = op("SliceBackwardBackward0",
                     fw="linear",
                     self=lambda F, grad, dim, start, stop, step: F.slice(
                         grad, dim, start, stop, step))
+
+
 def unsqueeze_forward(self: Any, dim: int) -> Any:
     # indexed with None, the new dim has NumPy's stride 0, which Tensor.stride() reports as
     # torch's unsqueeze does (expand_dims reshapes, and picks other strides for some layouts)
