@@ -337,6 +337,14 @@ STRIDE_CASES = [
     "torch.cat([x, x], 1)", "x.flip(0)", "x.repeat(2, 1)", "x.unflatten(1, (2, 2))",
     "x.movedim(0, 1)", "x.t().detach()", "torch.nn.functional.linear(x, x)",
     "x.t()[None].expand(2, 4, 3)", "torch.tensor(3.0)", "torch.tensor(3.0).unsqueeze(0)",
+    # made like another tensor: laid out as it (preserve_format) unless told otherwise
+    "x.t().clone()", "x.clone()", "x[:, ::2].t().clone()", "x[0].expand(3, 4).clone()",
+    "x.t().unsqueeze(1).clone()", "x.t()[None].expand(2, 4, 3).clone()",
+    "x.t().clone(memory_format=torch.contiguous_format)",
+    "x.t().clone(memory_format=torch.preserve_format)", "torch.clone(x.t())",
+    "torch.zeros_like(x.t())", "torch.ones_like(x.t())", "torch.empty_like(x[:, ::2].t())",
+    "torch.full_like(x.t(), 2.0)", "torch.zeros_like(x.t(), memory_format=torch.contiguous_format)",
+    "torch.randn_like(x.t())", "torch.rand_like(x.t())", "torch.zeros_like(torch.tensor(1.0))",
 ]
 
 
@@ -367,3 +375,25 @@ def test_stride_and_size_errors_match_torch(torch, expr):
 def test_stride_by_keyword(torch):
     for lib in (cr, torch):
         assert lib.ones(3, 4).t().stride(dim=1) == 4
+
+
+@pytest.mark.parametrize("fn", ["randn_like", "rand_like"])
+def test_random_like_draws_in_memory_order_as_torch(torch, fn):
+    # torch fills a tensor laid out as its input in memory order: a transposed input's
+    # samples sit transposed, with the same seed
+    values = []
+    for lib in (cr, torch):
+        x = lib.ones(3, 4).t()
+        lib.manual_seed(0)
+        first = getattr(lib, fn)(x)
+        lib.manual_seed(0)
+        second = getattr(lib, fn)(x, memory_format=lib.contiguous_format)
+        values.append((first.numpy(), second.numpy()))
+    for ours, theirs in zip(values[0], values[1]):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-6)
+
+
+def test_memory_formats_print_as_torch(torch):
+    for name in ("contiguous_format", "preserve_format"):
+        assert repr(getattr(cr, name)) == repr(getattr(torch, name))
+        assert isinstance(getattr(cr, name), cr.memory_format)

@@ -49,4 +49,59 @@ MALLOC_TUNED = (
     and tune_malloc()
 )
 
-__all__ = ["MALLOC_TUNED", "generic", "ndarray", "np", "tune_malloc"]
+
+def torch_strides(a: ndarray) -> list:
+    """``a``'s strides in elements as torch reports them: NumPy gives a new dim of size 1
+    (indexed with None, or broadcast_to) stride 0, torch the extent of the dim after it (its
+    size times its stride), or 1 as the last dim."""
+    strides = [s // a.itemsize for s in a.strides]
+    after = 1
+    for i in range(a.ndim - 1, -1, -1):
+        if strides[i] == 0 and a.shape[i] == 1:
+            strides[i] = after
+        after = a.shape[i] * strides[i]
+    return strides
+
+
+def preserved_axes(a: object) -> list | None:
+    """The axes of ``a``, outermost first, in which torch's ``preserve_format`` lays out a new
+    tensor made like ``a`` (``clone``, ``empty_like``, ``randn_like``): torch's
+    ``infer_dense_strides``, which sorts the dims by stride (innermost first; a stride 0 keeps
+    its place, equal strides put the smaller dim inside). None for plain row-major order."""
+    if type(a) is not ndarray or a.ndim < 2 or a.flags.c_contiguous:
+        return None
+    strides, shape = torch_strides(a), a.shape
+
+    def should_swap(d0: int, d1: int) -> int:
+        s0, s1 = strides[d0], strides[d1]
+        if s0 == 0 or s1 == 0:
+            return 0
+        if s0 != s1:
+            return 1 if s0 > s1 else -1
+        return 1 if shape[d0] > shape[d1] else 0
+
+    perm = list(range(a.ndim - 1, -1, -1))  # innermost first; an insertion sort, as torch's
+    for i in range(1, len(perm)):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            c = should_swap(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    order = perm[::-1]
+    return None if order == sorted(order) else order
+
+
+def laid_out_as(make: object, a: object, shape: tuple) -> object:
+    """``make(shape)`` (a new array of ``shape``, filled in memory order) laid out as torch lays
+    out a tensor made like ``a`` (see preserved_axes)."""
+    order = preserved_axes(a)
+    if order is None:
+        return make(shape)
+    return make(tuple(shape[k] for k in order)).transpose(np.argsort(order))
+
+
+__all__ = ["MALLOC_TUNED", "generic", "laid_out_as", "ndarray", "np", "preserved_axes",
+           "torch_strides", "tune_malloc"]

@@ -8,10 +8,10 @@ import warnings
 from typing import Any
 
 from . import _dtypes
-from ._backend import generic, ndarray, np
+from ._backend import generic, laid_out_as, ndarray, np, preserved_axes
 from ._dtypes import DEFAULT
 from ._dtypes import dtype as _dtype
-from ._tensor import SCALAR_GRAD_WARNING, Size, Tensor, _make, _storage, device
+from ._tensor import SCALAR_GRAD_WARNING, Size, Tensor, _make, _storage, contiguous_format, device
 from .autograd.grad_mode import INFERENCE_ACTIVE
 
 _new = object.__new__
@@ -250,36 +250,46 @@ def _like(input: Tensor, dtype: Any) -> Any:
     return _np_dtype(dtype) or input._data.dtype
 
 
+def _filled_like(input: Tensor, value: Any, dtype: Any, requires_grad: bool, dev: Any,
+                 memory_format: Any) -> Tensor:
+    """``value`` in ``input``'s shape, laid out as ``input`` (torch's preserve_format, the
+    default) or row-major (``contiguous_format``)."""
+    d = _like(input, dtype)
+    a = input._data
+    if memory_format is contiguous_format or preserved_axes(a) is None:
+        out = _filled(a.shape, value, d, requires_grad, dev)
+    else:
+        out = _finish(laid_out_as(lambda shape: np.full(shape, value, dtype=d), a, a.shape),
+                      requires_grad, dev)
+    return _batched_like(out, input)
+
+
 def zeros_like(input: Tensor, *, dtype: _dtype | None = None, layout: Any = None,
                device: Any = None, requires_grad: bool = False,
                memory_format: Any = None) -> Tensor:
     """Zeros of ``input``'s shape and dtype."""
-    return _batched_like(_filled(input._data.shape, 0, _like(input, dtype), requires_grad,
-                                 device), input)
+    return _filled_like(input, 0, dtype, requires_grad, device, memory_format)
 
 
 def ones_like(input: Tensor, *, dtype: _dtype | None = None, layout: Any = None,
               device: Any = None, requires_grad: bool = False,
               memory_format: Any = None) -> Tensor:
     """Ones of ``input``'s shape and dtype."""
-    return _batched_like(_filled(input._data.shape, 1, _like(input, dtype), requires_grad,
-                                 device), input)
+    return _filled_like(input, 1, dtype, requires_grad, device, memory_format)
 
 
 def empty_like(input: Tensor, *, dtype: _dtype | None = None, layout: Any = None,
                device: Any = None, requires_grad: bool = False,
                memory_format: Any = None) -> Tensor:
     """An uninitialised tensor of ``input``'s shape and dtype."""
-    return _batched_like(_filled(input._data.shape, 0, _like(input, dtype), requires_grad,
-                                 device), input)
+    return _filled_like(input, 0, dtype, requires_grad, device, memory_format)
 
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: _dtype | None = None,
               layout: Any = None, device: Any = None, requires_grad: bool = False,
               memory_format: Any = None) -> Tensor:
     """``fill_value`` in ``input``'s shape and dtype."""
-    return _batched_like(_filled(input._data.shape, fill_value, _like(input, dtype), requires_grad,
-                                 device), input)
+    return _filled_like(input, fill_value, dtype, requires_grad, device, memory_format)
 
 
 def _number(x: Any) -> Any:

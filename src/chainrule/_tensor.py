@@ -101,6 +101,24 @@ class device:
 CPU = device("cpu")
 
 
+class memory_format:  # noqa: N801 - torch's name
+    """How a new tensor lays out its memory: ``contiguous_format`` (row-major) or
+    ``preserve_format`` (as the tensor it is made from: ``clone``, ``empty_like``)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return f"torch.{self._name}"
+
+    def __reduce__(self) -> str:
+        return self._name
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+
+
 class _Aux:
     """What few tensors need: hooks, retain_grad, a grad accumulator, a version counter."""
 

@@ -11,7 +11,7 @@ from typing import Any
 from .. import _dtypes
 from .._backend import generic, ndarray, np
 from .._dtypes import DEFAULT, category
-from .._tensor import Tensor, _dims, _make
+from .._tensor import Tensor, _dims, _make, contiguous_format
 from . import batching, registry
 from . import derivatives as D
 from .registry import _FLOATS, GRAPH, NUMPY, binary_arrays, broadcast_check, call, call1, call2
@@ -370,8 +370,9 @@ _TORCH_TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "
 # ---- copies and conversions -------------------------------------------------------------
 
 def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
-    """A copy of ``input`` that stays in the graph (``CloneBackward0``)."""
-    return call1(D.CLONE, input)
+    """A copy of ``input`` that stays in the graph (``CloneBackward0``), laid out as ``input``
+    (``preserve_format``, the default) or row-major (``contiguous_format``)."""
+    return call1(D.CLONE if memory_format is contiguous_format else D.CLONE_PRESERVE, input)
 
 
 def to(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:

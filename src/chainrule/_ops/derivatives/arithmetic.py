@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..._backend import ndarray, np
+from ..._backend import ndarray, np, preserved_axes
 from ...autograd.engine import is_one
 from .. import formulas as fm
 from ..registry import op
@@ -219,6 +219,21 @@ MEAN_DIM = op("MeanBackward1",
 # ---- copies, conversions, selection -------------------------------------------------------
 
 CLONE = op("CloneBackward0", lambda self: self.copy(), fw="linear", self=lambda F, grad: grad)
+
+
+def copy_preserving(self: Any) -> Any:
+    """A copy of ``self`` laid out as torch's ``clone()`` lays it out (preserve_format): a
+    row-major copy of ``self`` with its axes in memory order, viewed back."""
+    order = preserved_axes(self)
+    if order is None:
+        return self.copy()
+    return self.transpose(order).copy().transpose(np.argsort(order))
+
+
+# clone() keeps the layout (a transposed tensor's clone is transposed); contiguous() and
+# reshape's copies take CLONE's row-major copy
+CLONE_PRESERVE = op("CloneBackward0", copy_preserving, fw="linear",
+                    self=lambda F, grad: grad)
 # what a recorded backward stores as a leaf's first .grad (torch copies it in)
 COPY = op("CopyBackwards", lambda self: self.copy(), fw="linear", self=lambda F, grad: grad)
 # the engine casts a gradient back to its input's dtype, so the formula is the identity
