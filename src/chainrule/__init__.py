@@ -47,7 +47,9 @@ from .nn.functional import (  # noqa: E402
 )
 from . import func, linalg, nn, return_types, utils  # noqa: E402
 from ._printing import set_printoptions  # noqa: E402
-from ._tensor import Size, Tensor, contiguous_format, device, memory_format, preserve_format  # noqa: E402,E501
+from ._tensor import (  # noqa: E402
+    Size, Tensor, contiguous_format, device, memory_format, preserve_format,
+)
 from .autograd.anomaly_mode import (  # noqa: E402
     is_anomaly_check_nan_enabled, is_anomaly_enabled,
 )

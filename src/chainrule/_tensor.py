@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import _dtypes
-from ._backend import generic, ndarray, np
+from ._backend import generic, ndarray, np, torch_strides
 from ._dtypes import DEFAULT
 from ._dtypes import dtype as _dtype
 from ._ops import batching, registry
@@ -340,14 +340,7 @@ class Tensor:
             dim = _dim_of(self, dim)
         if d.ndim == 0:
             return ()
-        strides = [s // d.itemsize for s in d.strides]
-        # NumPy gives a new dim of size 1 (None, broadcast_to) stride 0; torch gives it the
-        # extent of the dim after it (its size times its stride), or 1 as the last dim
-        after = 1
-        for i in range(d.ndim - 1, -1, -1):
-            if strides[i] == 0 and d.shape[i] == 1:
-                strides[i] = after
-            after = d.shape[i] * strides[i]
+        strides = torch_strides(d)
         return tuple(strides) if dim is None else strides[dim]
 
     @property
