@@ -266,7 +266,8 @@ def softmax_forward(self: Any, dim: int) -> Any:
         return np.ones_like(x)
     # half precision is computed in float and rounded once, as torch's kernels do
     h = x.astype(np.float32) if x.dtype == np.float16 else x
-    e = np.exp(h - np.max(h, axis=dim, keepdims=True))
+    # row-major whatever the input's layout, as torch's softmax kernels write their result
+    e = np.exp(np.subtract(h, np.max(h, axis=dim, keepdims=True), order="C"))
     return (e / np.sum(e, axis=dim, keepdims=True)).astype(x.dtype, copy=False)
 
 
@@ -275,7 +276,7 @@ def log_softmax_forward(self: Any, dim: int) -> Any:
     if x.ndim == 0:
         return np.zeros_like(x)
     h = x.astype(np.float32) if x.dtype == np.float16 else x
-    out = h - np.maximum.reduce(h, axis=dim, keepdims=True)
+    out = np.subtract(h, np.maximum.reduce(h, axis=dim, keepdims=True), order="C")  # as softmax
     lse = np.add.reduce(np.exp(out), axis=dim, keepdims=True)
     out -= np.log(lse, out=lse)
     return out if out.dtype is x.dtype else out.astype(x.dtype)
