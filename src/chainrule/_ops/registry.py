@@ -1119,9 +1119,9 @@ def call(entry: Entry, inputs: tuple, arrays: tuple, args: tuple = ()) -> Any:
 def call_linear(entry: Entry, t_entry: Entry, bias: Any, input: Any, weight: Any) -> Any:
     """``entry(bias, input, weight.t())`` (``entry(input, weight.t())`` without a bias) for
     F.linear, whose checks the caller has made: the transposed view (``t_entry``,
-    ``TBackward0``) and the product's node recorded as ``call1`` and ``call`` record them, in
-    straight-line code, as this runs for every layer of every step. Any special mode takes
-    ``call1`` and ``call``."""
+    ``TBackward0``) and the product's node, recorded as ``call1`` and ``call`` record them but
+    with the product's inputs known, as this runs for every layer of every step. Any special
+    mode takes ``call1`` and ``call``."""
     wt_data = weight._data.transpose()
     a = input._data
     if bias is None:
@@ -1130,51 +1130,19 @@ def call_linear(entry: Entry, t_entry: Entry, bias: Any, input: Any, weight: Any
     else:
         args = (1, 1)
         data = entry.forward(bias._data, a, wt_data, 1, 1)
-    out = _new(Tensor)
-    out._data = data
-    out._grad_fn = None
-    out._grad = None
-    out._output_nr = 0
-    out._aux = None
-    out._acc = None
+    out = _plain_tensor(data)
     w_grad = weight._requires_grad
     i_grad = input._requires_grad
     b_grad = bias is not None and bias._requires_grad
     if not ((w_grad or i_grad or b_grad) and _state.grad_enabled):
-        out._requires_grad = False
         return out
     # the view is a tensor of its own only here, where the product's node saves it
-    wt = _new(Tensor)
-    wt._data = wt_data
-    wt._grad = None
-    wt._output_nr = 0
-    wt._aux = None
-    wt._acc = None
+    wt = _plain_tensor(wt_data)
     mark_view(wt, weight)
     if w_grad:
-        tcls = t_entry.node_classes[1] or t_entry.node_class(1)
-        tnode = _new(tcls)
-        tnode._seq = next(_sequence)
-        tnode._hooks = None
-        fn = weight._grad_fn
-        tnode.next_functions = ((fn, weight._output_nr) if fn is not None else
-                                (grad_accumulator(weight), 0),)
-        tnode._meta = (weight._data.shape, weight._data.dtype)
-        tnode._saved = tcls._pack(weight, wt_data)
-        tnode._versions = tcls._vers(weight) if tcls._vers else None
-        tnode._args = ()
-        wt._grad_fn = tnode
-        wt._requires_grad = True
-        ewt = (tnode, 0)
-    else:
-        wt._grad_fn = None
-        wt._requires_grad = False
-        ewt = _NO_EDGE
-    if i_grad:
-        fn = input._grad_fn
-        ei = (fn, input._output_nr) if fn is not None else (grad_accumulator(input), 0)
-    else:
-        ei = _NO_EDGE
+        _record1(t_entry, wt, weight, (), wt_data)
+    ei = _edge(input) if i_grad else _NO_EDGE
+    ewt = (wt._grad_fn, 0) if w_grad else _NO_EDGE
     if bias is None:
         mask = i_grad | w_grad << 1
         edges: tuple = (ei, ewt)
@@ -1182,12 +1150,7 @@ def call_linear(entry: Entry, t_entry: Entry, bias: Any, input: Any, weight: Any
         inputs: tuple = (input, wt)
     else:
         mask = b_grad | i_grad << 1 | w_grad << 2
-        if b_grad:
-            fn = bias._grad_fn
-            eb = (fn, bias._output_nr) if fn is not None else (grad_accumulator(bias), 0)
-        else:
-            eb = _NO_EDGE
-        edges = (eb, ei, ewt)
+        edges = (_edge(bias) if b_grad else _NO_EDGE, ei, ewt)
         s = bias._data
         meta = (s.shape, s.dtype, a.shape, a.dtype, wt_data.shape, wt_data.dtype)
         inputs = (bias, input, wt)
