@@ -94,10 +94,9 @@ def preserved_axes(a: object) -> list | None:
     return None if order == sorted(order) else order
 
 
-def laid_out_as(make: object, a: object, shape: tuple) -> object:
-    """``make(shape)`` (a new array of ``shape``, filled in memory order) laid out as torch lays
-    out a tensor made like ``a`` (see preserved_axes)."""
-    order = preserved_axes(a)
+def laid_out_as(make: object, order: list | None, shape: tuple) -> object:
+    """``make(shape)`` (a new array of ``shape``, filled in memory order) with its axes in
+    memory in ``order``, outermost first (from preserved_axes; None for row-major)."""
     if order is None:
         return make(shape)
     return make(tuple(shape[k] for k in order)).transpose(np.argsort(order))

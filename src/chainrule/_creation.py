@@ -256,10 +256,11 @@ def _filled_like(input: Tensor, value: Any, dtype: Any, requires_grad: bool, dev
     default) or row-major (``contiguous_format``)."""
     d = _like(input, dtype)
     a = input._data
-    if memory_format is contiguous_format or preserved_axes(a) is None:
+    order = None if memory_format is contiguous_format else preserved_axes(a)
+    if order is None:
         out = _filled(a.shape, value, d, requires_grad, dev)
     else:
-        out = _finish(laid_out_as(lambda shape: np.full(shape, value, dtype=d), a, a.shape),
+        out = _finish(laid_out_as(lambda shape: np.full(shape, value, dtype=d), order, a.shape),
                       requires_grad, dev)
     return _batched_like(out, input)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import _dtypes
-from .._backend import generic, laid_out_as, ndarray, np
+from .._backend import generic, laid_out_as, ndarray, np, preserved_axes
 from .._dtypes import DEFAULT, category
 from .._tensor import Tensor, _make
 from . import api, batching
@@ -870,12 +870,11 @@ def _random_like(name: str, fill: str) -> Any:
         d = _np_dtype(dtype) or input._data.dtype
         draw = getattr(_random, fill)
         a = input._data
-        if memory_format is contiguous_format:
-            return _drawn(lambda s: draw(s, d), tuple(a.shape), requires_grad, device)
+        order = None if memory_format is contiguous_format else preserved_axes(a)
         # drawn in memory order, as torch fills a tensor laid out as input (preserve_format);
-        # inside vmap the shape drawn is the batch's
-        return _drawn(lambda s: laid_out_as(lambda m: draw(m, d), a, s) if tuple(s) == a.shape
-                      else draw(s, d), tuple(a.shape), requires_grad, device)
+        # inside vmap the shape drawn is the batch's, drawn row-major
+        return _drawn(lambda s: laid_out_as(lambda m: draw(m, d), order if tuple(s) == a.shape
+                                            else None, s), tuple(a.shape), requires_grad, device)
 
     like.__name__ = like.__qualname__ = name
     what = "Uniform samples from [0, 1)" if fill == "rand" else "Standard normal samples"
