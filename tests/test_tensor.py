@@ -400,3 +400,19 @@ def test_memory_formats_print_as_torch(torch):
     for name in ("contiguous_format", "preserve_format"):
         assert repr(getattr(cr, name)) == repr(getattr(torch, name))
         assert isinstance(getattr(cr, name), cr.memory_format)
+
+
+@pytest.mark.parametrize("leaf", ["x.t().clone()", "x[:, ::2].t().clone()", "x.clone()",
+                                  "x.t().detach()[::2]", "x.permute(1, 0).contiguous()"])
+def test_grad_is_laid_out_as_its_leaf(torch, leaf):
+    # torch's layout contract: a dense leaf's .grad takes its strides, any other's is row-major
+    got = []
+    for lib in (cr, torch):
+        x = lib.arange(12.0).reshape(3, 4)
+        y = eval(leaf, {"x": x}).requires_grad_()
+        (y * 2).sum().backward()
+        first = y.grad.stride()
+        y.grad = None
+        (y.t() @ lib.ones(y.shape[0], 2)).sum().backward()
+        got.append((first, y.grad.stride(), y.grad.tolist()))
+    assert got[0] == got[1]

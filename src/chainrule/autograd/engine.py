@@ -23,7 +23,7 @@ from heapq import heappop, heappush
 from operator import attrgetter
 from typing import Any
 
-from .._backend import generic, ndarray, np
+from .._backend import generic, ndarray, np, preserved_axes
 from ..autograd.grad_mode import _state
 from . import graph
 from .anomaly_mode import STATE as anomaly
@@ -468,14 +468,18 @@ def accumulate(variable: Any, g: Any, create_graph: bool) -> None:
         # engine's buffer, this frame and getrefcount's own argument, and fresh or a view of
         # a fresh array (_private). Anything else (a gradient passed through to two leaves,
         # the user's own gradient) is copied. As torch's layout contract asks, .grad is laid
-        # out as its leaf: a transposed gradient is copied into C order (an optimizer step
-        # mixing orders runs several times slower).
-        if isinstance(g, generic) or (_getrefcount(g) <= 3 and (f := g.flags).writeable and
-                                      (f.c_contiguous or
-                                       not variable._data.flags.c_contiguous) and _private(g)):
+        # out as its leaf (an optimizer step mixing orders runs several times slower): row-major,
+        # or a dense leaf's own axis order (a transposed leaf gets a transposed .grad).
+        v = variable._data
+        order = None if type(v) is not ndarray or v.flags.c_contiguous else _dense_axes(v)
+        if isinstance(g, generic) or (_getrefcount(g) <= 3 and g.flags.writeable and (
+                g.flags.c_contiguous if order is None else
+                g.transpose(order).flags.c_contiguous) and _private(g)):
             variable._grad = _make(g)
-        else:
+        elif order is None:
             variable._grad = _make(g.copy())
+        else:
+            variable._grad = _make(g.transpose(order).copy().transpose(np.argsort(order)))
     elif old._requires_grad:
         variable._grad = old + _make(g)
     else:
@@ -487,6 +491,14 @@ def accumulate(variable: Any, g: Any, create_graph: bool) -> None:
     if aux is not None and aux.post_acc_hooks:
         for fn in list(aux.post_acc_hooks.values()):
             fn(variable)
+
+
+def _dense_axes(v: ndarray) -> list | None:
+    """The axis order, outermost first, of a leaf whose elements fill their memory without
+    gaps in some order (torch's non-overlapping and dense); None for any other leaf, whose
+    .grad is row-major."""
+    order = preserved_axes(v)
+    return order if order is not None and v.transpose(order).flags.c_contiguous else None
 
 
 def _copy_in(g: Any) -> Any:
