@@ -472,14 +472,13 @@ def accumulate(variable: Any, g: Any, create_graph: bool) -> None:
         # or a dense leaf's own axis order (a transposed leaf gets a transposed .grad).
         v = variable._data
         order = None if type(v) is not ndarray or v.flags.c_contiguous else _dense_axes(v)
-        if isinstance(g, generic) or (_getrefcount(g) <= 3 and g.flags.writeable and (
-                g.flags.c_contiguous if order is None else
-                g.transpose(order).flags.c_contiguous) and _private(g)):
-            variable._grad = _make(g)
-        elif order is None:
-            variable._grad = _make(g.copy())
-        else:
-            variable._grad = _make(g.transpose(order).copy().transpose(np.argsort(order)))
+        if not isinstance(g, generic) and not (
+                _getrefcount(g) <= 3 and (f := g.flags).writeable and
+                (f.c_contiguous if order is None else g.transpose(order).flags.c_contiguous)
+                and _private(g)):
+            g = g.copy() if order is None else \
+                g.transpose(order).copy().transpose(np.argsort(order))
+        variable._grad = _make(g)
     elif old._requires_grad:
         variable._grad = old + _make(g)
     else:
