@@ -54,12 +54,23 @@ def torch_strides(a: ndarray) -> list:
     """``a``'s strides in elements as torch reports them: NumPy gives a new dim of size 1
     (indexed with None, or broadcast_to) stride 0, torch the extent of the dim after it (its
     size times its stride), or 1 as the last dim."""
+    if a.size == 0 and 0 in a.strides:
+        # NumPy gives a new empty array zero strides; torch its row-major strides
+        return row_major_strides(a.shape)
     strides = [s // a.itemsize for s in a.strides]
     after = 1
     for i in range(a.ndim - 1, -1, -1):
         if strides[i] == 0 and a.shape[i] == 1:
             strides[i] = after
         after = a.shape[i] * strides[i]
+    return strides
+
+
+def row_major_strides(shape: tuple) -> list:
+    """torch's contiguous strides for ``shape``, in elements (a dim of size 0 counts as 1)."""
+    strides = [1] * len(shape)
+    for i in range(len(shape) - 1, 0, -1):
+        strides[i - 1] = strides[i] * max(shape[i], 1)
     return strides
 
 
@@ -102,5 +113,67 @@ def laid_out_as(make: object, order: list | None, shape: tuple) -> object:
     return make(tuple(shape[k] for k in order)).transpose(np.argsort(order))
 
 
-__all__ = ["MALLOC_TUNED", "generic", "laid_out_as", "ndarray", "np", "preserved_axes",
-           "torch_strides", "tune_malloc"]
+def channels_last_axes(a: object) -> tuple | None:
+    """The axes of ``a``, outermost first, of the memory format torch's
+    ``suggest_memory_format`` gives it: channels_last for a 4-D tensor (channels_last_3d for
+    5-D) whose strides put the channels (dim 1) innermost and the rest in order; None for
+    contiguous_format. torch's ``is_channels_last_strides_2d`` (``_3d``), ambiguous cases
+    (a size-1 dim, equal strides) falling back to contiguous as there."""
+    if type(a) is not ndarray or a.ndim not in (4, 5) or a.flags.c_contiguous:
+        return None
+    strides, shape = torch_strides(a), a.shape
+    if strides[1] == 0:
+        return None
+    least = 0
+    for d in (1, 3, 2, 0) if a.ndim == 4 else (1, 4, 3, 2, 0):
+        if shape[d] == 0 or strides[d] < least or (d == 0 and least == strides[1]):
+            return None
+        least = strides[d] * shape[d] if shape[d] > 1 else strides[d]
+    return (0, 2, 3, 1) if a.ndim == 4 else (0, 2, 3, 4, 1)
+
+
+def concat_axes(arrays: list) -> tuple | None:
+    """The axes, outermost first, in which torch's ``cat`` lays out its result: the memory
+    format every input suggests when they agree on a channels_last one (channels_last_axes),
+    else None (row-major)."""
+    first = channels_last_axes(arrays[0])
+    if first is None:
+        return None
+    for a in arrays[1:]:
+        if channels_last_axes(a) != first:
+            return None
+    return first
+
+
+def relaid(a: object, order: list | tuple | None) -> object:
+    """``a`` with its axes in memory in ``order``, outermost first (None: row-major, with
+    torch's strides for dims of size 1): ``a`` itself when a fresh array already laid out so,
+    else a copy. For results torch allocates in a layout of its own choosing."""
+    if type(a) is not ndarray:
+        return a
+    if order is None:
+        if not a.flags.c_contiguous:
+            return np.ascontiguousarray(a)
+        # a view whose size-1 dims have NumPy's strides of the layout it was made in
+        return a.reshape(-1).reshape(a.shape) if 1 in a.shape else a
+    if a.base is None and preserved_axes(a) == list(order):
+        return a
+    return a.transpose(order).copy().transpose(np.argsort(order))
+
+
+def row_major(a: object) -> object:
+    """``a`` laid out row-major (relaid with no order), as torch writes the results of ops
+    that allocate them contiguous whatever their inputs' layout."""
+    return relaid(a, None)
+
+
+def preserving(out: object, like: object) -> object:
+    """``out``, a new array of ``like``'s shape, laid out as torch lays out a result made like
+    ``like`` (preserve_format; a TensorIterator's output for one input): in ``like``'s axis
+    order (preserved_axes), row-major when that is plain."""
+    return relaid(out, preserved_axes(like))
+
+
+__all__ = ["MALLOC_TUNED", "channels_last_axes", "concat_axes", "generic", "laid_out_as",
+           "ndarray", "np", "preserved_axes", "preserving", "relaid", "row_major",
+           "row_major_strides", "torch_strides", "tune_malloc"]
