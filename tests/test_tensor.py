@@ -350,6 +350,18 @@ STRIDE_CASES = [
     "torch.nn.functional.softmax(x.t()[::2], 1)",
     # empty tensors: NumPy gives a new one zero strides, torch its row-major ones
     "torch.ones(0, 3)", "torch.zeros(2, 0, 3)", "torch.ones(3, 0)", "x[x > 100]",
+    # joins, rolls, repeats and triangles: row-major whatever the input's layout; flips: laid
+    # out as the input (preserve_format)
+    "x.t().roll(1, 0)", "x.t().roll((1, 1), (0, 1))", "x[0].expand(3, 4).roll(1, 1)",
+    "x.t().roll(1)", "x.t().repeat(1, 1)", "x[0].expand(3, 4).repeat(1, 1)",
+    "x.t().repeat(2, 1, 1)", "x.t().tile((2,))", "torch.cat([x.t(), x.t()])",
+    "torch.cat([x.t(), x.t()], 1)", "torch.cat([x.t()])", "torch.concat([x.t(), x.t()], 0)",
+    "torch.cat([x[0].expand(3, 4), x])", "torch.stack([x.t(), x.t()])",
+    "torch.stack([x.t(), x.t()], 1)", "torch.stack([x.t(), x.t()], 2)",
+    "torch.hstack([x.t(), x.t()])", "torch.vstack([x.t(), x.t()])",
+    "torch.dstack([x.t(), x.t()])", "torch.column_stack([x.t(), x.t()])", "x.t().tril()",
+    "x.t().flip(0)", "x.t().flip(0, 1)", "x.t().fliplr()", "x.t().flipud()",
+    "x[:, ::2].t().flip(0)", "x[0].expand(3, 4).flip(1)",
 ]
 
 
@@ -361,6 +373,57 @@ def test_stride_matches_torch(torch, expr):
         t = eval(expr, {"x": x, "torch": lib})
         got.append((t.stride(), [t.stride(d) for d in range(-t.dim(), t.dim())],
                     t.is_contiguous()))
+    assert got[0] == got[1]
+
+
+def _layouts(t: object) -> object:
+    if isinstance(t, tuple):
+        return tuple(_layouts(u) for u in t)
+    return t.stride(), t.is_contiguous()
+
+
+# results of ops on a 3-D permuted tensor p (strides (1, 12, 4)) and a 4-D channels_last one c;
+# a tuple result compares each of its tensors
+LAYOUT_CASES = [
+    # cat (stack, roll) keeps the channels_last format all its inputs suggest, else row-major
+    "torch.cat([p, p], 2)", "torch.stack([p, p], 1)", "torch.stack([p, p], 3)",
+    "torch.cat([c, c], 1)", "torch.cat([c, c.contiguous()])", "torch.stack([c, c], 1)",
+    "torch.stack([c, c], 4)", "p.roll((1, 1), (0, 2))", "c.roll(1, 1)", "c.roll(1)", "p.tril()",
+    "p.triu(1)", "p.flip(2)", "c.flip(1)",
+]
+
+
+@pytest.mark.parametrize("expr", LAYOUT_CASES)
+def test_layout_of_results_matches_torch(torch, expr):
+    got = []
+    for lib in (cr, torch):
+        p = lib.tensor(np.arange(24, dtype=np.float32).reshape(2, 3, 4) - 11).permute(2, 0, 1)
+        c = lib.tensor(np.arange(120, dtype=np.float32).reshape(2, 4, 5, 3) - 60)
+        got.append(_layouts(eval(expr, {"p": p, "c": c.permute(0, 3, 1, 2), "torch": lib})))
+    assert got[0] == got[1]
+
+
+# the layout of a gradient as torch.autograd.grad returns it (w: 3x4, v: 2x3x4, both leaves)
+GRAD_LAYOUT_CASES = [
+    "grad(w.roll(1, 0), w, torch.ones(4, 3).t())", "grad(w.roll(1), w, torch.ones(4, 3).t())",
+    "grad(w.repeat(2, 1), w, torch.ones(4, 6).t())",
+    "grad(v.tril(), v, torch.ones(4, 3, 2).permute(2, 1, 0))",
+    "grad(w.flip(0), w, torch.ones(4, 3).t())", "grad(torch.cat([w, w]), w, torch.ones(4, 6).t())",
+]
+
+
+@pytest.mark.parametrize("expr", GRAD_LAYOUT_CASES)
+def test_gradient_layout_matches_torch(torch, expr):
+    got = []
+    for lib in (cr, torch):
+        w = lib.tensor(np.arange(12, dtype=np.float32).reshape(3, 4) - 5.5, requires_grad=True)
+        v = lib.tensor(np.arange(24, dtype=np.float32).reshape(2, 3, 4) - 11.5,
+                       requires_grad=True)
+
+        def grad(y: object, x: object, g: object, lib: object = lib) -> object:
+            return lib.autograd.grad(y, x, g)[0]
+
+        got.append(_layouts(eval(expr, {"w": w, "v": v, "torch": lib, "grad": grad})))
     assert got[0] == got[1]
 
 

@@ -11,7 +11,7 @@ import operator
 import warnings
 from typing import Any
 
-from .._backend import generic, ndarray, np
+from .._backend import generic, ndarray
 from .._tensor import Tensor, _dim, _dims, _storage
 from . import derivatives as D
 from .derivatives import shape as DS
@@ -824,9 +824,9 @@ NUMPY.permute = lambda g, dims: g.transpose(dims)
 NUMPY.transpose = D.TRANSPOSE.forward
 NUMPY.t = lambda g: g.transpose()
 NUMPY.flip = DS.flip_array
-NUMPY.roll = np.roll
-NUMPY.tril = np.tril
-NUMPY.triu = np.triu
+NUMPY.roll = DS.roll_array
+NUMPY.tril = DS.tril_array
+NUMPY.triu = DS.triu_array
 NUMPY.diagonal = DS.diagonal_view
 NUMPY.diagonal_backward = DS.diagonal_backward_array
 NUMPY.repeat_backward = DS.repeat_backward_array

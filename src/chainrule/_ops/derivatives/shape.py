@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..._backend import np
+from ..._backend import concat_axes, np, preserved_axes, preserving, relaid, row_major
 from .. import formulas as fm  # noqa: F401
 from ..registry import op
 
@@ -23,13 +23,37 @@ SPLIT = op("SplitBackward0",
 SPLIT_WITH_SIZES = op("SplitWithSizesBackward0", SPLIT.forward, fw="linear", view=True,
                       n_diff="all",
                       self=SPLIT.formulas["self"])
+
+
+def cat_forward(tensors: list, dim: int) -> Any:
+    # torch writes cat's result row-major unless every input suggests one channels_last
+    # format; NumPy's is row-major when every input is
+    out = np.concatenate(tensors, axis=dim)
+    if out.flags.c_contiguous:
+        return out
+    return relaid(out, concat_axes(tensors))
+
+
+def stack_forward(tensors: list, dim: int) -> Any:
+    # torch's stack is cat along dim viewed with the new dim split off before it, or, at the
+    # end, cat of the tensors unsqueezed there: cat's layout either way
+    out = np.stack(tensors, axis=dim)
+    if out.flags.c_contiguous:
+        return out
+    if dim == np.ndim(tensors[0]):
+        return relaid(out, concat_axes([a[..., None] for a in tensors]))
+    order = concat_axes(tensors)
+    if order is not None:
+        order = [k + (k > dim) for k in order]
+        order.insert(order.index(dim) + 1, dim + 1)
+    return relaid(out, order)
+
+
 # a list of tensors in, one formula giving every tensor's gradient
-CAT = op("CatBackward0", lambda tensors, dim: np.concatenate(tensors, axis=dim), fw="linear",
-         variadic=True,
+CAT = op("CatBackward0", cat_forward, fw="linear", variadic=True,
          tensors=lambda F, grad, tensors_shape, dim: F.split_grad(
              grad, [s[dim] for s in tensors_shape], dim))
-STACK = op("StackBackward0", lambda tensors, dim: np.stack(tensors, axis=dim), fw="linear",
-           variadic=True,
+STACK = op("StackBackward0", stack_forward, fw="linear", variadic=True,
            tensors=lambda F, grad, tensors_shape, dim: [F.select(grad, dim, i)
                                                         for i in range(len(tensors_shape))])
 
@@ -68,8 +92,10 @@ SQUEEZE_SCALAR = op("SqueezeBackward1", lambda self, dim: self, fw="linear", vie
 
 
 def repeat_forward(self: Any, repeats: tuple) -> Any:
-    # np.tile prepends the dims that repeats has beyond self's, as torch does; it copies
-    return np.tile(self, repeats)
+    # np.tile prepends the dims that repeats has beyond self's, as torch does; it copies,
+    # keeping self's layout where torch writes row-major
+    out = np.tile(self, repeats)
+    return out if self.flags.c_contiguous else row_major(out)
 
 
 def repeat_backward_array(grad: Any, shape: tuple, repeats: tuple) -> Any:
@@ -83,7 +109,8 @@ def repeat_backward_array(grad: Any, shape: tuple, repeats: tuple) -> Any:
     split = []
     for r, s in zip(repeats[lead:], shape):
         split += [r, s]
-    return grad.reshape(split).sum(axis=tuple(range(0, 2 * len(shape), 2)))
+    # a sum: row-major in torch whatever grad's layout
+    return row_major(grad.reshape(split).sum(axis=tuple(range(0, 2 * len(shape), 2))))
 
 
 REPEAT = op("RepeatBackward0", repeat_forward, fw="linear",
@@ -112,22 +139,56 @@ TRANSPOSE_T = op("TBackward0", lambda self: self.transpose(), fw="linear", view=
 
 def flip_array(a: Any, dims: tuple) -> Any:
     # torch's flip copies (a NumPy flip is a negative-stride view, which torch has no notion of)
+    # into the input's layout (preserve_format)
     if not dims:
-        return np.array(a)
+        return np.array(a) if a.flags.c_contiguous else preserving(np.array(a), a)
     index = [slice(None)] * np.ndim(a)
     for d in dims:
         index[d] = slice(None, None, -1)
-    return a[tuple(index)].copy()
+    flipped = a[tuple(index)]
+    return flipped.copy() if a.flags.c_contiguous else relaid(flipped, preserved_axes(a))
+
+
+def roll_array(self: Any, shifts: tuple, dims: Any) -> Any:
+    """``self`` rolled. torch rolls a flattened tensor into a row-major result, and each dim
+    of a strided one as the cat of two narrows (cat's layout), one dim after the other."""
+    if self.flags.c_contiguous:
+        return np.roll(self, shifts, dims)
+    if dims is None:
+        return row_major(np.roll(self, shifts, dims))
+    if not self.size:
+        return preserving(np.array(self), self)
+    a = self
+    for shift, d in zip(shifts, dims):
+        n = a.shape[d]
+        start = (n - shift) % n
+        head = (slice(None),) * d
+        parts = [a[head + (slice(start, None),)], a[head + (slice(0, start),)]]
+        a = relaid(np.concatenate(parts, axis=d), concat_axes(parts))
+    return a
+
+
+def _triangle(part: Any) -> Any:
+    # torch writes tril and triu row-major whatever the input's layout
+    def forward(self: Any, diagonal: int) -> Any:
+        out = part(self, diagonal)
+        return out if self.flags.c_contiguous else row_major(out)
+
+    return forward
+
+
+tril_array = _triangle(np.tril)
+triu_array = _triangle(np.triu)
 
 
 FLIP = op("FlipBackward0", lambda self, dims: flip_array(self, dims), fw="linear",
           self=lambda F, grad, dims: F.flip(grad, dims))
 # shifts a tuple; dims None (one shift, the tensor rolled as if flattened) or a tuple
-ROLL = op("RollBackward0", lambda self, shifts, dims: np.roll(self, shifts, dims), fw="linear",
+ROLL = op("RollBackward0", roll_array, fw="linear",
           self=lambda F, grad, shifts, dims: F.roll(grad, tuple(-s for s in shifts), dims))
-TRIL = op("TrilBackward0", lambda self, diagonal: np.tril(self, diagonal), fw="linear",
+TRIL = op("TrilBackward0", tril_array, fw="linear",
           self=lambda F, grad, diagonal: F.tril(grad, diagonal))
-TRIU = op("TriuBackward0", lambda self, diagonal: np.triu(self, diagonal), fw="linear",
+TRIU = op("TriuBackward0", triu_array, fw="linear",
           self=lambda F, grad, diagonal: F.triu(grad, diagonal))
 
 # ---- diagonals ------------------------------------------------------------------------------
