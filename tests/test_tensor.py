@@ -362,6 +362,14 @@ STRIDE_CASES = [
     "torch.dstack([x.t(), x.t()])", "torch.column_stack([x.t(), x.t()])", "x.t().tril()",
     "x.t().flip(0)", "x.t().flip(0, 1)", "x.t().fliplr()", "x.t().flipud()",
     "x[:, ::2].t().flip(0)", "x[0].expand(3, 4).flip(1)",
+    # reductions, cumulative ops, topk: row-major; sort: laid out as the input
+    "x.t().sum(0, keepdim=True)", "x.t().sum(1, keepdim=True)",
+    "x.expand(2, 3, 4).transpose(1, 2).sum(0)", "x.t().mean(1, keepdim=True)",
+    "x.t().amin(1, keepdim=True)", "x.t().prod(1, keepdim=True)",
+    "x.t().max(0, keepdim=True).values", "x.t().topk(2, 0).values", "x.t().cumsum(0)",
+    "x.t().cumsum(1)", "x.t().cumprod(1)", "x.t().cummax(0).values", "x.t().cummin(1).indices",
+    "x.t().sort(0).values", "x.t().sort(0).indices", "x.t().sort(1, descending=True).indices",
+    "x.t().argsort(0)", "x.t().msort()",
 ]
 
 
@@ -390,6 +398,13 @@ LAYOUT_CASES = [
     "torch.cat([c, c], 1)", "torch.cat([c, c.contiguous()])", "torch.stack([c, c], 1)",
     "torch.stack([c, c], 4)", "p.roll((1, 1), (0, 2))", "c.roll(1, 1)", "c.roll(1)", "p.tril()",
     "p.triu(1)", "p.flip(2)", "c.flip(1)",
+    # reductions, cumulative ops, topk: row-major; sort: laid out as the input
+    "p.sum(2)", "p.sum(1, keepdim=True)", "p.mean(2)", "p.mean(1, keepdim=True)", "p.amax(2)",
+    "p.aminmax(dim=2)", "p.prod(2)", "p.var(2)", "p.std(1, keepdim=True)",
+    "torch.var_mean(p, 2)", "torch.std_mean(p, 1)", "p.logsumexp(2)", "p.norm(dim=2)",
+    "torch.linalg.vector_norm(p, 1, dim=2)", "(p > 0).any(2)", "(p > 0).all(1, keepdim=True)",
+    "p.nanmedian(2)", "p.max(2)", "p.median(1)", "p.kthvalue(1, 2)", "p.mode(2)", "p.topk(1, 2)",
+    "p.cumprod(2)", "p.cummin(1)", "p.sort(1)", "c.sort(dim=1, stable=True)",
 ]
 
 
@@ -409,6 +424,8 @@ GRAD_LAYOUT_CASES = [
     "grad(w.repeat(2, 1), w, torch.ones(4, 6).t())",
     "grad(v.tril(), v, torch.ones(4, 3, 2).permute(2, 1, 0))",
     "grad(w.flip(0), w, torch.ones(4, 3).t())", "grad(torch.cat([w, w]), w, torch.ones(4, 6).t())",
+    "grad(w.cumsum(0), w, torch.ones(3, 4))", "grad(v.cumsum(2), v, torch.ones(2, 3, 4))",
+    "grad(w.cumprod(1), w, torch.ones(3, 4))", "grad(w.sort(0).values, w, torch.ones(4, 3).t())",
 ]
 
 

@@ -15,7 +15,7 @@ import warnings
 from typing import Any
 
 from .. import _dtypes, return_types
-from .._backend import np
+from .._backend import np, row_major
 from .._tensor import Tensor, _dim, _dims, _make
 from . import batching
 from . import derivatives as D
@@ -23,6 +23,7 @@ from . import formulas as fm
 from .api import _TORCH_TYPE_NAMES
 from .api import sum as _sum
 from .derivatives import reductions as R
+from .derivatives import shape as DS
 from .registry import GRAPH, NUMPY, call, call1, call_multi
 
 
@@ -592,6 +593,8 @@ def _all_any(input: Tensor, dim: Any, keepdim: bool, is_all: bool) -> Tensor:
     else:
         r = f(a, axis=_dims(dim, a.ndim), keepdims=keepdim)
     r = np.asarray(r)
+    if not a.flags.c_contiguous:
+        r = row_major(r)  # torch writes a reduction's result row-major
     # uint8 in, uint8 out (torch's legacy byte masks); bool otherwise
     return _make(r.astype(np.uint8) if a.dtype == np.uint8 else r.astype(bool))
 
@@ -919,7 +922,8 @@ NUMPY.reduce_sum = lambda x, dims, keepdim: np.sum(x, axis=dims, keepdims=keepdi
 GRAPH.reduce_sum = _graph_reduce_sum
 NUMPY.cumsum = lambda x, dim: R._cumulative(np.add, x, dim)
 GRAPH.cumsum = lambda x, dim: cumsum(x, dim)
-NUMPY.flip_dim = lambda x, dim: np.flip(x, dim)
+# a copy, as torch's flip: a NumPy flip is a view with a negative stride
+NUMPY.flip_dim = lambda x, dim: DS.flip_array(x, (dim,))
 GRAPH.flip_dim = _graph_flip_dim
 NUMPY.exclusive_cumprod = _np_exclusive_cumprod
 GRAPH.exclusive_cumprod = _graph_exclusive_cumprod

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..._backend import ndarray, np, preserved_axes
+from ..._backend import ndarray, np, preserved_axes, row_major
 from ...autograd.engine import is_one
 from .. import formulas as fm
 from ..registry import op
@@ -198,21 +198,31 @@ TANH = op("TanhBackward0", lambda self: np.tanh(self), dtype="float",
 
 # ---- reductions ---------------------------------------------------------------------------
 
+def sum_dim_forward(self: Any, dim: tuple, keepdim: bool) -> Any:
+    out = np.sum(self, axis=dim, keepdims=keepdim, dtype=self.dtype)
+    # torch writes a reduction's result row-major; NumPy follows the input's layout
+    if out.ndim > 1 and not self.flags.c_contiguous:
+        return row_major(out)
+    return out
+
+
+def mean_dim_forward(self: Any, dim: tuple, keepdim: bool) -> Any:
+    out = np.mean(self, axis=dim, keepdims=keepdim)
+    if out.ndim > 1 and not self.flags.c_contiguous:
+        return row_major(out)
+    return out
+
+
 # the sum keeps the input's dtype (the public sum casts first: ints to int64, or dtype=)
 SUM = op("SumBackward0", lambda self: np.sum(self, dtype=self.dtype), fw="linear",
          self=lambda F, grad, self_shape: F.expand_view(grad, self_shape))
-SUM_DIM = op("SumBackward1",
-             lambda self, dim, keepdim: np.sum(self, axis=dim, keepdims=keepdim,
-                                               dtype=self.dtype),
-             fw="linear",
+SUM_DIM = op("SumBackward1", sum_dim_forward, fw="linear",
              self=lambda F, grad, self_shape, dim, keepdim: F.expand_view(
                  grad if keepdim or not dim else F.unsqueeze_dims(grad, dim), self_shape))
 MEAN = op("MeanBackward0", lambda self: np.mean(self), fw="linear",
           self=lambda F, grad, self_shape: F.mean_view(
               grad, self_shape, tuple(range(len(self_shape))), True))
-MEAN_DIM = op("MeanBackward1",
-              lambda self, dim, keepdim: np.mean(self, axis=dim, keepdims=keepdim),
-              fw="linear",
+MEAN_DIM = op("MeanBackward1", mean_dim_forward, fw="linear",
               self=lambda F, grad, self_shape, dim, keepdim: F.mean_view(
                   grad, self_shape, dim, keepdim))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..._backend import np
+from ..._backend import np, preserving, row_major
 from .. import formulas as fm
 from ..batching import full_data
 from ..registry import op
@@ -23,6 +23,16 @@ from ..registry import op
 _ACC = {np.dtype(np.float16): np.float32, np.dtype(np.float32): np.float64}
 
 
+def _row_major(out: Any, x: Any) -> Any:
+    # torch allocates the results of reductions, cumulative ops, topk and the like row-major
+    # whatever the input's layout (NumPy follows the input's)
+    if x.flags.c_contiguous:
+        return out
+    if type(out) is tuple:
+        return tuple(row_major(o) for o in out)
+    return row_major(out)
+
+
 def _cumulative(ufunc: Any, x: Any, dim: int) -> Any:
     # torch accumulates float32 (float16) cumulative sums and products in float64 (float32)
     x = np.asarray(x)
@@ -30,8 +40,8 @@ def _cumulative(ufunc: Any, x: Any, dim: int) -> Any:
         return x.copy()
     acc = _ACC.get(x.dtype)
     if acc is None:
-        return ufunc.accumulate(x, axis=dim)
-    return ufunc.accumulate(x, axis=dim, dtype=acc).astype(x.dtype)
+        return _row_major(ufunc.accumulate(x, axis=dim), x)
+    return _row_major(ufunc.accumulate(x, axis=dim, dtype=acc).astype(x.dtype), x)
 
 
 def _cummax_cummin(x: Any, dim: int, is_max: bool) -> tuple:
@@ -48,7 +58,7 @@ def _cummax_cummin(x: Any, dim: int, is_max: bool) -> tuple:
     shape = [1] * x.ndim
     shape[dim] = x.shape[dim]
     positions = np.where(moved, np.arange(x.shape[dim]).reshape(shape), 0)
-    return values, np.maximum.accumulate(positions, axis=dim).astype(np.int64)
+    return _row_major((values, np.maximum.accumulate(positions, axis=dim).astype(np.int64)), x)
 
 
 def _argsort(x: Any, dim: int, descending: bool) -> Any:
@@ -67,7 +77,11 @@ def _sort(self: Any, dim: int, descending: bool) -> tuple:
     if x.ndim == 0:
         return x.copy(), np.zeros((), np.int64)
     idx = _argsort(x, dim, descending)
-    return np.take_along_axis(x, idx, axis=dim), idx.astype(np.int64)
+    values, idx = np.take_along_axis(x, idx, axis=dim), idx.astype(np.int64)
+    if x.flags.c_contiguous:
+        return values, idx
+    # torch sorts into the input's layout (preserve_format)
+    return preserving(values, x), preserving(idx, x)
 
 
 def _topk(self: Any, k: int, dim: int, largest: bool) -> tuple:
@@ -75,7 +89,7 @@ def _topk(self: Any, k: int, dim: int, largest: bool) -> tuple:
     if x.ndim == 0:
         return x.copy(), np.zeros((), np.int64)
     idx = np.take(_argsort(x, dim, largest), np.arange(k), axis=dim)
-    return np.take_along_axis(x, idx, axis=dim), idx.astype(np.int64)
+    return _row_major((np.take_along_axis(x, idx, axis=dim), idx.astype(np.int64)), x)
 
 
 def _pick(x: Any, idx: Any, dim: int, keepdim: bool) -> tuple:
@@ -84,7 +98,7 @@ def _pick(x: Any, idx: Any, dim: int, keepdim: bool) -> tuple:
     if not keepdim:
         values = np.squeeze(values, dim)
         idx = np.squeeze(idx, dim)
-    return values, idx.astype(np.int64)
+    return _row_major((values, idx.astype(np.int64)), x)
 
 
 def _kthvalue(self: Any, k: int, dim: int, keepdim: bool) -> tuple:
@@ -178,7 +192,7 @@ def _var(self: Any, dim: Any, correction: float, keepdim: bool) -> Any:
     ss = np.sum(dev * dev, axis=dim, keepdims=keepdim)
     if keepdim and dim is None:
         ss = np.reshape(ss, (1,) * x.ndim)
-    return ss / max(n - correction, 0)
+    return _row_major(ss / max(n - correction, 0), x)
 
 
 def _std(self: Any, dim: Any, correction: float, keepdim: bool) -> Any:
@@ -194,11 +208,13 @@ def _mean(x: Any, dim: Any, keepdim: bool) -> Any:
         out = np.mean(x, axis=dim, keepdims=keepdim)
     if keepdim and dim is None:
         out = np.reshape(out, (1,) * x.ndim)
-    return out
+    return _row_major(out, x)
 
 
 def _vector_norm(self: Any, ord: float, dim: tuple, keepdim: bool) -> Any:
     x = np.asarray(self)
+    if not x.flags.c_contiguous:
+        return row_major(_vector_norm(np.ascontiguousarray(x), ord, dim, keepdim))
     if x.dtype == np.float16:
         # half precision is summed in float, as torch: squares of a few hundred overflow
         return _vector_norm(x.astype(np.float32), ord, dim, keepdim).astype(np.float16)
@@ -223,7 +239,7 @@ def _logsumexp(self: Any, dim: tuple, keepdim: bool) -> Any:
     m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)
     m = np.where(np.isinf(m), 0, m).astype(x.dtype)
     out = np.log(np.sum(np.exp(x - m), axis=dim, keepdims=True)) + m
-    return out if keepdim else np.squeeze(out, dim)
+    return _row_major(out if keepdim else np.squeeze(out, dim), x)
 
 
 # ---- backward helpers ------------------------------------------------------------------------
@@ -394,11 +410,15 @@ def _cumsum_backward(F: Any, grad: Any, dim: int) -> Any:
 
 # values and indices: only the values are differentiable; the gradient goes to the one index
 # chosen (the first of ties, as torch's max(dim))
-MAX_DIM = op("MaxBackward0", lambda self, dim, keepdim: fm.max_min_dim(self, dim, keepdim, True),
+MAX_DIM = op("MaxBackward0",
+             lambda self, dim, keepdim: _row_major(fm.max_min_dim(self, dim, keepdim, True),
+                                                   self),
              fw=None, outputs=("values", "indices"),
              self=lambda F, grad, self_shape, dim, keepdim, indices: _select_backward(
                  F, grad, self_shape, indices, dim, keepdim))
-MIN_DIM = op("MinBackward0", lambda self, dim, keepdim: fm.max_min_dim(self, dim, keepdim, False),
+MIN_DIM = op("MinBackward0",
+             lambda self, dim, keepdim: _row_major(fm.max_min_dim(self, dim, keepdim, False),
+                                                   self),
              fw=None, outputs=("values", "indices"),
              self=lambda F, grad, self_shape, dim, keepdim, indices: _select_backward(
                  F, grad, self_shape, indices, dim, keepdim))
@@ -407,17 +427,20 @@ MAX = op("MaxBackward1", lambda self: np.max(self), fw="linear",
          self=lambda F, grad, self, result: _evenly_distribute(F, grad, self, result))
 MIN = op("MinBackward1", lambda self: np.min(self), fw="linear",
          self=lambda F, grad, self, result: _evenly_distribute(F, grad, self, result))
-AMAX = op("AmaxBackward0", lambda self, dim, keepdim: np.max(self, axis=dim, keepdims=keepdim),
+AMAX = op("AmaxBackward0",
+          lambda self, dim, keepdim: _row_major(np.max(self, axis=dim, keepdims=keepdim), self),
           fw=None,
           self=lambda F, grad, self, result, dim, keepdim: _amax_backward(
               F, grad, self, result, dim, keepdim))
-AMIN = op("AminBackward0", lambda self, dim, keepdim: np.min(self, axis=dim, keepdims=keepdim),
+AMIN = op("AminBackward0",
+          lambda self, dim, keepdim: _row_major(np.min(self, axis=dim, keepdims=keepdim), self),
           fw=None,
           self=lambda F, grad, self, result, dim, keepdim: _amax_backward(
               F, grad, self, result, dim, keepdim))
 AMINMAX = op("AminmaxBackward0",
-             lambda self, dim, keepdim: (np.min(self, axis=dim, keepdims=keepdim),
-                                         np.max(self, axis=dim, keepdims=keepdim)),
+             lambda self, dim, keepdim: _row_major((np.min(self, axis=dim, keepdims=keepdim),
+                                                     np.max(self, axis=dim, keepdims=keepdim)),
+                                                    self),
              fw="linear", outputs=("min", "max"), n_diff=2,
              self=lambda F, grads, self, min, max, dim, keepdim: _aminmax_backward(  # noqa: A006
                  F, grads, self, min, max, dim, keepdim))
@@ -425,8 +448,8 @@ AMINMAX = op("AminmaxBackward0",
 # dtype=: NumPy would widen small integers to int64; torch keeps the (already chosen) dtype
 PROD = op("ProdBackward0", lambda self: np.prod(self, dtype=np.result_type(self)), fw=None,
           self=lambda F, grad, self, result: _prod_backward(F, grad, self, result, None, False))
-PROD_DIM = op("ProdBackward1", lambda self, dim, keepdim: np.prod(
-    self, axis=dim, keepdims=keepdim, dtype=np.result_type(self)),
+PROD_DIM = op("ProdBackward1", lambda self, dim, keepdim: _row_major(np.prod(
+    self, axis=dim, keepdims=keepdim, dtype=np.result_type(self)), self),
               fw=None,
               self=lambda F, grad, self, result, dim, keepdim: _prod_backward(
                   F, grad, self, result, dim, keepdim))
