@@ -370,6 +370,17 @@ STRIDE_CASES = [
     "x.t().cumsum(1)", "x.t().cumprod(1)", "x.t().cummax(0).values", "x.t().cummin(1).indices",
     "x.t().sort(0).values", "x.t().sort(0).indices", "x.t().sort(1, descending=True).indices",
     "x.t().argsort(0)", "x.t().msort()",
+    # masked_fill, scatter, gather, index_select, pad: row-major (pad adding nothing: a clone of
+    # the input, laid out as it); elementwise functions (TensorIterator): laid out as the input
+    "x.t().masked_fill(x.t() > 0, 0.5)", "x.t().masked_fill(x.t() > 0, torch.tensor(0.5))",
+    "x.t().scatter(0, torch.zeros(1, 1, dtype=torch.int64), 1.0)",
+    "x.t().scatter_add(0, torch.zeros(1, 1, dtype=torch.int64), x.t())",
+    "x.t().gather(0, torch.zeros(2, 3, dtype=torch.int64))",
+    "x.t().index_select(1, torch.tensor([0, 2]))", "torch.nn.functional.pad(x.t(), (1, 1))",
+    "torch.nn.functional.pad(x.t(), (-1, 1))", "torch.nn.functional.pad(x.t(), (0, 0))",
+    "torch.nn.functional.pad(x.t(), (-1, 0))", "torch.nn.functional.gelu(x.t())",
+    "x.t().erf()", "x.t().erfc()", "torch.nan_to_num(x[0].expand(3, 4))",
+    "torch.nan_to_num(x.t())", "torch.nn.functional.silu(x.t())",
 ]
 
 
@@ -405,6 +416,13 @@ LAYOUT_CASES = [
     "torch.linalg.vector_norm(p, 1, dim=2)", "(p > 0).any(2)", "(p > 0).all(1, keepdim=True)",
     "p.nanmedian(2)", "p.max(2)", "p.median(1)", "p.kthvalue(1, 2)", "p.mode(2)", "p.topk(1, 2)",
     "p.cumprod(2)", "p.cummin(1)", "p.sort(1)", "c.sort(dim=1, stable=True)",
+    # masked_fill, gather: row-major; pad: the input's suggested format (a clone of it when
+    # adding nothing); elementwise functions: laid out as the input
+    "p.masked_fill(p > 0, 0.5)", "p.gather(2, torch.zeros(4, 2, 3, dtype=torch.int64))",
+    "torch.nn.functional.pad(p, (1, 0, 0, 1))", "torch.nn.functional.pad(c, (1, 1))",
+    "torch.nn.functional.pad(c, (-1, 1))", "torch.nn.functional.pad(p, (0, -1))",
+    "torch.nn.functional.pad(c, (0, 0))", "torch.nn.functional.gelu(c)",
+    "torch.nn.functional.gelu(p, approximate='tanh')", "p.erfc()", "p.clamp(-1, 1)",
 ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..._backend import np
+from ..._backend import np, preserving, row_major
 from ..registry import op
 
 _LN2 = math.log(2.0)
@@ -225,7 +225,15 @@ def _lerp(self: Any, end: Any, weight: Any) -> Any:
 
 
 def _masked_fill(self: Any, value: Any, mask: Any) -> Any:
-    return np.where(mask, np.asarray(value).astype(self.dtype), self)
+    # torch fills a row-major clone of self (expanded to the mask's shape)
+    out = np.where(mask, np.asarray(value).astype(self.dtype), self)
+    return out if self.flags.c_contiguous and out.flags.c_contiguous else row_major(out)
+
+
+def _like_input(out: Any, self: Any) -> Any:
+    # torch's TensorIterator writes a one-input op's result in the input's layout
+    # (preserve_format); NumPy's copies order a broadcast input's dims differently
+    return out if self.flags.c_contiguous else preserving(out, self)
 
 
 def _zeros(F: Any, grad: Any) -> Any:
@@ -307,9 +315,9 @@ ACOSH = op("AcoshBackward0", lambda self: np.arccosh(self), dtype="float",
 # d atanh = 1/(1 - x^2): inf at +-1, finite (negative) outside, where the forward is nan
 ATANH = op("AtanhBackward0", lambda self: np.arctanh(self), dtype="float",
            self=lambda F, grad, self: grad / (1 - self * self))
-ERF = op("ErfBackward0", lambda self: erf_array(self), dtype="float",
+ERF = op("ErfBackward0", lambda self: _like_input(erf_array(self), self), dtype="float",
          self=lambda F, grad, self: _TWO_OVER_SQRT_PI * F.exp(-(self * self)) * grad)
-ERFC = op("ErfcBackward0", lambda self: erfc_array(self), dtype="float",
+ERFC = op("ErfcBackward0", lambda self: _like_input(erfc_array(self), self), dtype="float",
           self=lambda F, grad, self: -_TWO_OVER_SQRT_PI * F.exp(-(self * self)) * grad)
 FLOOR = op("FloorBackward0", _rounding(np.floor), self=lambda F, grad: _zeros(F, grad))
 CEIL = op("CeilBackward0", _rounding(np.ceil), self=lambda F, grad: _zeros(F, grad))
@@ -320,8 +328,8 @@ TRUNC = op("TruncBackward0", _rounding(np.trunc), self=lambda F, grad: _zeros(F,
 FRAC = op("FracBackward0", lambda self: self - np.trunc(self), self=lambda F, grad: grad)
 # the gradient passes where the input was finite and is 0 at replaced nan/inf
 NAN_TO_NUM = op("NanToNumBackward0",
-                lambda self, nan, posinf, neginf: np.nan_to_num(
-                    self, nan=nan, posinf=posinf, neginf=neginf),
+                lambda self, nan, posinf, neginf: _like_input(np.nan_to_num(
+                    self, nan=nan, posinf=posinf, neginf=neginf), self),
                 self=lambda F, grad, self: grad * F.isfinite(self))
 
 # ---- two inputs -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..._backend import np
+from ..._backend import np, row_major
 from ..registry import op
 
 
@@ -70,7 +70,8 @@ INDEX_ADD_BACKWARD = op("IndexAddBackward0",
 def gather_forward(self: Any, dim: int, index: Any) -> Any:
     if not index.size:
         return np.empty(index.shape, np.asarray(self).dtype)
-    return _at_least_1d(self)[grid(index, dim)].reshape(index.shape)
+    # torch writes gather's result row-major whatever the layouts of self and index
+    return row_major(_at_least_1d(self)[grid(index, dim)].reshape(index.shape))
 
 
 def gather_backward_array(grad: Any, shape: tuple, dim: int, index: Any) -> Any:
@@ -88,22 +89,23 @@ def _src_part(src: Any, index: Any) -> Any:
 
 
 def scatter_forward(self: Any, src: Any, dim: int, index: Any) -> Any:
-    # a repeated index keeps the value written last, as torch's CPU kernel does
-    out = np.array(_at_least_1d(self))
+    # a repeated index keeps the value written last, as torch's CPU kernel does; torch writes
+    # the result of scatter (as of scatter_add) row-major whatever self's layout
+    out = np.array(_at_least_1d(self), order="C")
     if index.size:
         out[grid(index, dim)] = _src_part(src, index)
     return out.reshape(np.shape(self))
 
 
 def scatter_value_forward(self: Any, dim: int, index: Any, value: Any) -> Any:
-    out = np.array(_at_least_1d(self))
+    out = np.array(_at_least_1d(self), order="C")
     if index.size:
         out[grid(index, dim)] = value
     return out.reshape(np.shape(self))
 
 
 def scatter_add_forward(self: Any, src: Any, dim: int, index: Any) -> Any:
-    out = np.array(_at_least_1d(self))
+    out = np.array(_at_least_1d(self), order="C")
     if index.size:
         np.add.at(out, grid(index, dim), _src_part(src, index))
     return out.reshape(np.shape(self))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..._backend import ndarray, np
+from ..._backend import channels_last_axes, ndarray, np, preserving, relaid
 from ..registry import op
 from .elementwise import erf_array
 
@@ -158,8 +158,11 @@ def gelu_forward(self: Any, approximate: str) -> Any:
     x = np.asarray(self)
     if approximate == "tanh":
         inner = _K_BETA * (x + _K_KAPPA * (x * x * x))
-        return 0.5 * x * (1 + np.tanh(inner))
-    return x * 0.5 * (1 + erf_array(x * _SQRT1_2))
+        out = 0.5 * x * (1 + np.tanh(inner))
+    else:
+        out = x * 0.5 * (1 + erf_array(x * _SQRT1_2))
+    # torch's TensorIterator writes the result in the input's layout (preserve_format)
+    return out if x.flags.c_contiguous else preserving(out, x)
 
 
 def gelu_backward(grad_output: Any, self: Any, approximate: str) -> Any:
@@ -662,10 +665,13 @@ def constant_pad_nd(self: Any, pad: tuple, value: Any) -> Any:
         lo, hi = pad[2 * i], pad[2 * i + 1]
         crop[d] = slice(max(-lo, 0), x.shape[d] - max(-hi, 0))
         widths[d] = (max(lo, 0), max(hi, 0))
-    x = x[tuple(crop)]
+    cropped = x[tuple(crop)]
+    # torch clones the cropped input when nothing is added (preserve_format), else writes the
+    # input's suggested memory format: channels_last or row-major
     if not any(lo or hi for lo, hi in widths):
-        return x.copy()
-    return np.pad(x, widths, constant_values=value)
+        return cropped.copy() if x.flags.c_contiguous else preserving(cropped.copy(), cropped)
+    out = np.pad(cropped, widths, constant_values=value)
+    return out if x.flags.c_contiguous else relaid(out, channels_last_axes(x))
 
 
 # the gradient is the padding undone: the same op with the amounts negated
