@@ -25,7 +25,7 @@ def _chain(lib: object, x: object) -> object:
     return lib.sin(x) * lib.exp(-x**2) + lib.relu(x)
 
 
-@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.longdouble])
 @pytest.mark.parametrize("n", [10, 5000, N, 3 * 65_536 + 7])
 def test_relu_forward_is_numpy_maximum(dtype: type, n: int) -> None:
     x = _data(n, dtype=dtype)
@@ -33,7 +33,21 @@ def test_relu_forward_is_numpy_maximum(dtype: type, n: int) -> None:
     got, want = A.relu_forward(x), np.maximum(x, 0)
     assert got.dtype == want.dtype and got.shape == want.shape
     assert np.array_equal(got, want, equal_nan=True)
-    assert np.array_equal(np.signbit(got), np.signbit(want))  # relu(-0.) keeps NumPy's zero
+    # torch's max(x, 0) keeps a -0.: the zeros are x's own
+    assert np.array_equal(np.signbit(got), np.signbit(np.where(x < 0, 0, x)))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("n", [1, 7, 5000, N])
+def test_relu_keeps_negative_zero_as_torch(torch: object, dtype: str, n: int) -> None:
+    data = np.resize(np.array([-0.0, 0.0, -1.0, 2.0, np.nan, -0.0, -0.0]), n)
+    signs = []
+    for lib in (T, torch):
+        x = lib.tensor(data, dtype=getattr(lib, dtype))
+        results = [x.relu(), lib.nn.functional.relu(x), x.clone().relu_(),
+                   x.reshape(1, n).t().relu(), lib.tensor(-0.0, dtype=x.dtype).relu()]
+        signs.append([np.signbit(r.detach().numpy()).tolist() for r in results])
+    assert signs[0] == signs[1]
 
 
 def test_relu_forward_shapes_and_layouts() -> None:

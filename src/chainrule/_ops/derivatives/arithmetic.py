@@ -59,25 +59,43 @@ _ZEROS: dict = {}
 _ZERO: dict = {}  # a 0-d zero per dtype: NumPy converts a Python 0 on every call, slowly
 
 
+def _read_only_zero(dtype: Any) -> Any:
+    zero = np.zeros((), dtype)
+    zero.flags.writeable = False
+    return zero
+
+
+# Of two equal arguments NumPy's maximum returns the second in its SIMD loops (float32,
+# float64) and the first in its scalar ones (float16, longdouble). relu passes the zero where
+# it is not returned, so that relu(-0.) is -0., as torch's max(x, 0).
+_ZERO_FIRST = {np.dtype(t): _read_only_zero(t) for t in (np.float32, np.float64)}
+
+
 def relu_forward(self: Any) -> Any:
-    """max(self, 0), elementwise. (torch keeps a -0.0, where NumPy's maximum gives 0.0 or
-    -0.0 by dtype and loop: chainrule's relu gives NumPy's.)"""
+    """max(self, 0), elementwise; -0. stays -0., as in torch."""
     if type(self) is not ndarray or self.size < 4096 or self.dtype.kind != "f" or \
             not self.flags.c_contiguous:
-        zero = _ZERO.get(self.dtype)
+        dtype = self.dtype
+        zero = _ZERO_FIRST.get(dtype)
+        if zero is not None:
+            return np.maximum(zero, self)
+        zero = _ZERO.get(dtype)
         if zero is None:
-            zero = _ZERO[self.dtype] = np.zeros((), self.dtype)
-            zero.flags.writeable = False
+            zero = _ZERO[dtype] = _read_only_zero(dtype)
         return np.maximum(self, zero)
     zeros = _ZEROS.get(self.dtype)
     if zeros is None:
         zeros = _ZEROS[self.dtype] = np.zeros(_ZERO_BLOCK, self.dtype)
+    zero_first = self.dtype in _ZERO_FIRST
     out = np.empty_like(self)
     flat_in, flat_out = self.reshape(-1), out.reshape(-1)
     n = flat_in.size
     for i in range(0, n, _ZERO_BLOCK):
         j = min(i + _ZERO_BLOCK, n)
-        np.maximum(flat_in[i:j], zeros[:j - i], out=flat_out[i:j])
+        if zero_first:
+            np.maximum(zeros[:j - i], flat_in[i:j], out=flat_out[i:j])
+        else:
+            np.maximum(flat_in[i:j], zeros[:j - i], out=flat_out[i:j])
     return out
 
 
