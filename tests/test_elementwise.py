@@ -807,3 +807,54 @@ def test_number_beyond_float32_matches_torch(torch):
             warnings.simplefilter("ignore", RuntimeWarning)
             out = x * 1e300
         np.testing.assert_array_equal(out.numpy(), (torch.tensor([1.0, -1.0]) * 1e300).numpy())
+
+
+# ---- Python numbers as torch converts them ------------------------------------------------------
+
+# A Python int joins an op as an int64, else a uint64, else OverflowError; arithmetic and
+# comparisons with an integer tensor wrap it to the tensor's width; a value written into a
+# tensor (a fill, a bound, a where branch, an exponent, alpha) must fit its dtype; alpha must
+# also suit the result's kind.
+NUMBER_CASES = [
+    *(f"{form.replace('V', v)}" for v in ("2**64", "(-2**63 - 1)", "2**63", "2**70") for form in (
+        "x * V", "V * x", "x + V", "x - V", "V - x", "x / V", "V / x", "x // V", "x % V",
+        "x ** V", "V ** x", "x > V", "x == V", "x.add(V)", "x.mul(V)", "x.add(1, alpha=V)",
+        "T.pow(x, V)", "T.full((1,), V)", "T.full((1,), V, dtype=T.float32)", "T.tensor([V])",
+        "T.tensor(V)", "x.clamp(max=V)", "x.clamp(min=-V)", "T.clamp(x, V)",
+        "x.masked_fill(x > 0, V)", "T.where(x > 0, x, V)", "T.where(x > 0, V, x)",
+        "x.clone().fill_(V)", "T.full_like(x, V)", "x.lerp(x, V)", "xi * V", "xi + V", "xi > V",
+        "xi.masked_fill(xi > 0, V)", "T.clamp(xi, max=V)", "T.arange(V)", "x.clone().add_(V)",
+        "x.clone().mul_(V)", "x.clone().clamp_(max=V)", "s * V", "s ** V", "s.add(V)")),
+    "i8 + 300", "i8 * 2**40", "i8 * 2**63", "i8 // 300", "i8 % 300", "i8 & 300", "i8 > 300",
+    "i8 == 300", "u8 - 10", "u8 + (-300)", "u8 < -1", "i8.clone().mul_(300)", "i8 ** 300",
+    "i8.clamp(max=300)", "i8.masked_fill(i8 > 0, -129)", "i8.masked_fill(i8 > 0, 300)",
+    "T.where(i8 > 9, i8, 300)", "T.full((1,), 300, dtype=T.uint8)",
+    "T.full((1,), -1, dtype=T.uint8)",
+    "T.full((1,), 2**40, dtype=T.int32)", "T.full((1,), 1e300, dtype=T.float32)",
+    "T.full((1,), 1e300, dtype=T.float64)", "T.full_like(i8, 2**20)", "u8.clone().fill_(300)",
+    "u8.clone().fill_(-1)", "x.clone().fill_(1e300)", "T.tensor([300], dtype=T.int8)",
+    "T.tensor([-1], dtype=T.uint8)", "T.tensor(-3, dtype=T.uint8)", "T.tensor([[1], [2**64]])",
+    "T.tensor([1.0, 2**70])", "T.tensor(2**63, dtype=T.float32)", "T.tensor([True, 2**63])",
+    "T.arange(0, 2**62, 2**60)", "T.tensor([True]) ** 300", "xi ** 2**63",
+    "xi.add(1, alpha=0.5)", "xi.sub(xi, alpha=0.5)", "T.rsub(xi, 1, alpha=0.5)",
+    "x.add(1, alpha=True)", "xi.add(1, alpha=True)", "x.add(1, alpha=1j)", "xi.add(2, alpha=1.0)",
+    "b.add(b, alpha=2)", "b.add(True, alpha=True)", "i8.add(1, alpha=300)", "u8.add(1, alpha=-1)",
+    "x.sub(2, alpha=-3)", "T.rsub(x, 2, alpha=3)", "x.clone().add_(1, alpha=2**64)",
+]
+
+
+@pytest.mark.parametrize("expr", NUMBER_CASES)
+def test_python_numbers_convert_as_torch(torch, expr):
+    def outcome(T):  # noqa: ANN001, ANN202
+        env = {"T": T, "x": T.tensor([1.0, -2.0]), "xi": T.tensor([1, 3]), "s": T.tensor(2.0),
+               "i8": T.tensor([5, 10], dtype=T.int8), "u8": T.tensor([5, 10], dtype=T.uint8),
+               "b": T.tensor([True, False])}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                out = eval(expr, env)
+            except Exception as e:  # noqa: BLE001 - the exception itself is compared
+                return type(e).__name__, str(e)
+        return str(out.dtype), out.tolist()
+
+    assert outcome(cr) == outcome(torch)

@@ -9,7 +9,7 @@ from typing import Any
 
 from . import _dtypes
 from ._backend import generic, laid_out_as, ndarray, np, preserved_axes
-from ._dtypes import DEFAULT
+from ._dtypes import DEFAULT, stored_value
 from ._dtypes import dtype as _dtype
 from ._tensor import SCALAR_GRAD_WARNING, Size, Tensor, _make, _storage, contiguous_format, device
 from .autograd.grad_mode import INFERENCE_ACTIVE
@@ -96,7 +96,7 @@ def _from_python(data: Any, want: Any) -> Any:
     """Nested sequences of numbers (or one-element tensors) to an array, with torch's checks."""
     if isinstance(data, (bool, int, float, complex)):
         kind = _KIND[type(data)] if type(data) in _KIND else _kind_of(data)
-        return np.asarray(data, dtype=want or _kind_dtype(kind))[()]
+        return _array(data, want or _kind_dtype(kind))[()]
     shape: list[int] = []
     level = [data]
     depth = 0
@@ -132,8 +132,29 @@ def _from_python(data: Any, want: Any) -> Any:
             k = _kind_of(x)
         kind = builtins.max(kind, k)
         values.append(x)
-    arr = np.array(values, dtype=want or _kind_dtype(kind))
-    return arr.reshape(shape)
+    return _array(values, want or _kind_dtype(kind)).reshape(shape)
+
+
+def _array(values: Any, dt: Any) -> Any:
+    """``values`` (Python numbers) as an array of ``dt``. NumPy refuses an int outside an integer
+    dtype's range; torch refuses one beyond int64, and one that ``dt`` can't hold, except a
+    negative int for an unsigned dtype (down to -max), which wraps."""
+    try:
+        return np.array(values, dtype=dt)
+    except OverflowError:
+        pass
+    lo, hi = (int(v) for v in (np.iinfo(dt).min, np.iinfo(dt).max))
+    fitted = []
+    for v in (values if isinstance(values, list) else [values]):
+        if isinstance(v, int) and not isinstance(v, bool) and not lo <= v <= hi:
+            if not -2**63 <= v < 2**63:
+                raise ValueError("Overflow when unpacking long long")
+            if not (lo == 0 and -hi <= v < 0):
+                raise RuntimeError(f"value cannot be converted to type {dt.name} without "
+                                   f"overflow")
+            v += hi + 1
+        fitted.append(v)
+    return np.array(fitted if isinstance(values, list) else fitted[0], dtype=dt)
 
 
 def _kind_of(x: Any) -> int:
@@ -236,6 +257,7 @@ def full(size: Any, fill_value: Any, *, out: Any = None, dtype: _dtype | None = 
     d = _np_dtype(dtype) or _fill_dtype(fill_value)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
+    fill_value = stored_value(fill_value, d)
     return _filled(_size((size,)), fill_value, d, requires_grad, device)
 
 
@@ -290,7 +312,8 @@ def full_like(input: Tensor, fill_value: Any, *, dtype: _dtype | None = None,
               layout: Any = None, device: Any = None, requires_grad: bool = False,
               memory_format: Any = None) -> Tensor:
     """``fill_value`` in ``input``'s shape and dtype."""
-    return _filled_like(input, fill_value, dtype, requires_grad, device, memory_format)
+    value = stored_value(fill_value, _like(input, dtype))
+    return _filled_like(input, value, dtype, requires_grad, device, memory_format)
 
 
 def _number(x: Any) -> Any:
@@ -309,7 +332,8 @@ def arange(start: Any = 0, end: Any = None, step: Any = 1, *, out: Any = None,
     """
     if end is None:
         start, end = 0, start
-    start, end, step = _number(start), _number(end), _number(step)
+    start, end, step = (_dtypes.int_scalar(v) if isinstance(v, int) else v
+                        for v in (_number(start), _number(end), _number(step)))
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) / step < 0:
@@ -318,6 +342,8 @@ def arange(start: Any = 0, end: Any = None, step: Any = 1, *, out: Any = None,
     d = _np_dtype(dtype) or (np.dtype(np.int64) if integral else DEFAULT.float)
     n = math.ceil((end - start) / step)
     if d.kind in "iub":
+        for v in (start, end, step):
+            stored_value(v, np.dtype(np.int64))
         arr = (np.arange(n, dtype=np.int64) * int(step) + int(start)).astype(d)
     else:
         # torch steps in double and rounds each value once to the output dtype

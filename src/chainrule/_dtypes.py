@@ -133,11 +133,69 @@ def _combine_categories(higher: object, lower: object) -> object:
     return higher
 
 
+def int_scalar(value: _pyint, integral: _pybool = False) -> _pyint:
+    """A Python int as torch takes it into an op: an int64, else a uint64, else torch's
+    OverflowError. A uint64 above int64's range keeps its value against a floating tensor and
+    wraps (two's complement) against an integral one (``integral``), as torch's cast does."""
+    if -2**63 <= value < 2**63:
+        return value
+    if value < 0:
+        raise OverflowError("can't convert negative int to unsigned")
+    if value >= 2**64:
+        raise OverflowError("int too big to convert")
+    return value - 2**64 if integral else value
+
+
+# numpy integer dtype -> (least, greatest, torch's C++ name in its overflow message)
+_INT_LIMITS = {np.dtype(t): (np.iinfo(t).min, np.iinfo(t).max, n) for t, n in (
+    (np.uint8, "uint8_t"), (np.int8, "int8_t"), (np.int16, "int16_t"), (np.int32, "int"),
+    (np.int64, "int64_t"))}
+_FLOAT32_MAX = _pyfloat(np.finfo(np.float32).max)
+_NP_FLOAT32 = np.dtype(np.float32)
+
+
+def wrapped_int(value: _pyint, np_dtype: object) -> _pyint:
+    """An int operand of an integer tensor's arithmetic or comparison, as torch casts it to the
+    tensor's dtype: modulo its width (``int8 + 300`` adds 44)."""
+    lo, hi, _ = _INT_LIMITS[np_dtype]
+    if lo <= value <= hi:
+        return value
+    value = int_scalar(value)
+    span = hi - lo + 1
+    value %= span
+    return value - span if value > hi else value
+
+
+def stored_value(value: object, np_dtype: object) -> object:
+    """A number to be written into a tensor of ``np_dtype`` (a fill, a bound, a weight), as
+    torch converts it: torch's overflow error where the dtype can't hold it (an unsigned dtype
+    takes negatives down to -max, which wrap; float16 and float64 saturate to inf)."""
+    if value.__class__ is _pyint:
+        value = int_scalar(value)  # type: ignore[arg-type]
+        limits = _INT_LIMITS.get(np_dtype)
+        if limits is None:
+            return value
+        lo, hi, name = limits
+        if lo <= value <= hi:  # type: ignore[operator]
+            return value
+        if lo == 0 and -hi <= value < 0:  # type: ignore[operator]
+            return value + hi + 1  # type: ignore[operator]
+    elif value.__class__ is _pyfloat and np_dtype is _NP_FLOAT32:
+        if not -_FLOAT32_MAX <= value <= _FLOAT32_MAX and value - value == 0:  # type: ignore
+            name = "float"
+        else:
+            return value
+    else:
+        return value
+    raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+
+
 def scalar_np_dtype(value: object) -> object:
     """The numpy dtype a Python number takes when it joins a tensor op."""
     if isinstance(value, _pybool):
         return _NP_BOOL
     if isinstance(value, _pyint):
+        int_scalar(value)  # type: ignore[arg-type]
         return _NP_INT64
     if isinstance(value, _pyfloat):
         return DEFAULT.float

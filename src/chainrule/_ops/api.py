@@ -10,13 +10,48 @@ from typing import Any
 
 from .. import _dtypes
 from .._backend import generic, ndarray, np
-from .._dtypes import DEFAULT, category
+from .._dtypes import DEFAULT, category, stored_value
 from .._tensor import Tensor, _dims, _make, contiguous_format
 from . import batching, registry
 from . import derivatives as D
 from .registry import _FLOATS, GRAPH, NUMPY, binary_arrays, broadcast_check, call, call1, call2
 
 _ALPHA_ONE = (1,)  # the args of add/sub in the common case, built once
+# the int 1: CPython keeps one object for it, so the default alpha is recognised by identity
+# (another 1, such as 1.0 or True, goes through _alpha's checks)
+_ONE = 1
+
+
+def _alpha(alpha: Any, dtype: Any) -> tuple:
+    """The args ``(alpha,)`` of add/sub/rsub after torch's alpha_check against the result's
+    (NumPy) ``dtype``, with ``alpha`` as that dtype takes it."""
+    if alpha.__class__ is int and alpha == 1:
+        return _ALPHA_ONE
+    if isinstance(alpha, generic):
+        alpha = alpha.item()
+    kind = dtype.kind
+    if alpha.__class__ is bool and kind != "b":
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if kind in "biu" and not isinstance(alpha, int):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
+    if kind != "c" and isinstance(alpha, complex):
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex "
+                           "number.")
+    return (bool(alpha) if kind == "b" else stored_value(alpha, dtype),)
+
+
+def _stored_operand(t: Tensor, other: Any) -> Any:
+    """``other`` as an operand that ``t``'s integer dtype takes as a value (a where branch, an
+    exponent), not wrapping as arithmetic does: torch's overflow error where it can't hold it."""
+    o = _operand(other)
+    if o.__class__ is int and t._data.dtype.kind in "iu":
+        return stored_value(o, t._data.dtype)
+    return o
+
+
+def _result_dtype(input: Tensor, other: Any) -> Any:
+    return binary_arrays(False, input, other)[0].dtype
 
 
 def _operand(other: Any) -> Any:
@@ -41,20 +76,22 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """
     c = other.__class__
     if (c is float or c is int or c is Tensor) and input.__class__ is Tensor:
-        return call2(D.ADD, input, other, _ALPHA_ONE if alpha == 1 else (alpha,))
+        args = _ALPHA_ONE if alpha is _ONE else _alpha(alpha, _result_dtype(input, other))
+        return call2(D.ADD, input, other, args)
     if not isinstance(input, Tensor):
         input = _as_tensor_operand(input)
     o = _operand(other)
     if o is None:
         return NotImplemented
-    return call2(D.ADD, input, o, (alpha,))
+    return call2(D.ADD, input, o, _alpha(alpha, _result_dtype(input, o)))
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """``input - alpha * other`` with broadcasting."""
     c = other.__class__
     if (c is float or c is int) and input.__class__ is Tensor:
-        return call2(D.SUB, input, other, _ALPHA_ONE if alpha == 1 else (alpha,))
+        args = _ALPHA_ONE if alpha is _ONE else _alpha(alpha, _result_dtype(input, other))
+        return call2(D.SUB, input, other, args)
     if not isinstance(input, Tensor):
         input = _as_tensor_operand(input)
     o = _operand(other)
@@ -64,7 +101,7 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
                                input._data.dtype.kind == "b"):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
-    return call2(D.SUB, input, o, (alpha,))
+    return call2(D.SUB, input, o, _alpha(alpha, _result_dtype(input, o)))
 
 
 def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
@@ -75,7 +112,7 @@ def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
     if o is None:
         return NotImplemented
     A, B = binary_arrays(False, input, o)
-    return call(D.RSUB, (input,), (A,), (B, alpha))
+    return call(D.RSUB, (input,), (A,), (B, *_alpha(alpha, A.dtype)))
 
 
 def mul(input: Any, other: Any) -> Tensor:
@@ -147,7 +184,9 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - torch's name
     tensor([1., 4.])
     """
     c = exponent.__class__
-    if (c is int or c is float) and input.__class__ is Tensor and input._data.dtype in _FLOATS:
+    # an int beyond registry.SMALL_INT takes the general path, which checks its range
+    if (c is float or c is int and -0x3FFFFFFF <= exponent <= 0x3FFFFFFF) and \
+            input.__class__ is Tensor and input._data.dtype in _FLOATS:
         return call1(D.POW, input, (exponent,))
     if not isinstance(input, Tensor):
         return rpow(exponent, input)
@@ -156,7 +195,7 @@ def pow(input: Any, exponent: Any) -> Tensor:  # noqa: A001 - torch's name
         return NotImplemented
     if isinstance(e, Tensor):
         return call2(D.POW_TENSOR, input, e, ())
-    A, B = binary_arrays(False, input, e)
+    A, B = binary_arrays(False, input, _stored_operand(input, e))
     if category(A.dtype) == 1 and isinstance(B, int) and B < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     return call(D.POW, (input,), (A,), (B,))
@@ -315,9 +354,9 @@ def where(condition: Any, input: Any, other: Any) -> Tensor:
     """``input`` where ``condition`` holds, else ``other``, with broadcasting."""
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if isinstance(input, Tensor):
-        A, B = binary_arrays(False, input, _operand(other))
+        A, B = binary_arrays(False, input, _stored_operand(input, other))
     elif isinstance(other, Tensor):
-        B, A = binary_arrays(False, other, _operand(input))
+        B, A = binary_arrays(False, other, _stored_operand(other, input))
     else:
         A = _as_tensor_operand(input)._data
         B = _as_tensor_operand(other)._data

@@ -532,6 +532,8 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
         return call(D.LERP_TENSOR, (input, end, weight),
                     (input._data, end._data, weight._data))
     w = _number(weight)
+    if w.__class__ is int:
+        w = _dtypes.int_scalar(w)
     if dt.kind not in "fc":
         raise _not_implemented_for("lerp_kernel_scalar", dt)
     if isinstance(w, complex) and dt.kind != "c":
@@ -555,27 +557,8 @@ def _describe(v: Any) -> str:
     return "Tensor" if isinstance(v, Tensor) else _type_name(v)
 
 
-_INT_LIMITS = {np.dtype(t): (np.iinfo(t).min, np.iinfo(t).max, n) for t, n in (
-    (np.uint8, "uint8_t"), (np.int8, "int8_t"), (np.int16, "int16_t"), (np.int32, "int"),
-    (np.int64, "int64_t"))}
-
-
 _FLOAT_DTYPES = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.float64))
 _PLAIN_NUMBERS = frozenset((int, float, type(None)))
-
-
-def _bound_in(dt: Any, v: Any) -> Any:
-    """A number bound in the computation dtype: an integer bound outside an integer dtype's
-    range is torch's overflow error (unsigned types accept negatives down to -max, which wrap)."""
-    limits = _INT_LIMITS.get(dt)
-    if limits is None or not isinstance(v, int):
-        return v
-    lo, hi, cname = limits
-    if lo <= v <= hi:
-        return v
-    if lo == 0 and -hi <= v < 0:
-        return int(np.array(v).astype(dt))
-    raise RuntimeError(f"value cannot be converted to type {cname} without overflow")
 
 
 def _bounds(name: str, args: tuple, kwargs: dict) -> tuple:
@@ -619,6 +602,10 @@ def _clamp(name: str, input: Tensor, lo: Any, hi: Any, given: Any) -> Tensor:
     if dt in _FLOAT_DTYPES and lo.__class__ in _PLAIN_NUMBERS and \
             hi.__class__ in _PLAIN_NUMBERS and (lo is not None or hi is not None):
         # a float tensor and float/int bounds: the common case, no promotion
+        if lo.__class__ is int:
+            lo = _dtypes.int_scalar(lo)
+        if hi.__class__ is int:
+            hi = _dtypes.int_scalar(hi)
         if hi is None and name == "clamp_min":
             return call(D.CLAMP_MIN, (input,), (input._data,), (lo,))
         if lo is None and name == "clamp_max":
@@ -644,8 +631,8 @@ def _clamp(name: str, input: Tensor, lo: Any, hi: Any, given: Any) -> Tensor:
     dims = () if input._data.ndim == 0 else (dt,)
     out = _dtypes.result_type(dims, zeros, scalars)
     A = input._data if out == dt else input._data.astype(out)
-    nlo = None if nlo is None else _bound_in(out, nlo)
-    nhi = None if nhi is None else _bound_in(out, nhi)
+    nlo = None if nlo is None else _dtypes.stored_value(nlo, out)
+    nhi = None if nhi is None else _dtypes.stored_value(nhi, out)
     if nhi is None and name == "clamp_min":
         return call(D.CLAMP_MIN, (input,), (A,), (nlo,))
     if nlo is None and name == "clamp_max":
@@ -717,6 +704,8 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
                                f"got tensor with {value._data.ndim} dimension(s).")
         return call(D.MASKED_FILL_TENSOR, (input, value), (input._data, value._data), (m,))
     v = _number(value)
+    if v is not None:
+        v = _dtypes.stored_value(v, input._data.dtype)
     return call(D.MASKED_FILL, (input,), (input._data,), (v, m))
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._backend import generic, ndarray, np
-from .._dtypes import category
+from .._dtypes import category, stored_value
 from .._tensor import Tensor, _make, _storage
 from ..autograd.forward_ad import ACTIVE as forward_ad_active
 from ..autograd.forward_ad import tangent_of
@@ -312,6 +312,7 @@ def fill_(self: Tensor, value: Any) -> Tensor:
                 raise RuntimeError(batching.INPLACE_MSG.format("fill_"))
             return _apply_inplace(self, lambda s: s.masked_fill(_everywhere(s), value), (), {})
         value = value.item()
+    value = stored_value(value, self._data.dtype)
     check_inplace(self)
     if batching.LEVELS and batching.link(self) is not None:
         return _apply_inplace(self, lambda s: s.masked_fill(_everywhere(s), value), (), {})
@@ -503,8 +504,11 @@ def direct(out_of_place: Callable, ufunc: Any) -> Callable:
                 not (_state.grad_enabled and (self._requires_grad or getattr(
                     other, "_requires_grad", False)))):
             o = other._data if isinstance(other, Tensor) else other
-            if (isinstance(o, (float, int)) and not isinstance(o, bool) and
-                    d.dtype.kind == "f") or (isinstance(o, ndarray) and o.dtype == d.dtype and (
+            # an int past a double's exact range takes the general path, which checks it
+            number = isinstance(o, float) or (isinstance(o, int) and not isinstance(o, bool)
+                                              and -2**53 <= o <= 2**53)
+            if (number and d.dtype.kind == "f") or (
+                    isinstance(o, ndarray) and o.dtype == d.dtype and (
                         o.shape == d.shape or np.broadcast_shapes(o.shape, d.shape) == d.shape)):
                 ufunc(d, o, out=d)
                 (aux or self._aux_()).version[0] += 1

@@ -21,7 +21,7 @@ from heapq import heappush
 from typing import Any
 
 from .._backend import generic, ndarray, np
-from .._dtypes import DEFAULT, category, result_type
+from .._dtypes import DEFAULT, category, int_scalar, result_type, wrapped_int
 from ..autograd._modes import SPECIAL
 from ..autograd.anomaly_mode import STATE as anomaly
 from ..autograd.anomaly_mode import remember_forward
@@ -801,6 +801,10 @@ def binary_arrays(to_float: bool, a: Any, b: Any) -> tuple:
             A = A.astype(np.int64)
         elif to_float and cat == 1:
             A = A.astype(DEFAULT.float)
+        if A.dtype.kind in "iu":
+            B = wrapped_int(B, A.dtype)
+        elif not -2**53 <= B <= 2**53:
+            B = int_scalar(B)
     elif tb is bool:
         if to_float and cat < 2:
             A = A.astype(DEFAULT.float)
@@ -835,7 +839,8 @@ def call2(entry: Entry, a: Any, b: Any, args: tuple = ()) -> Any:
     cb = b.__class__
     # fast path: a float tensor with a Python number or a tensor of its own dtype needs no cast
     if (cb is float or cb is int) and A.dtype in _FLOATS:
-        B = b
+        # SMALL_INT as a literal: a constant, compared without a negation per call
+        B = b if cb is float or -0x3FFFFFFF <= b <= 0x3FFFFFFF else int_scalar(b)
         b_tensor = False
     elif cb is Tensor and b._data.dtype is A.dtype and A.dtype in _FLOATS:
         B = b._data
@@ -917,11 +922,18 @@ NUMBER_ARRAYS: dict = {2: {}, 4: {}, 8: {}}
 _NUMBER_CACHE_SIZE = 256
 
 
+# the fast paths take ints of one CPython digit (compared fastest) as they are; others are
+# checked against torch's range (_dtypes.int_scalar) on the general path
+SMALL_INT = 0x3FFFFFFF
+
+
 def number_array(b: Any, dtype: Any) -> Any:
     """``b`` (a Python int or float) as a read-only 0-d array of float ``dtype``, cached. Zero,
     nan, infinities, numbers beyond the dtype's range, ints a double can't hold exactly (which
     would be rounded twice) and numbers beyond the cache's size stay Python numbers."""
-    if not b or b != b or b.__class__ is int and not -2**53 <= b <= 2**53:
+    if b.__class__ is int and not -2**53 <= b <= 2**53:
+        return int_scalar(b)
+    if not b or b != b:
         return b
     cache = NUMBER_ARRAYS[dtype.itemsize]
     if len(cache) >= _NUMBER_CACHE_SIZE:
@@ -1015,7 +1027,7 @@ def op(a, b):
     if A.dtype not in _FLOATS:
         return general(a, b)
     cb = b.__class__
-    if cb is float or cb is int:
+    if cb is float or cb is int and -{SMALL_INT} <= b <= {SMALL_INT}:
         # a tensor and a number: only the tensor can need a gradient. With an array the
         # number joins as a 0-d array of its dtype (see number_array); a NumPy scalar (a 0-d
         # tensor's value) is faster with the number itself, through NumPy's scalar math
@@ -1080,7 +1092,8 @@ def op(a, b):
 _OPERATOR_NUMBER_ARG = f"""
 def op(a, b):
     cb = b.__class__
-    if a.__class__ is not Tensor or not (cb is float or cb is int) or special[0]:
+    if a.__class__ is not Tensor or special[0] or not (
+            cb is float or cb is int and -{SMALL_INT} <= b <= {SMALL_INT}):
         return general(a, b)
     A = a._data
     if A.dtype not in _FLOATS:
