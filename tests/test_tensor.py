@@ -401,8 +401,8 @@ def _layouts(t: object) -> object:
     return t.stride(), t.is_contiguous()
 
 
-# results of ops on a 3-D permuted tensor p (strides (1, 12, 4)) and a 4-D channels_last one c;
-# a tuple result compares each of its tensors
+# results of ops on a 3-D permuted tensor p (strides (1, 12, 4)), a 4-D channels_last one c
+# and a row-major q; a tuple result compares each of its tensors
 LAYOUT_CASES = [
     # cat (stack, roll) keeps the channels_last format all its inputs suggest, else row-major
     "torch.cat([p, p], 2)", "torch.stack([p, p], 1)", "torch.stack([p, p], 3)",
@@ -423,6 +423,15 @@ LAYOUT_CASES = [
     "torch.nn.functional.pad(c, (-1, 1))", "torch.nn.functional.pad(p, (0, -1))",
     "torch.nn.functional.pad(c, (0, 0))", "torch.nn.functional.gelu(c)",
     "torch.nn.functional.gelu(p, approximate='tanh')", "p.erfc()", "p.clamp(-1, 1)",
+    # advanced indexing: row-major from a row-major input, wherever the index stands; else
+    # sorted by the input's strides and the indices' (torch's TensorIterator)
+    "q[:, [0, 1]]", "q[:, :, [0, 2]]", "q[..., [1]]", "q[:, [0, 1], [1, 2]]", "q[0, :, [1, 2]]",
+    "q[[0, 2]]", "q[:, [[0, 1]]]", "q[q > 0]", "q[[0], :, [1, 2]]", "p[[0, 2]]", "p[p > 0]",
+    "p[:, [0, 1], [1, 2]]", "p[0, :, [1, 2]]", "p[:, [0, 1]]", "p[:, :, [0, 1]]", "p[..., [1]]",
+    "p[:, [[0, 1]]]", "p[[1], :, [1, 0]]", "p[:, [[0], [1]], [0, 1]]", "p[[[0, 1]], [[1], [0]]]",
+    "p[1:, [0, 1]]", "p.permute(1, 2, 0)[:, [0, 1]]", "p.permute(1, 0, 2)[..., [0, 1, 1]]",
+    "q[:, :, ::2][:, [1, 0]]", "q[:1].expand(3, 2, 3)[:, [1, 0]]", "c[:, [0, 2]]",
+    "c[..., [1, 0]]",
 ]
 
 
@@ -432,7 +441,8 @@ def test_layout_of_results_matches_torch(torch, expr):
     for lib in (cr, torch):
         p = lib.tensor(np.arange(24, dtype=np.float32).reshape(2, 3, 4) - 11).permute(2, 0, 1)
         c = lib.tensor(np.arange(120, dtype=np.float32).reshape(2, 4, 5, 3) - 60)
-        got.append(_layouts(eval(expr, {"p": p, "c": c.permute(0, 3, 1, 2), "torch": lib})))
+        env = {"p": p, "c": c.permute(0, 3, 1, 2), "q": p.contiguous(), "torch": lib}
+        got.append(_layouts(eval(expr, env)))
     assert got[0] == got[1]
 
 

@@ -113,6 +113,64 @@ def laid_out_as(make: object, order: list | None, shape: tuple) -> object:
     return make(tuple(shape[k] for k in order)).transpose(np.argsort(order))
 
 
+def index_axes(a: object, indices: tuple, shape: tuple) -> list:
+    """The axes of ``a[indices]`` (of ``shape``), outermost first, in which torch's index
+    kernel lays it out: a TensorIterator over ``a`` restrided to the result (stride 0 along
+    the indexed dims) and the index tensors broadcast to it, whose dims it sorts innermost
+    first by the first operand with unequal nonzero strides, the smaller dim inside on a tie.
+    ``indices``: full slices and integer or bool arrays, as advanced indexing takes them."""
+    strides = torch_strides(a)
+    arrays, dims = [], []  # each index and the dim of ``a`` it indexes; a mask, its nonzeros
+    d = 0
+    for item in indices:
+        if isinstance(item, slice):
+            d += 1
+        elif item.dtype.kind == "b":
+            for _ in range(item.ndim):
+                arrays.append(np.empty(int(item.sum()), np.int64))
+                dims.append(d)
+                d += 1
+        else:
+            arrays.append(item)
+            dims.append(d)
+            d += 1
+    common = np.broadcast_shapes(*(x.shape for x in arrays))
+    # indexed dims apart: torch moves them to the front, as NumPy places their result
+    apart = dims != list(range(dims[0], dims[0] + len(dims)))
+    before = [] if apart else list(range(dims[0]))
+    after = [k for k in range(a.ndim) if k not in dims and k not in before]
+    operands = [[strides[k] for k in before] + [0] * len(common) +
+                [strides[k] for k in after]]
+    for x in arrays:
+        own = [0] * (len(common) - x.ndim) + [
+            0 if n == 1 and m != 1 else s for n, m, s in
+            zip(x.shape, common[len(common) - x.ndim:], torch_strides(x))]
+        operands.append([0] * len(before) + own + [0] * len(after))
+
+    def should_swap(d0: int, d1: int) -> int:
+        for st in operands:
+            s0, s1 = st[d0], st[d1]
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 != s1:
+                return 1 if s0 > s1 else -1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
+
+    perm = list(range(len(shape) - 1, -1, -1))  # innermost first
+    for i in range(1, len(perm)):
+        d1 = i
+        for d0 in range(i - 1, -1, -1):
+            c = should_swap(perm[d0], perm[d1])
+            if c > 0:
+                perm[d0], perm[d1] = perm[d1], perm[d0]
+                d1 = d0
+            elif c < 0:
+                break
+    return perm[::-1]
+
+
 def channels_last_axes(a: object) -> tuple | None:
     """The axes of ``a``, outermost first, of the memory format torch's
     ``suggest_memory_format`` gives it: channels_last for a 4-D tensor (channels_last_3d for
@@ -174,6 +232,6 @@ def preserving(out: object, like: object) -> object:
     return relaid(out, preserved_axes(like))
 
 
-__all__ = ["MALLOC_TUNED", "channels_last_axes", "concat_axes", "generic", "laid_out_as",
-           "ndarray", "np", "preserved_axes", "preserving", "relaid", "row_major",
+__all__ = ["MALLOC_TUNED", "channels_last_axes", "concat_axes", "generic", "index_axes",
+           "laid_out_as", "ndarray", "np", "preserved_axes", "preserving", "relaid", "row_major",
            "row_major_strides", "torch_strides", "tune_malloc"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..._backend import ndarray, np, preserved_axes, row_major
+from ..._backend import index_axes, ndarray, np, preserved_axes, relaid, row_major
 from ...autograd.engine import is_one
 from .. import formulas as fm
 from ..registry import op
@@ -324,8 +324,19 @@ SQUEEZE_DIM = op("SqueezeBackward1",
                  if len(self_shape) != np.ndim(grad) else grad)
 ALIAS = op("AliasBackward0", lambda self: self.view() if isinstance(self, np.ndarray) else self,
            fw="linear", view=True, self=lambda F, grad: grad)
+def index_forward(self: Any, indices: tuple) -> Any:
+    out = self[indices]
+    # NumPy orders a fresh result's dims its own way (x[:, idx] comes out column-major); torch
+    # writes it row-major from a row-major input, else in the order index_axes finds
+    if type(self) is not ndarray or type(out) is not ndarray:
+        return out
+    if self.flags.c_contiguous:
+        return row_major(out)
+    return relaid(out, index_axes(self, indices, out.shape))
+
+
 # advanced indexing: indices is a tuple of slices and integer or boolean arrays, as NumPy reads
-INDEX = op("IndexBackward0", lambda self, indices: self[indices], fw="linear",
+INDEX = op("IndexBackward0", index_forward, fw="linear",
            self=lambda F, grad, self_shape, indices: F.index_backward(grad, self_shape, indices))
 INDEX_BACKWARD = op("IndexPutImplBackward0",
                     lambda self, shape, indices: fm.index_backward_array(self, shape, indices),
