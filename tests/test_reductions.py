@@ -735,3 +735,38 @@ def test_degrees_of_freedom_warning_matches_torch(torch, name):
     assert warned(cr, correction=2) == warned(torch, correction=2)
     assert warned(cr, correction=3) == warned(torch, correction=3)
     assert warned(cr) == warned(torch) == []
+
+
+# ---- searching sorted values --------------------------------------------------------------------
+
+SEARCH_CASES = [
+    "T.isin(T.tensor([1, 2, 3]), T.tensor([2, 5]))", "T.isin(T.tensor([1, 2, 3]), 2)",
+    "T.isin(2, T.tensor([1, 2]))", "T.isin(T.tensor([1.0, 2.0]), T.tensor([2]), invert=True)",
+    "T.isin(T.tensor([1.5, 2.0]), T.tensor([2]))",
+    "T.isin(T.tensor([[1, 2]]), T.tensor([[2], [1]]))",
+    "T.isin(T.tensor([1.0, float('nan')]), T.tensor([float('nan')]))",
+    "T.searchsorted(s, v)", "T.searchsorted(s, v, right=True)", "T.searchsorted(s, 5)",
+    "T.searchsorted(s, v, out_int32=True)", "T.searchsorted(s, v, side='right')",
+    "T.searchsorted(s, v, side='left', right=True)", "T.searchsorted(s, v, side='middle')",
+    "T.searchsorted(T.tensor([[1, 3], [2, 4]]), T.tensor([[2], [3]]))",
+    "T.searchsorted(T.tensor([[1, 3], [2, 4]]), T.tensor([[2, 9], [3, 0]]), right=True)",
+    "T.searchsorted(T.tensor([1.0, 3.0]), T.tensor([2]))",
+    "T.searchsorted(T.tensor([3, 1, 2]), T.tensor([2]), sorter=T.tensor([1, 2, 0]))",
+    "T.searchsorted(T.tensor([[1, 2]]), T.tensor([1]))", "T.searchsorted(s, T.tensor([2.5, 7.0]))",
+    "T.bucketize(T.tensor([3, 6, 9]), s)", "T.bucketize(T.tensor([3, 6, 9]), s, right=True)",
+    "T.bucketize(5, s)", "T.bucketize(T.tensor([1]), T.tensor([[1, 2]]))",
+    "T.bucketize(T.tensor([[3.5, 0.0]]), s, out_int32=True)",
+]
+
+
+@pytest.mark.parametrize("expr", SEARCH_CASES)
+def test_searching_matches_torch(torch, expr):
+    def outcome(T):  # noqa: ANN001, ANN202
+        env = {"T": T, "s": T.tensor([1, 3, 5, 7]), "v": T.tensor([[3, 6, 9], [3, 6, 9]])}
+        try:
+            out = eval(expr, env)
+        except Exception as e:  # noqa: BLE001 - the exception itself is compared
+            return type(e).__name__, str(e)
+        return str(out.dtype), tuple(out.shape), out.tolist()
+
+    assert outcome(cr) == outcome(torch)

@@ -446,3 +446,64 @@ def test_views_know_their_base_as_torch(torch, name):
         base = fn(x)._base
         bases.append(None if base is None else tuple(base.shape))
     assert bases[0] == bases[1]
+
+
+# ---- broadcasting several tensors, grids, triangle coordinates ----------------------------------
+
+def _outcome(T, expr):  # noqa: ANN001, ANN202
+    """``expr``'s results (values, dtype, shape, strides, grad_fn and the node it leads to),
+    or its exception, and its warnings."""
+    def describe(v):  # noqa: ANN001, ANN202
+        if isinstance(v, tuple):
+            return tuple(describe(x) for x in v)
+        if not hasattr(v, "stride"):
+            return repr(v).replace("torch.", "").replace("chainrule.", "")
+        fn = v.grad_fn
+        return (v.tolist(), str(v.dtype), tuple(v.shape), v.stride(), type(fn).__name__,
+                type(fn.next_functions[0][0]).__name__ if fn else None)
+
+    a = T.tensor([1.0, 2.0], requires_grad=True)
+    env = {"T": T, "a": a, "b": T.tensor([[3.0], [4.0]], requires_grad=True),
+           "c": T.tensor([5.0, 6.0, 7.0]), "i": T.tensor([1, 2])}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = describe(eval(expr, env))
+        except Exception as e:  # noqa: BLE001 - the exception itself is compared
+            result = (type(e).__name__, str(e))
+    return result, [str(w.message).split(" (Triggered")[0] for w in caught]
+
+
+BROADCAST_CASES = [
+    "T.broadcast_tensors(a, b)", "T.broadcast_tensors(a, a)", "T.broadcast_tensors(a)",
+    "T.broadcast_tensors(a, b, c[:2])", "T.broadcast_tensors(T.ones(2), T.ones(3))",
+    "T.broadcast_tensors(a, i)", "T.broadcast_shapes((2,), (3, 1))",
+    "T.broadcast_shapes((2,), (3,))", "T.broadcast_shapes(2, (3, 1), [1, 1, 1])",
+    "T.broadcast_shapes()", "T.broadcast_shapes((1, -1), (3, 1))",
+    "T.broadcast_shapes((0,), (1,))", "T.broadcast_shapes((0,), (2,))",
+    "T.meshgrid(a, c, indexing='ij')", "T.meshgrid(a, c, indexing='xy')",
+    "T.meshgrid(a, c, a, indexing='xy')", "T.meshgrid(a, c, a, indexing='ij')",
+    "T.meshgrid([a, c], indexing='ij')", "T.meshgrid((c,), indexing='xy')",
+    "T.meshgrid(a, indexing='foo')", "T.meshgrid(a, c)", "T.meshgrid(a, i, indexing='ij')",
+    "T.meshgrid(indexing='ij')", "T.tril_indices(3, 3)", "T.triu_indices(3, 4, 1)",
+    "T.tril_indices(4, 3, -1)", "T.tril_indices(0, 3)", "T.tril_indices(3, 3, dtype=T.int32)",
+    "T.tril_indices(-1, 3)", "T.tril_indices(3, -2)", "T.tril_indices(3, 3, dtype=T.float32)",
+    "T.triu_indices(3, 3, -5)", "T.triu_indices(2, 5, 3)", "T.tril_indices(3, 3, dtype=T.int16)",
+]
+
+
+@pytest.mark.parametrize("expr", BROADCAST_CASES)
+def test_broadcasting_grids_and_indices_match_torch(torch, expr):
+    assert _outcome(cr, expr) == _outcome(torch, expr)
+
+
+def test_gradients_through_broadcast_tensors_and_meshgrid_match_torch(torch):
+    got = []
+    for T in (cr, torch):
+        a = T.tensor([1.0, 2.0], requires_grad=True)
+        b = T.tensor([[3.0], [4.0], [5.0]], requires_grad=True)
+        x, y = T.broadcast_tensors(a, b)
+        gx, gy = T.meshgrid(a, b.reshape(-1), indexing="xy")
+        (x * y * 2 + gx * gy.exp()).sum().backward()
+        got.append((a.grad.tolist(), b.grad.tolist()))
+    assert got[0] == got[1]

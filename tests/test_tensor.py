@@ -526,3 +526,35 @@ def test_grad_is_laid_out_as_its_leaf(torch, leaf):
         (y.t() @ lib.ones(y.shape[0], 2)).sum().backward()
         got.append((first, y.grad.stride(), y.grad.tolist()))
     assert got[0] == got[1]
+
+
+# ---- dtype utilities ----------------------------------------------------------------------------
+
+DTYPE_UTILITY_CASES = [
+    "T.finfo(T.float32)", "T.finfo()", "T.finfo(T.float16)", "T.finfo(T.float64)",
+    "T.finfo(T.complex128)", "T.iinfo(T.int8)", "T.iinfo(T.uint8)", "T.iinfo(T.int32)",
+    "T.iinfo(T.int64)", "T.iinfo(T.bool)", "T.finfo(T.int32)", "T.iinfo(T.float32)",
+    "T.finfo(T.float32).eps", "T.finfo(T.float16).max", "T.finfo(T.float64).tiny",
+    "T.finfo(T.float32).bits", "T.finfo(T.float32).dtype", "T.finfo(T.float64).resolution",
+    "T.finfo(T.float16).smallest_normal", "T.iinfo(T.int16).min", "T.iinfo(T.int64).bits",
+    "T.iinfo(T.uint8).dtype", "T.finfo(T.float32) == T.finfo()", "T.is_complex(T.ones(1))",
+    "T.result_type(T.ones(2), 2)", "T.result_type(T.tensor([1]), 2.5)", "T.result_type(2, 3.0)",
+    "T.result_type(1, 2)", "T.result_type(T.tensor([1], dtype=T.int8), T.tensor(1.0).double())",
+    "T.result_type(T.tensor([1], dtype=T.int8), T.tensor([1], dtype=T.int16))",
+    "T.result_type(True, T.tensor([1], dtype=T.uint8))", "T.can_cast(T.float32, T.int32)",
+    "T.can_cast(T.int32, T.float32)", "T.can_cast(T.bool, T.uint8)",
+    "T.can_cast(T.complex64, T.float64)", "T.can_cast(T.float64, T.float16)",
+    "T.promote_types(T.int32, T.float16)", "T.promote_types(T.uint8, T.int8)",
+    "T.promote_types(T.bool, T.bool)", "T.promote_types(T.int64, T.complex64)",
+]
+
+
+@pytest.mark.parametrize("expr", DTYPE_UTILITY_CASES)
+def test_dtype_utilities_match_torch(torch, expr):
+    def outcome(T):  # noqa: ANN001, ANN202
+        try:
+            return repr(eval(expr, {"T": T})).replace("torch.", "").replace("chainrule.", "")
+        except Exception as e:  # noqa: BLE001 - the exception itself is compared
+            return type(e).__name__, str(e)
+
+    assert outcome(cr) == outcome(torch)

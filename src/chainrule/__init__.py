@@ -21,20 +21,21 @@ from ._backend import tune_malloc  # noqa: E402
 from ._creation import (  # noqa: E402
     arange, as_tensor, asarray, default_generator, empty, empty_like, eye, from_numpy, full,
     full_like, get_rng_state, initial_seed, linspace, manual_seed, ones, ones_like, rand, randint,
-    randn, randperm, seed, set_rng_state, tensor, zeros, zeros_like, Generator,
+    randn, randperm, seed, set_rng_state, tensor, tril_indices, triu_indices, zeros, zeros_like,
+    Generator,
 )
 from ._dtypes import (  # noqa: E402
-    bool, cdouble, cfloat, complex64, complex128, double, dtype, float, float16, float32, float64,
-    get_default_dtype, half, int, int8, int16, int32, int64, long, promote_types,
-    set_default_dtype, short, uint8,
+    bool, can_cast, cdouble, cfloat, complex64, complex128, double, dtype, finfo, float, float16,
+    float32, float64, get_default_dtype, half, iinfo, int, int8, int16, int32, int64, long,
+    promote_types, set_default_dtype, short, uint8,
 )
 from ._ops import methods as _methods  # noqa: E402,F401
 from ._ops.api import (  # noqa: E402
     abs, absolute, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clone, cos, detach,
-    div, eq, exp, ge, greater, greater_equal, gt, is_floating_point, is_tensor, le, less,
-    less_equal, log, logical_and, logical_not, logical_or, logical_xor, lt, mean, mul, ne, neg,
-    negative, not_equal, numel, pow, reciprocal, relu, rsub, sigmoid, sin, sqrt, square,
-    sub, sum, tan, tanh, true_divide, where,
+    div, eq, exp, ge, greater, greater_equal, gt, is_complex, is_floating_point, is_tensor, le,
+    less, less_equal, log, logical_and, logical_not, logical_or, logical_xor, lt, mean, mul, ne,
+    neg, negative, not_equal, numel, pow, reciprocal, relu, result_type, rsub, sigmoid, sin,
+    sqrt, square, sub, sum, tan, tanh, true_divide, where,
 )
 # each family module lists its public names in __all__
 from ._ops.elementwise import *  # noqa: E402,F403

@@ -386,6 +386,41 @@ _WIDER = {np.dtype(np.float16): np.float32, np.dtype(np.float32): np.float64,
           np.dtype(np.complex128): np.clongdouble}
 
 
+def _tri_indices(name: str, row: int, col: int, offset: int, dtype: Any, upper: bool) -> Any:
+    d = _np_dtype(dtype) or np.dtype(np.int64)
+    if d.kind not in "iu" or d.itemsize < 4:
+        from ._ops.api import _TORCH_TYPE_NAMES
+
+        raise NotImplementedError(f'"{name}" not implemented for '
+                                  f"'{_TORCH_TYPE_NAMES.get(d.name, d.name)}'")
+    if row < 0:
+        raise RuntimeError(f"row must be non-negative, got{row}")
+    if col < 0:
+        raise RuntimeError(f"col must be non-negative, got{col}")
+    rows, cols = (np.triu_indices if upper else np.tril_indices)(row, offset, col)
+    return _make(np.stack([rows, cols]).astype(d))
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: _dtype | None = None,
+                 device: Any = None, layout: Any = None) -> Tensor:
+    """The (row, column) coordinates of the lower triangle of a ``row`` x ``col`` matrix
+    (on and below diagonal ``offset``), row by row, as a 2 x N tensor.
+
+    >>> import chainrule as torch
+    >>> torch.tril_indices(2, 2)
+    tensor([[0, 1, 1],
+            [0, 0, 1]])
+    """
+    return _tri_indices("tril_indices", row, col, offset, dtype, False)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: _dtype | None = None,
+                 device: Any = None, layout: Any = None) -> Tensor:
+    """The (row, column) coordinates of the upper triangle of a ``row`` x ``col`` matrix
+    (on and above diagonal ``offset``), row by row, as a 2 x N tensor."""
+    return _tri_indices("triu_indices", row, col, offset, dtype, True)
+
+
 def eye(n: int, m: int | None = None, *, out: Any = None, dtype: _dtype | None = None,
         layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """The ``n`` by ``m`` identity matrix."""

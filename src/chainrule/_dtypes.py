@@ -106,7 +106,7 @@ def set_default_dtype(d: dtype) -> None:
 _CAT = {d.np: d._cat for d in ALL}
 
 
-def promote_types(a: object, b: object) -> object:
+def promote_np(a: object, b: object) -> object:
     """torch.promote_types on numpy dtypes: the higher category wins outright (int64 with
     float16 gives float16, unlike numpy); within a category numpy's lattice agrees with torch's."""
     ca, cb = _CAT[a], _CAT[b]
@@ -129,7 +129,7 @@ def _combine_categories(higher: object, lower: object) -> object:
     if ch == 2:
         return higher
     if ch == 0 or cl == 2:
-        return promote_types(higher, lower)
+        return promote_np(higher, lower)
     return higher
 
 
@@ -218,7 +218,7 @@ def result_type(dims: tuple, zeros: tuple, scalars: tuple) -> object:
         for group in key:
             acc = None
             for d in group:
-                acc = d if acc is None else promote_types(acc, d)
+                acc = d if acc is None else promote_np(acc, d)
             parts.append(acc)
         r = _combine_categories(parts[0], _combine_categories(parts[1], parts[2]))
         _RESULT_CACHE[key] = r
@@ -229,3 +229,96 @@ def result_type(dims: tuple, zeros: tuple, scalars: tuple) -> object:
 
 def category(np_dtype: object) -> int:
     return _CAT[np_dtype]
+
+
+# ---- public dtype utilities ---------------------------------------------------------------------
+
+def promote_types(type1: dtype, type2: dtype) -> dtype:
+    """The dtype of an op on tensors of ``type1`` and ``type2``.
+
+    >>> import chainrule as torch
+    >>> torch.promote_types(torch.int32, torch.float16)
+    torch.float16
+    """
+    return FROM_NP[promote_np(type1.np, type2.np)]
+
+
+def can_cast(from_: dtype, to: dtype) -> _pybool:
+    """Whether torch's casting rules let a value of ``from_`` be written into ``to``: never
+    to a lower category (complex to float, float to integer, integer to bool).
+
+    >>> import chainrule as torch
+    >>> torch.can_cast(torch.float32, torch.int32)
+    False
+    """
+    return from_._cat <= to._cat
+
+
+def _g(v: object) -> str:
+    return f"{v:g}"
+
+
+class finfo:
+    """Machine limits of a floating dtype (the default dtype when none is given; a complex
+    dtype's are its real part's), as torch.finfo.
+
+    >>> import chainrule as torch
+    >>> torch.finfo(torch.float32).eps
+    1.1920928955078125e-07
+    """
+
+    def __init__(self, type: dtype | None = None) -> None:  # noqa: A002 - torch's name
+        d = DEFAULT.float if type is None else type.to_real().np
+        if type is not None and type._cat < 2:
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo "
+                            "to handle 'torch.finfo'")
+        info = np.finfo(d)
+        self.bits = info.bits
+        self.eps = _pyfloat(info.eps)
+        self.max = _pyfloat(info.max)
+        self.min = _pyfloat(info.min)
+        self.tiny = self.smallest_normal = _pyfloat(info.tiny)
+        self.resolution = 10.0 ** -info.precision
+        self.dtype = d.name
+
+    def __eq__(self, other: object) -> _pybool:
+        return isinstance(other, finfo) and other.dtype == self.dtype
+
+    def __hash__(self) -> _pyint:
+        return hash(("finfo", self.dtype))
+
+    def __repr__(self) -> str:
+        return (f"finfo(resolution={_g(self.resolution)}, min={_g(self.min)}, "
+                f"max={_g(self.max)}, eps={_g(self.eps)}, "
+                f"smallest_normal={_g(self.smallest_normal)}, tiny={_g(self.tiny)}, "
+                f"dtype={self.dtype})")
+
+
+class iinfo:
+    """Machine limits of an integer dtype, as torch.iinfo.
+
+    >>> import chainrule as torch
+    >>> torch.iinfo(torch.int8).max
+    127
+    """
+
+    def __init__(self, type: dtype) -> None:  # noqa: A002 - torch's name
+        if type._cat == 0:
+            raise TypeError("torch.bool is not supported by torch.iinfo")
+        if type._cat != 1:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to "
+                            "handle 'torch.iinfo'")
+        info = np.iinfo(type.np)
+        self.bits = info.bits
+        self.max = _pyint(info.max)
+        self.min = _pyint(info.min)
+        self.dtype = type.np.name
+
+    def __eq__(self, other: object) -> _pybool:
+        return isinstance(other, iinfo) and other.dtype == self.dtype
+
+    def __hash__(self) -> _pyint:
+        return hash(("iinfo", self.dtype))
+
+    def __repr__(self) -> str:
+        return f"iinfo(min={_g(self.min)}, max={_g(self.max)}, dtype={self.dtype})"

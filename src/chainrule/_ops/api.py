@@ -481,6 +481,26 @@ def is_floating_point(input: Tensor) -> bool:
     return input.is_floating_point()
 
 
+def is_complex(input: Tensor) -> bool:
+    return input._data.dtype.kind == "c"
+
+
+def result_type(tensor1: Any, tensor2: Any) -> Any:
+    """The dtype an arithmetic op on ``tensor1`` and ``tensor2`` (tensors or numbers) gives.
+
+    >>> import chainrule as torch
+    >>> torch.result_type(torch.tensor([1, 2]), 1.0)
+    torch.float32
+    """
+    groups: tuple = ([], [], [])  # dimensioned tensors, 0-d tensors, numbers
+    for x in (tensor1, tensor2):
+        if isinstance(x, Tensor):
+            groups[0 if x._data.ndim else 1].append(x._data.dtype)
+        else:
+            groups[2].append(_dtypes.scalar_np_dtype(x.item() if isinstance(x, generic) else x))
+    return _dtypes.FROM_NP[_dtypes.result_type(*(tuple(g) for g in groups))]
+
+
 # ---- selection ------------------------------------------------------------------------------
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:

@@ -375,7 +375,7 @@ def _check_norm_dtype(a: Any, dtype: Any, fn: str) -> None:
     if not (dtype.is_floating_point or dtype.is_complex):
         raise RuntimeError(f"{fn}: dtype should be floating point or complex, but got "
                            f"{_type_name(dtype.np)}")
-    if _dtypes.promote_types(a.dtype, dtype.np) != dtype.np:
+    if _dtypes.promote_np(a.dtype, dtype.np) != dtype.np:
         raise RuntimeError(f"{fn}: the dtype of the input ({_type_name(a.dtype)}) should be "
                            "convertible without narrowing to the specified dtype "
                            f"({_type_name(dtype.np)})")
@@ -937,8 +937,96 @@ NUMPY.fill_where = _np_fill_where
 GRAPH.fill_where = _graph_fill_where
 
 
-__all__ = ["amax", "amin", "aminmax", "all", "any", "argmax", "argmin", "argsort", "cummax",
-           "cummin", "cumprod", "cumsum", "kthvalue", "logsumexp", "max", "median", "min",
+# ---- searching sorted values --------------------------------------------------------------------
+
+def _values_of(x: Any) -> Any:
+    """A tensor's array, or a number as a 0-d array of its own dtype."""
+    if isinstance(x, Tensor):
+        return x._data
+    return np.asarray(x, dtype=_dtypes.scalar_np_dtype(x))
+
+
+def _promoted(a: Any, b: Any) -> tuple:
+    dt = _dtypes.promote_np(a.dtype, b.dtype)
+    return a.astype(dt, copy=False), b.astype(dt, copy=False)
+
+
+def isin(elements: Any, test_elements: Any, *, assume_unique: bool = False,
+         invert: bool = False) -> Tensor:
+    """Whether each of ``elements`` is among ``test_elements`` (tensors or numbers), as a bool
+    tensor of ``elements``' shape; ``invert`` asks the opposite.
+
+    >>> import chainrule as torch
+    >>> torch.isin(torch.tensor([1, 2, 3]), torch.tensor([2, 5]))
+    tensor([False,  True, False])
+    """
+    a, b = _promoted(_values_of(elements), _values_of(test_elements))
+    return _make(np.isin(a, b, invert=invert))
+
+
+def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False,
+                 right: bool = False, side: str | None = None, sorter: Tensor | None = None
+                 ) -> Tensor:
+    """For each value of ``input``, the index in ``sorted_sequence`` (sorted along its last
+    dim; a row per leading index of ``input`` when it has more than one dim) where it would be
+    inserted to keep the order: before equal values, or after them with ``right=True`` or
+    ``side="right"``. ``sorter`` sorts an unsorted sequence.
+
+    >>> import chainrule as torch
+    >>> torch.searchsorted(torch.tensor([1, 3, 5, 7]), torch.tensor([3, 6, 9]))
+    tensor([1, 3, 4])
+    """
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but "
+                               f"got {side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to "
+                               "opposites, got side of left while right was True")
+        right = side == "right"
+    seq = sorted_sequence._data
+    values = _values_of(input)
+    if seq.ndim == 0:
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or "
+                           "the first N-1 dimensions of boundaries tensor and input value "
+                           "tensor must match, but we got boundaries tensor [] and input value "
+                           f"tensor {list(values.shape)}")
+    if seq.ndim > 1 and seq.shape[:-1] != values.shape[:-1]:
+        raise RuntimeError(f"torch.searchsorted(): boundaries tensor should be 1 dimension or "
+                           f"the first N-1 dimensions of boundaries tensor and input value "
+                           f"tensor must match, but we got boundaries tensor "
+                           f"{list(seq.shape)} and input value tensor {list(values.shape)}")
+    if sorter is not None:
+        seq = np.take_along_axis(seq, sorter._data, axis=-1)
+    seq, values = _promoted(seq, values)
+    how = "right" if right else "left"
+    if seq.ndim == 1:
+        out = np.searchsorted(seq, values, side=how)
+    else:
+        rows, v = seq.reshape(-1, seq.shape[-1]), values.reshape(-1, values.shape[-1])
+        out = np.stack([np.searchsorted(r, x, side=how) for r, x in zip(rows, v)])
+        out = out.reshape(values.shape)
+    return _make(np.asarray(out, dtype=np.int32 if out_int32 else np.int64))
+
+
+def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False,
+              right: bool = False) -> Tensor:
+    """For each value of ``input``, the index of its bucket among the sorted 1-d
+    ``boundaries``: ``searchsorted(boundaries, input, right=right)``.
+
+    >>> import chainrule as torch
+    >>> torch.bucketize(torch.tensor([3, 6, 9]), torch.tensor([1, 3, 5, 7]))
+    tensor([1, 3, 4])
+    """
+    if boundaries._data.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim("
+                           f"{boundaries._data.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+__all__ = ["amax", "amin", "aminmax", "all", "any", "argmax", "argmin", "argsort", "bucketize",
+           "cummax", "cummin", "cumprod", "cumsum", "isin", "kthvalue", "logsumexp", "max",
+           "median", "min", "searchsorted",
            "mode", "msort", "nanmedian", "norm", "prod", "sort", "std", "std_mean", "topk",
            "var", "var_mean"]
 METHODS = {"max": max, "min": min, "amax": amax, "amin": amin, "aminmax": aminmax,

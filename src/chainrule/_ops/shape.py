@@ -11,11 +11,11 @@ import operator
 import warnings
 from typing import Any
 
-from .._backend import generic, ndarray
-from .._tensor import Tensor, _dim, _dims, _storage
+from .._backend import generic, ndarray, np
+from .._tensor import Size, Tensor, _dim, _dims, _storage
 from . import derivatives as D
 from .derivatives import shape as DS
-from .registry import GRAPH, NUMPY, call1, call_list, call_multi
+from .registry import GRAPH, NUMPY, broadcast_check, call1, call_list, call_multi
 
 # ---- argument helpers -------------------------------------------------------------------------
 
@@ -262,6 +262,95 @@ def expand_as(input: Tensor, other: Tensor) -> Tensor:
 def broadcast_to(input: Tensor, size: Any) -> Tensor:
     """``input`` broadcast to ``size`` (``ExpandBackward0``)."""
     return expand(input, tuple(size))
+
+
+def broadcast_shapes(*shapes: Any) -> Size:
+    """The shape that tensors of ``shapes`` (each a sequence, or an int for a 1-d one)
+    broadcast to.
+
+    >>> import chainrule as torch
+    >>> torch.broadcast_shapes((2,), (3, 1))
+    torch.Size([3, 2])
+    """
+    shapes = tuple((x,) if isinstance(x, int) else x for x in shapes if x is not None)
+    for shape in shapes:
+        if not isinstance(shape, (tuple, list)):
+            raise RuntimeError(f"Input shapes should be of type ints, a tuple of ints, or a list "
+                               f"of ints, got {shape}")
+    common = [1] * max((len(shape) for shape in shapes), default=0)
+    for k, shape in enumerate(shapes):
+        for i in range(-1, -1 - len(shape), -1):
+            if shape[i] == common[i]:
+                continue
+            if common[i] == 1:
+                if shape[i] < 0:
+                    raise ValueError("Attempting to broadcast a dimension with negative length!")
+                common[i] = shape[i]
+            elif shape[i] != 1:
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {shape[i]} at "
+                                   f"{i}! Mismatching argument at index {k} had {shape}; but "
+                                   f"expected shape should be broadcastable to {common}")
+    return Size(common)
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple:
+    """The tensors expanded to their common shape, as views (``ExpandBackward0``).
+
+    >>> import chainrule as torch
+    >>> a, b = torch.broadcast_tensors(torch.tensor([1, 2]), torch.tensor([[3], [4]]))
+    >>> a
+    tensor([[1, 2],
+            [1, 2]])
+    """
+    shape: tuple = ()
+    for t in tensors:
+        if t._data.shape != shape:
+            broadcast_check(shape, t._data.shape)
+            shape = tuple(np.broadcast_shapes(shape, t._data.shape))
+    # a tensor of the common shape is returned as it is
+    return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
+
+
+def meshgrid(*tensors: Tensor, indexing: str | None = None) -> tuple:
+    """Coordinate grids of 0-d or 1-d tensors: the k-th output varies along dim k (``"ij"``,
+    the default), or with the first two dims swapped (``"xy"``), as expanded views.
+
+    >>> import chainrule as torch
+    >>> torch.meshgrid(torch.tensor([1, 2]), torch.tensor([3, 4, 5]), indexing="ij")[1]
+    tensor([[3, 4, 5],
+            [3, 4, 5]])
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the "
+                      "indexing argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("xy", "ij"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: '
+                           f'{indexing}')
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    for t in tensors[1:]:
+        if t._data.dtype != tensors[0]._data.dtype:
+            raise RuntimeError("meshgrid expects all tensors to have the same dtype")
+    for t in tensors:
+        if t._data.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but "
+                               f"got: {t}")
+    n = len(tensors)
+    dims = list(range(n))
+    if indexing == "xy" and n >= 2:  # the first two tensors vary along dims 1 and 0
+        dims[0], dims[1] = 1, 0
+    shape = [0] * n
+    for t, d in zip(tensors, dims):
+        shape[d] = t._data.size
+    grids = []
+    for t, d in zip(tensors, dims):
+        view_shape = [1] * n
+        view_shape[d] = -1
+        grids.append(expand(view(t, tuple(view_shape)), tuple(shape)))
+    return tuple(grids)
 
 
 def repeat(input: Tensor, *repeats: Any) -> Tensor:
@@ -832,11 +921,12 @@ NUMPY.diagonal_backward = DS.diagonal_backward_array
 NUMPY.repeat_backward = DS.repeat_backward_array
 
 __all__ = [
-    "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_to", "cat", "chunk", "column_stack",
-    "concat", "concatenate", "diag", "diag_embed", "diagonal", "dstack", "expand", "flatten",
-    "flip", "fliplr", "flipud", "hstack", "movedim", "moveaxis", "permute", "ravel", "reshape",
-    "roll", "row_stack", "split", "squeeze", "stack", "swapaxes", "swapdims", "t", "tile",
-    "transpose", "tril", "triu", "unbind", "unflatten", "view", "vstack",
+    "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_shapes", "broadcast_tensors",
+    "broadcast_to", "cat", "chunk", "column_stack", "concat", "concatenate", "diag", "diag_embed",
+    "diagonal", "dstack", "expand", "flatten", "flip", "fliplr", "flipud", "hstack", "meshgrid",
+    "movedim", "moveaxis", "permute", "ravel", "reshape", "roll", "row_stack", "split", "squeeze",
+    "stack", "swapaxes", "swapdims", "t", "tile", "transpose", "tril", "triu", "unbind",
+    "unflatten", "view", "vstack",
 ]
 METHODS = {
     "reshape": reshape, "view": view, "view_as": view_as, "reshape_as": reshape_as,
