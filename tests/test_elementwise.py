@@ -721,6 +721,30 @@ BITWISE = [
     lambda T, a, b: T.bitwise_and(a, b), lambda T, a, b: a.bitwise_or(b),
     lambda T, a, b: T.bitwise_xor(a, b), lambda T, a, b: T.bitwise_not(a),
     lambda T, a, b: a & 1, lambda T, a, b: 3 | a, lambda T, a, b: a ^ True,
+    lambda T, a, b: a << b, lambda T, a, b: a >> b, lambda T, a, b: a << 2, lambda T, a, b: 9 >> a,
+    lambda T, a, b: T.bitwise_left_shift(a, b), lambda T, a, b: a.bitwise_right_shift(b),
+    lambda T, a, b: T.bitwise_left_shift(5, b), lambda T, a, b: T.bitwise_and(6, a),
+]
+
+
+def _in_place(method: str, *args: object) -> object:
+    """A bitwise op in place on a copy: the tensor itself (the op returns it), as a value."""
+    def run(T, a, b):  # noqa: ANN001, ANN202
+        c = a.clone()
+        out = getattr(c, method)(*(b if x is None else x for x in args))
+        assert out is c
+        return c
+
+    return run
+
+
+# the in-place forms, by name and as augmented assignments (None: the second operand)
+BITWISE_IN_PLACE = [
+    _in_place(m, *args) for m, args in (
+        ("bitwise_and_", (None,)), ("bitwise_or_", (3,)), ("bitwise_xor_", (None,)),
+        ("bitwise_not_", ()), ("bitwise_left_shift_", (None,)), ("bitwise_right_shift_", (1,)),
+        ("__iand__", (None,)), ("__ior__", (2,)), ("__ixor__", (None,)), ("__ilshift__", (1,)),
+        ("__irshift__", (None,)))
 ]
 
 
@@ -732,11 +756,27 @@ def test_bitwise_match_torch(torch, k, da, db):
                                                                              db)))
 
 
+@pytest.mark.parametrize("k", range(len(BITWISE_IN_PLACE)))
+@pytest.mark.parametrize("da, db", [("int64", "int64"), ("int8", "int8"), ("uint8", "uint8"),
+                                    ("int32", "int64"), ("float32", "int64")])
+def test_bitwise_in_place_matches_torch(torch, k, da, db):
+    same(torch, lambda T: BITWISE_IN_PLACE[k](T, _tensor(T, [1, 0, 3, 6], da),
+                                              _tensor(T, [1, 9, 5, 0], db)))
+
+
+@pytest.mark.parametrize("amount", [-1, 0, 7, 8, 9, 63, 64, 70])
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int64"])
+def test_shifts_past_the_width_match_torch(torch, amount, dtype):
+    values = [5, -8, 0, 1] if dtype != "uint8" else [5, 200, 0, 1]
+    same(torch, lambda T: _tensor(T, values, dtype) << amount)
+    same(torch, lambda T: _tensor(T, values, dtype) >> amount)
+
+
 def test_bitwise_operator_on_floats_matches_torch(torch):
     same(torch, lambda T: ~T.tensor([1.0]))
 
 
-@pytest.mark.parametrize("k", [0, 1, 2, 4, 5, 6, 7, 8, 9])
+@pytest.mark.parametrize("k", [0, 1, 2, 4, 5, 6, 7, 8, 9, 11, 12, 13, 15, 16])
 def test_bitwise_on_floats_matches_torch(torch, k):
     same(torch, lambda T: BITWISE[k](T, T.tensor([1.0]), T.tensor([1])))
 

@@ -31,7 +31,8 @@ from ._dtypes import (  # noqa: E402
 )
 from ._ops import methods as _methods  # noqa: E402,F401
 from ._ops.api import (  # noqa: E402
-    abs, absolute, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clone, cos, detach,
+    abs, absolute, add, bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or,
+    bitwise_right_shift, bitwise_xor, clone, cos, detach,
     div, eq, exp, ge, greater, greater_equal, gt, is_complex, is_floating_point, is_tensor, le,
     less, less_equal, log, logical_and, logical_not, logical_or, logical_xor, lt, mean, mul, ne,
     neg, negative, not_equal, numel, pow, reciprocal, relu, result_type, rsub, sigmoid, sin,

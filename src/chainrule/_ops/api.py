@@ -257,16 +257,23 @@ ge = _compare(np.greater_equal)
 less, less_equal, greater, greater_equal, not_equal = lt, le, gt, ge, ne
 
 
-def _bitwise(ufunc: Any, name: str) -> Any:
-    def bitwise(input: Tensor, other: Any) -> Tensor:
+def _bitwise(ufunc: Any, name: str, kernel: str | None = None, bools: bool = True) -> Any:
+    """A bitwise op on integer tensors (and bool ones where ``bools``), torch's error for
+    any other dtype naming its ``kernel``."""
+    kernel = kernel or name
+    least = 0 if bools else 1
+
+    def bitwise(input: Any, other: Any) -> Tensor:
         o = _operand(other)
         if o is None:
             return NotImplemented
+        if not isinstance(input, Tensor):
+            input = _as_tensor_operand(input)
         if isinstance(o, Tensor) and input._data.shape != o._data.shape:
             broadcast_check(input._data.shape, o._data.shape)
         A, B = binary_arrays(False, input, o)
-        if category(np.result_type(A, B)) > 1:
-            raise NotImplementedError(f'"{name}_cpu" not implemented for '
+        if not least <= category(np.result_type(A, B)) <= 1:
+            raise NotImplementedError(f'"{kernel}_cpu" not implemented for '
                                       f"'{_TORCH_TYPE_NAMES[np.result_type(A, B).name]}'")
         if batching.LEVELS:
             return batching.nondiff(ufunc, (input, o), (A, B))
@@ -279,6 +286,22 @@ def _bitwise(ufunc: Any, name: str) -> Any:
 bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
 bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
 bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
+# a shift by a negative amount or by the width or more gives 0 (left) or the sign (right) in
+# NumPy and torch alike
+bitwise_left_shift = _bitwise(np.left_shift, "bitwise_left_shift", "lshift", bools=False)
+bitwise_right_shift = _bitwise(np.right_shift, "bitwise_right_shift", "rshift", bools=False)
+
+
+def _reflected(op: Any) -> Any:
+    """``other <op> input`` for a number ``other``, as torch's reflected operator."""
+    def reflected(input: Tensor, other: Any) -> Tensor:
+        o = _operand(other)
+        if o is None:
+            return NotImplemented
+        return op(o if isinstance(o, Tensor) else _as_tensor_operand(o), input)
+
+    reflected.__name__ = "__r" + op.__name__ + "__"
+    return reflected
 
 
 def bitwise_not(input: Tensor) -> Tensor:

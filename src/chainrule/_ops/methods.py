@@ -25,7 +25,11 @@ _METHODS = {
     "__ge__": api.ge, "__and__": api.bitwise_and, "__rand__": api.bitwise_and,
     "__or__": api.bitwise_or, "__ror__": api.bitwise_or, "__xor__": api.bitwise_xor,
     "__rxor__": api.bitwise_xor, "__invert__": api.invert,
+    "__lshift__": api.bitwise_left_shift, "__rshift__": api.bitwise_right_shift,
+    "__rlshift__": api._reflected(api.bitwise_left_shift),
+    "__rrshift__": api._reflected(api.bitwise_right_shift),
     "bitwise_and": api.bitwise_and, "bitwise_or": api.bitwise_or, "bitwise_xor": api.bitwise_xor,
+    "bitwise_left_shift": api.bitwise_left_shift, "bitwise_right_shift": api.bitwise_right_shift,
     "bitwise_not": api.bitwise_not, "logical_and": api.logical_and, "logical_or": api.logical_or,
     "logical_xor": api.logical_xor, "logical_not": api.logical_not,
     # methods
@@ -67,6 +71,11 @@ _METHODS.update({
     "normal_": inplace.normal_, "uniform_": inplace.uniform_, "bernoulli_": inplace.bernoulli_,
     "true_divide_": inplace.make_inplace(api.div),
 })
+# the bitwise ops in place, by name and as augmented assignments
+for _op, _dunder in ((api.bitwise_and, "and"), (api.bitwise_or, "or"), (api.bitwise_xor, "xor"),
+                     (api.bitwise_left_shift, "lshift"), (api.bitwise_right_shift, "rshift")):
+    _METHODS[_op.__name__ + "_"] = _METHODS[f"__i{_dunder}__"] = inplace.make_inplace(_op)
+_METHODS["bitwise_not_"] = inplace.make_inplace(api.bitwise_not)
 
 # each family module lists its own methods
 for _module in (elementwise, reductions, shape, indexing, linalg):
