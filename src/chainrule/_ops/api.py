@@ -110,6 +110,10 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
 
 
 true_divide = div
+# torch's aliases: the same op, the same node
+multiply = mul
+subtract = sub
+divide = div
 
 
 def rdiv(input: Tensor, other: Any) -> Tensor:
@@ -132,6 +136,22 @@ def neg(input: Tensor) -> Tensor:
 
 
 negative = neg
+
+
+def positive(input: Tensor) -> Tensor:
+    """``+input``: the tensor itself (torch refuses bool tensors).
+
+    >>> import chainrule as torch
+    >>> x = torch.tensor([1., -2.])
+    >>> torch.positive(x) is x
+    True
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"positive(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
 
 
 def reciprocal(input: Tensor) -> Tensor:
@@ -299,8 +319,22 @@ tan = _unary(D.TAN, "tan")
 exp = _unary(D.EXP, "exp")
 log = _unary(D.LOG, "log")
 sqrt = _unary(D.SQRT, "sqrt")
-abs = _unary(D.ABS, "abs")  # noqa: A001
+
+
+def abs(input: Tensor) -> Tensor:  # noqa: A001 - torch's name
+    """Elementwise ``|input|`` (grad_fn ``AbsBackward0``; torch has no abs of bools).
+
+    >>> import chainrule as torch
+    >>> torch.abs(torch.tensor([-1.5, 2.]))
+    tensor([1.5000, 2.0000])
+    """
+    if input._data.dtype.kind == "b":
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
+    return call1(D.ABS, input)
+
+
 absolute = abs
+
 relu = _unary(D.RELU, "relu")
 sigmoid = _unary(D.SIGMOID, "sigmoid")
 tanh = _unary(D.TANH, "tanh")

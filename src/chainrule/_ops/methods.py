@@ -35,6 +35,10 @@ _METHODS = {
     "log": api.log, "sqrt": api.sqrt, "abs": api.abs, "absolute": api.abs, "relu": api.relu,
     "sigmoid": api.sigmoid, "tanh": api.tanh, "sum": api.sum, "mean": api.mean,
     "eq": api.eq, "ne": api.ne, "lt": api.lt, "le": api.le, "gt": api.gt, "ge": api.ge,
+    # torch's aliases
+    "multiply": api.mul, "subtract": api.sub, "divide": api.div, "positive": api.positive,
+    "greater": api.gt, "greater_equal": api.ge, "less": api.lt, "less_equal": api.le,
+    "not_equal": api.ne,
     "clone": api.clone, "to": api.to, "type": api.type_,
     "float": api._conversion(_dtypes.float32), "double": api._conversion(_dtypes.float64),
     "half": api._conversion(_dtypes.float16), "long": api._conversion(_dtypes.int64),
@@ -48,6 +52,15 @@ for _op in (api.pow, api.neg, api.abs, api.exp, api.log, api.sqrt, api.sin, api.
 # + - * / write straight into memory outside a graph (an optimizer's step)
 _ADD, _SUB = inplace.direct(api.add, np.add), inplace.direct(api.sub, np.subtract)
 _MUL, _DIV = inplace.direct(api.mul, np.multiply), inplace.direct(api.div, np.true_divide)
+
+
+def _div_(self: Tensor, other: object, *, rounding_mode: str | None = None) -> Tensor:
+    """In-place ``div``; a rounding mode takes the general in-place path."""
+    if rounding_mode is None:
+        return _DIV(self, other)
+    return inplace.apply_inplace(self, api.div, other, rounding_mode=rounding_mode)
+
+
 # the elementwise family's ops that torch also has in place
 for _name in ("sign", "exp2", "expm1", "log2", "log10", "log1p", "rsqrt", "asin", "acos", "atan",
               "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan", "arcsinh",
@@ -58,7 +71,8 @@ for _name in ("sign", "exp2", "expm1", "log2", "log10", "log1p", "rsqrt", "asin"
     if _op is not None:
         _METHODS[_name + "_"] = inplace.make_inplace(_op, fill=_name == "masked_fill")
 _METHODS.update({
-    "add_": _ADD, "sub_": _SUB, "mul_": _MUL, "div_": _DIV,
+    "add_": _ADD, "sub_": _SUB, "mul_": _MUL, "div_": _div_,
+    "subtract_": _SUB, "multiply_": _MUL, "divide_": _div_,
     "__iadd__": _ADD, "__isub__": _SUB, "__imul__": _MUL, "__itruediv__": _DIV,
     "__ipow__": inplace._augmented(api.pow), "__setitem__": inplace.setitem,
     "__ifloordiv__": inplace._augmented(elementwise.floor_divide),
@@ -77,6 +91,9 @@ from ..nn import functional as _nn_functional  # noqa: E402
 
 _METHODS.update(_nn_functional.METHODS)
 
+# torch's aliases of in-place methods
+_METHODS.update({"negative_": _METHODS["neg_"], "absolute_": _METHODS["abs_"]})
+
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)
 
@@ -86,4 +103,4 @@ def _abs_method(self: Tensor) -> Tensor:
 
 
 Tensor.__abs__ = _abs_method
-Tensor.__pos__ = lambda self: self
+Tensor.__pos__ = api.positive
