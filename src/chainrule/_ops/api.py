@@ -435,6 +435,11 @@ def to(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         device(dev)
     if dtype is None or dtype.np == input._data.dtype:
         return clone(input) if copy else input
+    if category(dtype.np) < 2:
+        # an integer or bool result is outside the graph, as torch's is
+        if batching.LEVELS:
+            return batching.nondiff(lambda a: a.astype(dtype.np), (input,), (input._data,))
+        return _make(input._data.astype(dtype.np))
     return call1(D.TO_COPY, input, (dtype.np,))
 
 
@@ -451,6 +456,19 @@ def type_(input: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
             raise ValueError(f"invalid type: '{dtype}'")
         dtype = _dtypes.FROM_NP[np.dtype(by_name[dtype])]
     return to(input, dtype)
+
+
+def type_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input`` converted to ``other``'s dtype (``input`` itself when they agree).
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1, 2]).type_as(torch.zeros(1))
+    tensor([1., 2.])
+    """
+    if not isinstance(other, Tensor):
+        raise TypeError(f"type_as(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(other).__name__}")
+    return to(input, other.dtype)
 
 
 def _conversion(d: Any) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .. import _dtypes
+from .. import _creation, _dtypes
 from .._backend import np
 from .._tensor import Tensor
 from . import api, elementwise, indexing, inplace, linalg, reductions, shape
@@ -39,7 +39,10 @@ _METHODS = {
     "multiply": api.mul, "subtract": api.sub, "divide": api.div, "positive": api.positive,
     "greater": api.gt, "greater_equal": api.ge, "less": api.lt, "less_equal": api.le,
     "not_equal": api.ne,
-    "clone": api.clone, "to": api.to, "type": api.type_,
+    "clone": api.clone, "to": api.to, "type": api.type_, "type_as": api.type_as,
+    "new_zeros": _creation.new_zeros, "new_ones": _creation.new_ones,
+    "new_empty": _creation.new_empty, "new_full": _creation.new_full,
+    "new_tensor": _creation.new_tensor,
     "float": api._conversion(_dtypes.float32), "double": api._conversion(_dtypes.float64),
     "half": api._conversion(_dtypes.float16), "long": api._conversion(_dtypes.int64),
     "int": api._conversion(_dtypes.int32), "bool": api._conversion(_dtypes.bool),
