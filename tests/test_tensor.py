@@ -544,3 +544,68 @@ def test_new_factory_errors_match_torch(torch, name):
     ours, theirs = _outcome(cr, NEW_ERRORS[name]), _outcome(torch, NEW_ERRORS[name])
     assert len(theirs) == 2, theirs
     assert ours == theirs
+
+
+# ---- small queries ---------------------------------------------------------------------------
+
+def _grid(T):
+    return T.arange(12.0).reshape(3, 4)
+
+
+QUERIES = {
+    "is_signed_float": lambda T: T.ones(1).is_signed(),
+    "is_signed_bool": lambda T: T.tensor([True]).is_signed(),
+    "is_signed_uint8": lambda T: T.tensor([1], dtype=T.uint8).is_signed(),
+    "is_signed_int8": lambda T: T.is_signed(T.tensor([1], dtype=T.int8)),
+    "is_signed_complex": lambda T: T.tensor([1j]).is_signed(),
+    "is_nonzero_zero": lambda T: T.tensor([0.0]).is_nonzero(),
+    "is_nonzero_int": lambda T: T.tensor([2]).is_nonzero(),
+    "is_nonzero_bool_0d": lambda T: T.is_nonzero(T.tensor(True)),
+    "is_nonzero_nan": lambda T: T.tensor(float("nan")).is_nonzero(),
+    "is_nonzero_2d": lambda T: T.tensor([[-0.0]]).is_nonzero(),
+    "itemsize": lambda T: (_grid(T).itemsize, T.tensor([True]).itemsize,
+                           T.ones(1, dtype=T.float64).itemsize),
+    "nbytes": lambda T: (_grid(T).nbytes, _grid(T)[1:].nbytes, _grid(T).t().nbytes,
+                         _grid(T).expand(2, 3, 4).nbytes, T.tensor(1.0).nbytes),
+    "is_cpu": lambda T: _grid(T).is_cpu,
+    "get_device": lambda T: (_grid(T).get_device(), T.get_device(_grid(T))),
+    "is_same_size": lambda T: (_grid(T).is_same_size(_grid(T).t()),
+                               T.is_same_size(_grid(T), _grid(T) + 1)),
+    "storage_offset": lambda T: tuple(v.storage_offset() for v in (
+        _grid(T), _grid(T)[1], _grid(T)[1:, 2:], _grid(T).t()[1], _grid(T)[:, 1],
+        _grid(T).view(12)[5:], _grid(T).flip(0), _grid(T).expand(2, 3, 4)[1],
+        _grid(T).diagonal(1), _grid(T)[1].clone(), _grid(T)[1, 2], _grid(T).unbind(0)[2],
+        _grid(T).split(1)[2], _grid(T)[1].detach(), _grid(T)[1].data, T.tensor(3.0),
+        _grid(T).narrow(1, 1, 2), _grid(T).unsqueeze(0)[:, 2], _grid(T)[::2, 1::2])),
+    "is_conj": lambda T: (_grid(T).is_conj(), T.is_conj(_grid(T)), T.tensor([1j]).is_conj()),
+    "is_neg": lambda T: (_grid(T).is_neg(), T.is_neg(_grid(T))),
+}
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_queries_match_torch(torch, name):
+    assert QUERIES[name](cr) == QUERIES[name](torch)
+
+
+@pytest.mark.parametrize("name", ["resolve_conj", "resolve_neg", "conj"])
+def test_real_conj_and_resolve_return_the_tensor_itself(torch, name):
+    for T in (cr, torch):
+        x = T.ones(2, requires_grad=True)
+        assert getattr(x, name)() is x and getattr(T, name)(x) is x
+
+
+QUERY_ERRORS = {
+    "is_nonzero_many": lambda T: T.tensor([1, 2]).is_nonzero(),
+    "is_nonzero_empty": lambda T: T.tensor([]).is_nonzero(),
+    "is_nonzero_number": lambda T: T.is_nonzero(1),
+    "is_signed_number": lambda T: T.is_signed(1.5),
+    "is_same_size_number": lambda T: T.ones(2).is_same_size(3),
+    "is_same_size_function": lambda T: T.is_same_size(T.ones(2), [2]),
+}
+
+
+@pytest.mark.parametrize("name", QUERY_ERRORS)
+def test_query_errors_match_torch(torch, name):
+    ours, theirs = _outcome(cr, QUERY_ERRORS[name]), _outcome(torch, QUERY_ERRORS[name])
+    assert len(theirs) == 2, theirs
+    assert ours == theirs

@@ -30,11 +30,13 @@ from ._dtypes import (  # noqa: E402
 )
 from ._ops import methods as _methods  # noqa: E402,F401
 from ._ops.api import (  # noqa: E402
-    abs, absolute, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clone, cos, detach,
-    div, divide, eq, exp, ge, greater, greater_equal, gt, is_floating_point, is_tensor, le,
-    less, less_equal, log, logical_and, logical_not, logical_or, logical_xor, lt, mean, mul,
-    multiply, ne, neg, negative, not_equal, numel, positive, pow, reciprocal, relu, rsub,
-    sigmoid, sin, sqrt, square, sub, subtract, sum, tan, tanh, true_divide, where,
+    abs, absolute, add, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, clone, conj, cos,
+    detach, div, divide, eq, exp, ge, get_device, greater, greater_equal, gt, is_conj,
+    is_floating_point, is_neg, is_nonzero, is_same_size, is_signed, is_tensor, le, less,
+    less_equal, log, logical_and, logical_not, logical_or, logical_xor, lt, mean, mul, multiply,
+    ne, neg, negative, not_equal, numel, positive, pow, reciprocal, relu, resolve_conj,
+    resolve_neg, rsub, sigmoid, sin, sqrt, square, sub, subtract, sum, tan, tanh, true_divide,
+    where,
 )
 # each family module lists its public names in __all__
 from ._ops.elementwise import *  # noqa: E402,F403

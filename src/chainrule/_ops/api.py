@@ -494,6 +494,39 @@ def is_floating_point(input: Tensor) -> bool:
     return input.is_floating_point()
 
 
+def _query(name: str) -> Any:
+    def query(input: Tensor) -> Any:
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                            f"{type(input).__name__}")
+        return getattr(input, name)()
+
+    query.__name__ = name
+    query.__doc__ = f"``input.{name}()``."
+    return query
+
+
+is_signed = _query("is_signed")
+is_nonzero = _query("is_nonzero")
+get_device = _query("get_device")
+is_conj = _query("is_conj")
+is_neg = _query("is_neg")
+resolve_conj = _query("resolve_conj")
+resolve_neg = _query("resolve_neg")
+conj = _query("conj")
+
+
+def is_same_size(input: Tensor, other: Tensor) -> bool:
+    """Whether the two tensors have one shape."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"is_same_size(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    if not isinstance(other, Tensor):
+        raise TypeError(f"is_same_size(): argument 'other' (position 2) must be Tensor, not "
+                        f"{type(other).__name__}")
+    return input.is_same_size(other)
+
+
 # ---- selection ------------------------------------------------------------------------------
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:
