@@ -306,3 +306,144 @@ def test_detach_in_place_of_a_view_is_torch_s_error(torch):
         t = T.zeros(3, requires_grad=True).clone()
         assert t.detach_() is t and t.grad_fn is None and not t.requires_grad
     assert messages[0] == messages[1]
+
+
+# ---- comparisons and logic in place ----------------------------------------------------------
+
+def _outcome(T, fn):
+    """What ``fn(T)`` shows: a dict of observable results (tensors by value, dtype, repr, which
+    names the grad_fn), or the type and text of what it raises."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            out = fn(T)
+        except Exception as e:  # noqa: BLE001 - the exception is what is compared
+            return type(e).__name__, str(e)
+    return {k: (repr(v), str(v.dtype), tuple(v.shape)) if hasattr(v, "dtype") else v
+            for k, v in out.items()}
+
+
+def _nonleaf(T):
+    return T.tensor([1.0, -2.0, 0.0], requires_grad=True) * 2
+
+
+def _in_place(make, method, *args):
+    """A program: ``method`` in place on ``make(T)``; the result, whether it is the tensor
+    itself, its version and its grad_fn's edges."""
+    def program(T):
+        t = make(T)
+        out = getattr(t, method)(*(a(T) if callable(a) else a for a in args))
+        fn = t.grad_fn
+        edges = None if fn is None else [None if f is None else f.name()
+                                         for f, _ in fn.next_functions]
+        return {"out": out, "self": out is t, "version": t._version, "edges": edges}
+    return program
+
+
+COMPARISONS_IN_PLACE = {
+    "eq_number": _in_place(_nonleaf, "eq_", 0),
+    "eq_tensor": _in_place(_nonleaf, "eq_", _nonleaf),
+    "eq_0d_tensor": _in_place(_nonleaf, "eq_", lambda T: T.tensor(2.0)),
+    "eq_bool_number": _in_place(_nonleaf, "eq_", True),
+    "ne_": _in_place(_nonleaf, "ne_", 0),
+    "lt_broadcast": _in_place(lambda T: T.ones(2, 3), "lt_", lambda T: T.tensor([0.0, 2.0, 3.0])),
+    "le_": _in_place(_nonleaf, "le_", -4),
+    "gt_int_float": _in_place(lambda T: T.tensor([1, 2, 0]), "gt_", 1.5),
+    "ge_int_float_tensor": _in_place(lambda T: T.tensor([1, 2, 0]), "ge_",
+                                     lambda T: T.tensor([1.0, 2.5, -1.0])),
+    "eq_int_grad_other": _in_place(lambda T: T.tensor([1, 2, 0]), "eq_",
+                                   lambda T: T.tensor([1.0, 0.0, 0.0], requires_grad=True)),
+    "eq_leaf_grad_other": _in_place(lambda T: T.ones(3), "eq_",
+                                    lambda T: T.tensor([1.0, 0.0, 0.0], requires_grad=True)),
+    "lt_bool": _in_place(lambda T: T.tensor([True, False]), "lt_", 1),
+    "ge_bool_tensor": _in_place(lambda T: T.tensor([True, True, False]), "ge_",
+                                lambda T: T.tensor([1, 0, 2])),
+    "eq_double_float": _in_place(lambda T: T.ones(3, dtype=T.float64), "eq_",
+                                 lambda T: T.ones(3)),
+    "greater_": _in_place(_nonleaf, "greater_", 0),
+    "greater_equal_": _in_place(_nonleaf, "greater_equal_", 0),
+    "less_": _in_place(_nonleaf, "less_", lambda T: T.zeros(3)),
+    "less_equal_": _in_place(_nonleaf, "less_equal_", 2),
+    "not_equal_": _in_place(_nonleaf, "not_equal_", 2),
+    "logical_and_": _in_place(_nonleaf, "logical_and_", _nonleaf),
+    "logical_or_int_bool": _in_place(lambda T: T.tensor([1, 2, 0]), "logical_or_",
+                                     lambda T: T.tensor([True, False, True])),
+    "logical_xor_bool_int": _in_place(lambda T: T.tensor([True, False, True]), "logical_xor_",
+                                      lambda T: T.tensor([1, 2, 0])),
+    "logical_and_int_float": _in_place(lambda T: T.ones(3, dtype=T.int32), "logical_and_",
+                                       lambda T: T.tensor([2.5, 0.0, 1.0])),
+    "logical_and_broadcast": _in_place(lambda T: T.ones(2, 3), "logical_and_",
+                                       lambda T: T.tensor([1.0, 0.0, 1.0])),
+    "logical_not_": _in_place(_nonleaf, "logical_not_"),
+    "logical_not_int": _in_place(lambda T: T.tensor([1, 2, 0]), "logical_not_"),
+    "logical_not_bool": _in_place(lambda T: T.tensor([True, False]), "logical_not_"),
+    # torch records nothing for the logical ops in place: even a leaf that requires grad is
+    # written, keeping its (empty) history
+    "logical_not_leaf": _in_place(lambda T: T.tensor([1.0, 0.0], requires_grad=True),
+                                  "logical_not_"),
+    "logical_and_leaf": _in_place(lambda T: T.tensor([1.0, 0.0], requires_grad=True),
+                                  "logical_and_", lambda T: T.tensor([0.0, 1.0])),
+    # errors
+    "eq_leaf": _in_place(lambda T: T.ones(2, requires_grad=True), "eq_", 1),
+    "eq_view_of_leaf": _in_place(lambda T: T.ones(2, requires_grad=True)[:1], "eq_", 1),
+    "eq_str": _in_place(lambda T: T.ones(3), "eq_", "a"),
+    "eq_nothing": _in_place(lambda T: T.ones(3), "eq_"),
+    "greater_str": _in_place(lambda T: T.ones(3), "greater_", "a"),
+    "eq_broadcast_bigger": _in_place(lambda T: T.ones(3), "eq_", lambda T: T.ones(2, 3)),
+    "lt_shapes": _in_place(lambda T: T.ones(3), "lt_", lambda T: T.ones(2)),
+    "eq_expanded": _in_place(lambda T: T.ones(3).expand(2, 3), "eq_", 1),
+    "logical_and_number": _in_place(lambda T: T.ones(3), "logical_and_", 1),
+    "logical_or_str": _in_place(lambda T: T.ones(3), "logical_or_", "a"),
+    "logical_and_broadcast_bigger": _in_place(lambda T: T.ones(3), "logical_and_",
+                                              lambda T: T.ones(2, 3)),
+    "logical_xor_shapes": _in_place(lambda T: T.ones(3), "logical_xor_", lambda T: T.ones(2)),
+    "logical_not_expanded": _in_place(lambda T: T.ones(3).expand(2, 3), "logical_not_"),
+}
+
+
+@pytest.mark.parametrize("name", COMPARISONS_IN_PLACE)
+def test_comparisons_and_logic_in_place_match_torch(torch, name):
+    program = COMPARISONS_IN_PLACE[name]
+    assert _outcome(cr, program) == _outcome(torch, program)
+
+
+def _logic_keeps_history(T):
+    x = T.tensor([1.0, -2.0, 0.0], requires_grad=True)
+    y = x.clone()
+    y.logical_and_(y)  # no node: the gradient still flows through the clone
+    (y * T.tensor([1.0, 2.0, 3.0])).sum().backward()
+    z = x.exp()
+    z.logical_not_()  # exp saved its result, which changed: its backward refuses
+    try:
+        z.sum().backward()
+    except RuntimeError as e:
+        return {"grad": x.grad, "name": y.grad_fn.name(), "error": str(e)}
+    return {"grad": x.grad, "name": y.grad_fn.name(), "error": None}
+
+
+def _comparison_gradients(T):
+    x = T.tensor([1.0, -2.0, 0.0], requires_grad=True)
+    w = T.ones(3, requires_grad=True)
+    z = x * 1
+    z.lt_(w)
+    (z * 3).sum().backward()
+    return {"gx": x.grad, "gw": w.grad, "z": z.detach()}
+
+
+@pytest.mark.parametrize("program", [_logic_keeps_history, _comparison_gradients])
+def test_comparison_and_logic_gradients_match_torch(torch, program):
+    assert _outcome(cr, program) == _outcome(torch, program)
+
+
+@pytest.mark.parametrize("method, args", [
+    ("logical_not_", ()), ("logical_and_", ((1.0, 0.0, 1.0),)), ("eq_", (1.0,)),
+    ("lt_", ((1.0, 0.0, 1.5),)), ("ge_", (0,))])
+def test_comparisons_and_logic_in_place_under_vmap_match_torch(torch, method, args):
+    results = []
+    for T in (cr, torch):
+        x = T.tensor([[1.0, 0.0, 2.0], [0.0, 0.0, 1.0]])
+        extra = [T.tensor(a) if isinstance(a, tuple) else a for a in args]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch's fallback warns about its speed
+            results.append(T.func.vmap(lambda t: getattr(t.clone(), method)(*extra))(x).tolist())
+    assert results[0] == results[1]

@@ -461,6 +461,107 @@ def _index_put_zero(grad: Tensor, indices: tuple) -> Tensor:
 GRAPH.index_put_zero = _index_put_zero
 
 
+# ---- comparisons and logic in place ------------------------------------------------------------
+
+def _invalid_combination(name: str, got: tuple) -> TypeError:
+    """torch's text for an argument that is neither a tensor nor a number."""
+    if not got:
+        return TypeError(f"{name}() received an invalid combination of arguments - got (), but "
+                         "expected one of:\n * (Tensor other)\n * (Number other)\n")
+    kind = type(got[0]).__name__
+    bad = f"      didn't match because some of the arguments have invalid types: (!{kind}!)\n"
+    return TypeError(f"{name}() received an invalid combination of arguments - got ({kind}), "
+                     f"but expected one of:\n * (Tensor other)\n{bad} * (Number other)\n{bad}")
+
+
+def comparison_(name: str, entries: tuple) -> Callable:
+    """``x.eq_(other)`` and its kin: the comparison written into ``x`` as 1 or 0 of its dtype,
+    under the zero-gradient node of ``entries`` (a number, a tensor ``other``)."""
+    from .api import _operand
+    from .registry import binary_arrays, broadcast_check
+
+    number_entry, tensor_entry = entries
+
+    def compute(s: Tensor, o: Any) -> Tensor:
+        A, B = binary_arrays(False, s, o)
+        if isinstance(o, Tensor):
+            if A.shape != B.shape:
+                broadcast_check(A.shape, B.shape)
+            return call(tensor_entry, (s, o), (A, B), (s._data.dtype,))
+        return call(number_entry, (s,), (A,), (B, s._data.dtype))
+
+    def method(self: Tensor, *other: Any) -> Tensor:
+        o = _operand(other[0]) if len(other) == 1 else None
+        if o is None:
+            raise _invalid_combination(name, other)
+        return apply_inplace(self, compute, o)
+
+    method.__name__ = name
+    method.__doc__ = f"In-place ``{name[:-1]}``: 1 where it holds, 0 elsewhere, in this dtype."
+    return method
+
+
+def _write_untracked(self: Tensor, name: str, ufunc: Any, other: Any) -> Tensor:
+    """``self`` overwritten with ``ufunc(self, other)``, cast to its dtype, outside autograd:
+    torch records nothing for the logical ops in place, so the tensor keeps its history (a
+    leaf that requires grad included) and only its version moves on."""
+    if self._aux is not None and self._aux.inference and not _state.inference:
+        raise RuntimeError(INFERENCE_INPLACE_MSG)
+    check_overlap(self)
+    tensors = (self,) if other is None else (self, other)
+    if batching.LEVELS and any(batching.link(t) is not None for t in tensors):
+        if batching.level_of(other) > batching.level_of(self):
+            raise RuntimeError(batching.INPLACE_MSG.format(name))
+        from . import api
+
+        def compute(s: Tensor) -> Tensor:
+            return api.logical_not(s) if other is None else getattr(api, name[:-1])(s, other)
+
+        return _apply_inplace_batched(self, batching.link(self), compute, (), {})
+    from .registry import broadcast_check
+
+    d = _storage(self)
+    if other is None:
+        result = ufunc(d)
+    else:
+        o = other._data
+        if np.shape(o) != d.shape:
+            broadcast_check(d.shape, np.shape(o))
+            shape = np.broadcast_shapes(d.shape, np.shape(o))
+            if shape != d.shape:
+                raise RuntimeError(f"output with shape {list(d.shape)} doesn't match the "
+                                   f"broadcast shape {list(shape)}")
+        result = ufunc(d, o)
+    if self._grad_fn is not None:
+        _invalidate_saved_output(self)
+    np.copyto(d, result, casting="unsafe")
+    _bump(self)
+    return self
+
+
+def logical_(name: str, ufunc: Any) -> Callable:
+    """``x.logical_and_(other)`` and its kin (see ``_write_untracked``)."""
+    def method(self: Tensor, other: Tensor) -> Tensor:
+        if not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not "
+                            f"{type(other).__name__}")
+        return _write_untracked(self, name, ufunc, other)
+
+    method.__name__ = name
+    method.__doc__ = f"In-place ``{name[:-1]}``, written as 1 or 0 in this tensor's dtype."
+    return method
+
+
+def logical_not_(self: Tensor) -> Tensor:
+    """In-place ``logical_not``, written as 1 or 0 in this tensor's dtype.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([0., 2.]).logical_not_()
+    tensor([1., 0.])
+    """
+    return _write_untracked(self, "logical_not_", np.logical_not, None)
+
+
 def make_inplace(out_of_place: Callable, fill: bool = False) -> Callable:
     """The in-place method ``name_`` of an out-of-place op ``name``. A ``fill``
     (``masked_fill_``) is still allowed on an expanded tensor, with torch's deprecation

@@ -6,6 +6,7 @@ from .. import _creation, _dtypes
 from .._backend import np
 from .._tensor import Tensor
 from . import api, elementwise, indexing, inplace, linalg, reductions, shape
+from . import derivatives as D
 
 
 def _reflected(f):  # noqa: ANN001, ANN202
@@ -93,6 +94,19 @@ for _module in (elementwise, reductions, shape, indexing, linalg):
 from ..nn import functional as _nn_functional  # noqa: E402
 
 _METHODS.update(_nn_functional.METHODS)
+
+# comparisons and logic in place: 1 or 0 written in the tensor's own dtype
+for _name in ("eq", "ne", "lt", "le", "gt", "ge"):
+    _entries = (getattr(D, _name.upper() + "_"), getattr(D, _name.upper() + "_TENSOR_"))
+    _METHODS[_name + "_"] = inplace.comparison_(_name + "_", _entries)
+for _alias, _name in (("greater_", "GT"), ("greater_equal_", "GE"), ("less_", "LT"),
+                      ("less_equal_", "LE"), ("not_equal_", "NE")):
+    _METHODS[_alias] = inplace.comparison_(_alias, (getattr(D, _name + "_"),
+                                                    getattr(D, _name + "_TENSOR_")))
+for _name, _ufunc in (("logical_and_", np.logical_and), ("logical_or_", np.logical_or),
+                      ("logical_xor_", np.logical_xor)):
+    _METHODS[_name] = inplace.logical_(_name, _ufunc)
+_METHODS["logical_not_"] = inplace.logical_not_
 
 # torch's aliases of in-place methods
 _METHODS.update({"negative_": _METHODS["neg_"], "absolute_": _METHODS["abs_"]})
