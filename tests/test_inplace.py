@@ -445,5 +445,6 @@ def test_comparisons_and_logic_in_place_under_vmap_match_torch(torch, method, ar
         extra = [T.tensor(a) if isinstance(a, tuple) else a for a in args]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch's fallback warns about its speed
-            results.append(T.func.vmap(lambda t: getattr(t.clone(), method)(*extra))(x).tolist())
+            run = T.func.vmap(lambda t, extra=extra: getattr(t.clone(), method)(*extra))
+            results.append(run(x).tolist())
     assert results[0] == results[1]
