@@ -186,6 +186,11 @@ ERRORS = [
     ("int += float", lambda T: T.tensor([1, 2]).__iadd__(1.5)),
     ("broadcast into smaller", lambda T: T.ones(2).add_(T.ones(2, 2))),
     ("fill_ non-0-d", lambda T: T.ones(2).fill_(T.ones(2))),
+    # the message names the op that wrote last: "Backward" and an overload number 0 dropped
+    ("saved input changed by clamp_", lambda T: (lambda y: (lambda z: (
+        y.clamp_(0, 1), z.sum().backward()))(y * y))(_leaf(T) * 1)),
+    ("saved input changed by div_ floor", lambda T: (lambda y: (lambda z: (
+        y.div_(2, rounding_mode="floor"), z.sum().backward()))(y * y))(_leaf(T) * 1)),
     ("saved output changed through a view", lambda T: (lambda y: (
         y.t().add_(1), y.sum().backward()))(T.ones(2, 3, requires_grad=True).exp())),
 ]
@@ -448,3 +453,131 @@ def test_comparisons_and_logic_in_place_under_vmap_match_torch(torch, method, ar
             run = T.func.vmap(lambda t, extra=extra: getattr(t.clone(), method)(*extra))
             results.append(run(x).tolist())
     assert results[0] == results[1]
+
+
+# ---- views in place: the tensor takes a new shape over the same memory -----------------------
+
+def _view_in_place(make, method, *args, backward=True):
+    """``method`` in place on ``make(T)``, then a backward through it: what the tensor shows
+    (shape, strides, version, node and its edges, base), and the leaf's gradient."""
+    def program(T):
+        x = T.arange(1.0, 7.0).reshape(2, 3).requires_grad_()
+        t = make(T, x)
+        before = t._version
+        out = getattr(t, method)(*args)
+        fn = t.grad_fn
+        result = {"self": out is t, "t": t.detach(), "shape": tuple(t.shape),
+                  "stride": t.stride(), "contiguous": t.is_contiguous(),
+                  "versions": (before, t._version),
+                  "name": None if fn is None else fn.name(),
+                  "edges": None if fn is None else [None if f is None else f.name()
+                                                    for f, _ in fn.next_functions],
+                  "base": t._base is not None, "offset": t.storage_offset()}
+        if backward and t.requires_grad:
+            w = T.arange(float(t.numel())).reshape(t.shape)
+            (t * w).sum().backward()
+            result["grad"] = x.grad
+        return result
+    return program
+
+
+def _product(T, x):
+    return x * 2
+
+
+def _row(T, x):
+    return (x * 2)[1]
+
+
+VIEWS_IN_PLACE = {
+    "t_": _view_in_place(_product, "t_"),
+    "t_1d": _view_in_place(lambda T, x: (x * 2)[0], "t_"),
+    "t_0d": _view_in_place(lambda T, x: (x * 2)[0, 1], "t_"),
+    "transpose_": _view_in_place(_product, "transpose_", 0, 1),
+    "transpose_negative": _view_in_place(lambda T, x: (x * 2).reshape(1, 2, 3), "transpose_",
+                                         -1, 0),
+    "swapaxes_": _view_in_place(_product, "swapaxes_", 1, 0),
+    "swapdims_": _view_in_place(_product, "swapdims_", 0, 1),
+    "unsqueeze_": _view_in_place(_product, "unsqueeze_", 1),
+    "unsqueeze_last": _view_in_place(_product, "unsqueeze_", -1),
+    "unsqueeze_0d": _view_in_place(lambda T, x: (x * 2)[0, 1], "unsqueeze_", 0),
+    "squeeze_": _view_in_place(lambda T, x: (x * 2).unsqueeze(0), "squeeze_"),
+    "squeeze_dim": _view_in_place(lambda T, x: (x * 2).unsqueeze(1), "squeeze_", 1),
+    "squeeze_dim_kept": _view_in_place(_product, "squeeze_", 0),
+    "squeeze_dims": _view_in_place(lambda T, x: (x * 2).unsqueeze(0), "squeeze_", (0, 1)),
+    "squeeze_0d": _view_in_place(lambda T, x: (x * 2)[0, 1], "squeeze_", 0),
+    "squeeze_0d_dims": _view_in_place(lambda T, x: (x * 2)[0, 1], "squeeze_", (0,)),
+    # a view of a non-leaf: only the view's history changes
+    "unsqueeze_view": _view_in_place(_row, "unsqueeze_", 0),
+    "t_view": _view_in_place(lambda T, x: (x * 2)[:, 1:], "t_"),
+    # outside a graph: the shape changes, the version moves on
+    "t_plain": _view_in_place(lambda T, x: T.arange(6.0).reshape(2, 3), "t_"),
+    "unsqueeze_plain_0d": _view_in_place(lambda T, x: T.tensor(1.0), "unsqueeze_", 0),
+    "squeeze_no_grad": _view_in_place(lambda T, x: x.detach().unsqueeze(0), "squeeze_"),
+    # errors
+    "t_leaf": _view_in_place(lambda T, x: x, "t_"),
+    "unsqueeze_leaf": _view_in_place(lambda T, x: x, "unsqueeze_", 0),
+    "squeeze_view_of_leaf": _view_in_place(lambda T, x: x[0], "squeeze_"),
+    "t_3d": _view_in_place(lambda T, x: T.zeros(2, 1, 3), "t_"),
+    "transpose_dim": _view_in_place(lambda T, x: T.zeros(2, 1, 3), "transpose_", 0, 5),
+    "unsqueeze_dim": _view_in_place(lambda T, x: T.zeros(2, 1, 3), "unsqueeze_", 5),
+    "squeeze_dim_range": _view_in_place(lambda T, x: T.zeros(2, 1, 3), "squeeze_", 7),
+    "squeeze_repeated": _view_in_place(lambda T, x: T.zeros(2, 1, 3), "squeeze_", (1, 1)),
+}
+
+
+@pytest.mark.parametrize("name", VIEWS_IN_PLACE)
+def test_views_in_place_match_torch(torch, name):
+    program = VIEWS_IN_PLACE[name]
+    assert _outcome(cr, program) == _outcome(torch, program)
+
+
+def _shared_version_and_saved(T):
+    a = T.arange(6.0).reshape(2, 3)
+    v = a.view(6)
+    a.t_()
+    x = T.ones(3, requires_grad=True)
+    y = x * 2
+    z = y * y  # saves y
+    y.unsqueeze_(0)
+    try:
+        z.sum().backward()
+        saved = None
+    except RuntimeError as e:
+        saved = str(e)
+    e = x.exp()  # saves its result
+    e.t_()
+    try:
+        e.sum().backward()
+        result = None
+    except RuntimeError as err:
+        result = str(err)
+    with T.no_grad():
+        x.unsqueeze_(0)  # a leaf that requires grad may change shape outside a graph
+    return {"a": a, "v": v, "versions": (a._version, v._version), "v_shape": tuple(v.shape),
+            "saved": saved, "result": result, "x_shape": tuple(x.shape)}
+
+
+def _views_under_forward_ad(T):
+    import importlib
+
+    fwad = importlib.import_module(T.__name__ + ".autograd.forward_ad")
+    with fwad.dual_level():
+        p = fwad.make_dual(T.ones(2, 3), T.arange(6.0).reshape(2, 3))
+        q = p * 1
+        q.t_()
+        q.unsqueeze_(0)
+        return {"tangent": fwad.unpack_dual(q).tangent}
+
+
+def _views_in_inference_mode(T):
+    with T.inference_mode():
+        t = T.ones(2, 3)
+    t.t_()
+    return {}
+
+
+@pytest.mark.parametrize("program", [_shared_version_and_saved, _views_under_forward_ad,
+                                     _views_in_inference_mode])
+def test_views_in_place_programs_match_torch(torch, program):
+    assert _outcome(cr, program) == _outcome(torch, program)

@@ -68,6 +68,17 @@ RECORDS = [
            fixed_shapes=True),
     Record("contiguous", "CloneBackward0", lambda T, a: a.t().contiguous(), [(2, 3)],
            fixed_shapes=True),
+    # views in place: the tensor itself, reshaped, under the in-place ops' names
+    Record("t_", "TBackward1", lambda T, a: (a * 1).t_()),
+    Record("transpose_", "TransposeBackward1", lambda T, a: (a * 1).transpose_(0, -1)),
+    Record("swapdims_", "TransposeBackward1", lambda T, a: (a + 0).swapdims_(-1, -2), ND2),
+    Record("unsqueeze_", "UnsqueezeBackward1", lambda T, a: (a * 1).unsqueeze_(-1)),
+    Record("squeeze_", "SqueezeBackward3", lambda T, a: (a * 1).squeeze_(),
+           [(), (1, 3), (2, 1, 1)]),
+    Record("squeeze_dim_", "SqueezeBackward4", lambda T, a: (a * 1).squeeze_(0),
+           [(), (1, 3), (2, 1, 1)]),
+    Record("squeeze_dims_", "SqueezeBackward5", lambda T, a: (a * 1).squeeze_((0, -1)),
+           [(1, 3), (2, 1, 1)]),
     # copies that rearrange
     Record("flip", "FlipBackward0", lambda T, a: a.flip(-1), ND1),
     Record("flip_dims", "FlipBackward0", lambda T, a: T.flip(a, (0, 1)), ND2),

@@ -16,13 +16,13 @@ from typing import Any
 
 from .._backend import generic, ndarray, np
 from .._dtypes import category
-from .._tensor import Tensor, _make, _storage
+from .._tensor import Tensor, _dim, _dims, _make, _storage
 from ..autograd.forward_ad import ACTIVE as forward_ad_active
 from ..autograd.forward_ad import tangent_of
 from ..autograd.grad_mode import _state
 from . import batching
 from . import derivatives as D
-from .registry import GRAPH, call, modified_message
+from .registry import GRAPH, call, call1, modified_message
 
 LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_MSG = ("a view of a leaf Variable that requires grad is being used in an in-place "
@@ -77,11 +77,13 @@ def check_inplace(t: Tensor) -> None:
         raise RuntimeError(INFERENCE_INPLACE_MSG)
     if not (t._requires_grad and _state.grad_enabled):
         return
+    # torch asks first whether t views a leaf (one that requires grad or not), then whether t
+    # is a leaf itself
+    base = t._aux.base if t._aux is not None else None
+    if base is not None and base._grad_fn is None:
+        raise RuntimeError(VIEW_OF_LEAF_MSG)
     if t._grad_fn is None:
         raise RuntimeError(LEAF_MSG)
-    base = t._aux.base if t._aux is not None else None
-    if base is not None and base._requires_grad and base._grad_fn is None:
-        raise RuntimeError(VIEW_OF_LEAF_MSG)
 
 
 OVERLAP_MSG = ("unsupported operation: more than one element of the written-to tensor refers "
@@ -459,6 +461,81 @@ def _index_put_zero(grad: Tensor, indices: tuple) -> Tensor:
 
 
 GRAPH.index_put_zero = _index_put_zero
+
+
+# ---- views in place: x.t_(), x.transpose_(), x.unsqueeze_(), x.squeeze_() ---------------------
+
+def _view_in_place(self: Tensor, entry: Any, args: tuple) -> Tensor:
+    """``self`` becomes the view ``entry`` makes of it: the same memory seen with a new shape,
+    the view's node as its history in a graph; its version moves on, as torch's does."""
+    check_inplace(self)
+    if batching.LEVELS and batching.link(self) is not None:
+        raise RuntimeError(f"vmap: chainrule cannot change the shape of a batched tensor in "
+                           f"place ({entry.node_name}); use the out-of-place form")
+    snapshot = _make(_storage(self))
+    snapshot._requires_grad = self._requires_grad
+    snapshot._grad_fn = self._grad_fn
+    snapshot._output_nr = self._output_nr
+    if self._aux is not None and self._aux.tangent is not None:  # forward AD: a dual tensor
+        snapshot._aux_().tangent = self._aux.tangent
+    result = call1(entry, snapshot, args)
+    if self._grad_fn is not None:
+        _invalidate_saved_output(self)
+    self._data = result._data
+    if result._grad_fn is not None:
+        self._grad_fn = result._grad_fn
+        self._output_nr = 0
+    aux = self._aux_()
+    aux.version[0] += 1
+    if result._aux is not None and result._aux.tangent is not None:
+        aux.tangent = result._aux.tangent
+    return self
+
+
+def t_(self: Tensor) -> Tensor:
+    """In-place ``t``: a tensor of at most 2 dims transposed (``TBackward1``).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3).t_().shape
+    torch.Size([3, 2])
+    """
+    ndim = self._data.ndim
+    if ndim > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {ndim}D")
+    return _view_in_place(self, D.TRANSPOSE_T_, ())
+
+
+def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
+    """In-place ``transpose`` (``TransposeBackward1``)."""
+    ndim = self._data.ndim
+    return _view_in_place(self, D.TRANSPOSE_, (_dim(dim0, ndim), _dim(dim1, ndim)))
+
+
+def swapaxes_(self: Tensor, axis0: int, axis1: int) -> Tensor:
+    """In-place ``swapaxes``: ``transpose_``."""
+    return transpose_(self, axis0, axis1)
+
+
+def swapdims_(self: Tensor, dim0: int, dim1: int) -> Tensor:
+    """In-place ``swapdims``: ``transpose_``."""
+    return transpose_(self, dim0, dim1)
+
+
+def unsqueeze_(self: Tensor, dim: int) -> Tensor:
+    """In-place ``unsqueeze`` (``UnsqueezeBackward1``)."""
+    return _view_in_place(self, D.UNSQUEEZE_, (_dim(dim, self._data.ndim + 1),))
+
+
+def squeeze_(self: Tensor, dim: Any = None) -> Tensor:
+    """In-place ``squeeze``: every size-1 dim (``SqueezeBackward3``), or ``dim`` if it has size
+    1 (an int: ``SqueezeBackward4``; a tuple: ``SqueezeBackward5``)."""
+    ndim = self._data.ndim
+    if dim is None:
+        return _view_in_place(self, D.SQUEEZE_, ())
+    if isinstance(dim, (int, np.integer)):
+        return _view_in_place(self, D.SQUEEZE_DIM_, (_dim(int(dim), ndim),))
+    dims = _dims(dim, ndim, sort=False)
+    return _view_in_place(self, D.SQUEEZE_DIMS_, (dims if ndim else (),))
 
 
 # ---- comparisons and logic in place ------------------------------------------------------------

@@ -108,6 +108,11 @@ for _name, _ufunc in (("logical_and_", np.logical_and), ("logical_or_", np.logic
     _METHODS[_name] = inplace.logical_(_name, _ufunc)
 _METHODS["logical_not_"] = inplace.logical_not_
 
+# views in place
+_METHODS.update({"t_": inplace.t_, "transpose_": inplace.transpose_,
+                 "swapaxes_": inplace.swapaxes_, "swapdims_": inplace.swapdims_,
+                 "unsqueeze_": inplace.unsqueeze_, "squeeze_": inplace.squeeze_})
+
 # torch's aliases of in-place methods
 _METHODS.update({"negative_": _METHODS["neg_"], "absolute_": _METHODS["abs_"]})
 

@@ -7,6 +7,7 @@ from typing import Any
 from ..._backend import np
 from .. import formulas as fm  # noqa: F401
 from ..registry import op
+from .arithmetic import SQUEEZE_DIM, UNSQUEEZE
 
 # several differentiable outputs: each formula gets ``grads``, one per output (None if unused)
 UNBIND = op("UnbindBackward0",
@@ -107,6 +108,23 @@ TRANSPOSE = op("TransposeBackward0", lambda self, dim0, dim1: self.swapaxes(dim0
                self=lambda F, grad, dim0, dim1: F.transpose(grad, dim0, dim1))
 TRANSPOSE_T = op("TBackward0", lambda self: self.transpose(), fw="linear", view=True,
                  self=lambda F, grad: F.t(grad))
+
+# ---- views in place ----------------------------------------------------------------------------
+
+# x.t_(), x.transpose_(), x.unsqueeze_(), x.squeeze_(): the views above, which x becomes, under
+# the in-place ops' names (the same forwards and formulas)
+TRANSPOSE_T_ = op("TBackward1", TRANSPOSE_T.forward, fw="linear", view=True,
+                  self=TRANSPOSE_T.formulas["self"])
+TRANSPOSE_ = op("TransposeBackward1", TRANSPOSE.forward, fw="linear", view=True,
+                self=TRANSPOSE.formulas["self"])
+UNSQUEEZE_ = op("UnsqueezeBackward1", UNSQUEEZE.forward, fw="linear", view=True,
+                self=UNSQUEEZE.formulas["self"])
+SQUEEZE_ = op("SqueezeBackward3", SQUEEZE.forward, fw="linear", view=True,
+              self=SQUEEZE.formulas["self"])
+SQUEEZE_DIM_ = op("SqueezeBackward4", SQUEEZE_DIM.forward, fw="linear", view=True,
+                  self=SQUEEZE_DIM.formulas["self"])
+SQUEEZE_DIMS_ = op("SqueezeBackward5", SQUEEZE_DIMS.forward, fw="linear", view=True,
+                   self=SQUEEZE_DIMS.formulas["self"])
 
 # ---- copies that rearrange ------------------------------------------------------------------
 
