@@ -581,3 +581,74 @@ def _views_in_inference_mode(T):
                                      _views_in_inference_mode])
 def test_views_in_place_programs_match_torch(torch, program):
     assert _outcome(cr, program) == _outcome(torch, program)
+
+
+# ---- triangles, running sums and products, scatters in place ---------------------------------
+
+def _index(T, v):
+    return T.tensor(v)
+
+
+OPS_IN_PLACE = {
+    "tril_": _in_place(lambda T: T.arange(1.0, 7.0).reshape(2, 3).requires_grad_() * 2, "tril_"),
+    "triu_diagonal": _in_place(lambda T: T.arange(6).reshape(2, 3), "triu_", 1),
+    "tril_batch": _in_place(lambda T: T.ones(2, 2, 3) * 1, "tril_", -1),
+    "cumsum_": _in_place(_nonleaf, "cumsum_", 0),
+    "cumsum_int32": _in_place(lambda T: T.ones(3, dtype=T.int32), "cumsum_", 0),
+    "cumsum_same_dtype": _in_place(lambda T: T.ones(3), "cumsum_", 0),
+    "cumprod_": _in_place(lambda T: T.arange(1.0, 7.0).reshape(2, 3).requires_grad_() * 2,
+                          "cumprod_", 1),
+    "cumprod_int": _in_place(lambda T: T.arange(1, 5), "cumprod_", -1),
+    "scatter_value": _in_place(lambda T: _nonleaf(T).reshape(1, 3), "scatter_", 1,
+                               lambda T: _index(T, [[2, 0]]), 5.0),
+    "scatter_src": _in_place(lambda T: _nonleaf(T).reshape(1, 3), "scatter_", 1,
+                             lambda T: _index(T, [[2, 0]]),
+                             lambda T: T.ones(1, 2, requires_grad=True)),
+    "scatter_plain": _in_place(lambda T: T.ones(2, 3), "scatter_", 1,
+                                lambda T: _index(T, [[0], [1]]), 2.0),
+    "scatter_add_": _in_place(lambda T: _nonleaf(T).reshape(1, 3), "scatter_add_", 1,
+                              lambda T: _index(T, [[0, 0]]),
+                              lambda T: T.ones(1, 2, requires_grad=True)),
+    # errors
+    "tril_1d": _in_place(lambda T: T.ones(3), "tril_"),
+    "tril_leaf": _in_place(lambda T: T.ones(2, 2, requires_grad=True), "tril_"),
+    "cumsum_dim": _in_place(lambda T: T.ones(3), "cumsum_", 2),
+    "cumsum_bool": _in_place(lambda T: T.tensor([True, False]), "cumsum_", 0),
+    "cumprod_bool": _in_place(lambda T: T.tensor([True, False]), "cumprod_", 0),
+    "scatter_add_index_type": _in_place(lambda T: T.ones(3), "scatter_add_", 0, [0],
+                                        lambda T: T.ones(1)),
+    "scatter_bounds": _in_place(lambda T: T.ones(3), "scatter_", 0,
+                                lambda T: _index(T, [5]), 1.0),
+}
+
+
+@pytest.mark.parametrize("name", OPS_IN_PLACE)
+def test_ops_in_place_match_torch(torch, name):
+    program = OPS_IN_PLACE[name]
+    assert _outcome(cr, program) == _outcome(torch, program)
+
+
+@pytest.mark.parametrize("dtype", ["float64", "int64", "bool", "int16", "int8", "uint8",
+                                   "float16", "int32"])
+def test_cumsum_in_place_refuses_another_dtype_as_torch(torch, dtype):
+    def program(T):
+        T.ones(3).cumsum_(0, dtype=getattr(T, dtype))
+        return {}
+    assert _outcome(cr, program) == _outcome(torch, program)
+
+
+def _gradients_through_ops_in_place(T):
+    x = T.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    s = T.tensor([[10.0, 20.0]], requires_grad=True)
+    y = x * 1
+    y.cumprod_(1)
+    y.tril_(1)
+    y.scatter_add_(1, T.tensor([[2, 2]]), s)
+    y.cumsum_(0)
+    (y * T.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])).sum().backward()
+    return {"y": y.detach(), "gx": x.grad, "gs": s.grad, "name": y.grad_fn.name()}
+
+
+def test_gradients_through_ops_in_place_match_torch(torch):
+    assert _outcome(cr, _gradients_through_ops_in_place) == \
+        _outcome(torch, _gradients_through_ops_in_place)

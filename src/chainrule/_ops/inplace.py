@@ -660,6 +660,33 @@ def make_inplace(out_of_place: Callable, fill: bool = False) -> Callable:
     return method
 
 
+# torch's C++ names of the dtypes, as its in-place dtype checks print them
+_CPP_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char",
+              "int16": "short int", "int32": "int", "int64": "long int", "float16": "c10::Half",
+              "float32": "float", "float64": "double", "complex64": "c10::complex<float>",
+              "complex128": "c10::complex<double>"}
+
+
+def cumulative_(out_of_place: Callable) -> Callable:
+    """``cumsum_`` / ``cumprod_``: the running sum or product along ``dim``, in this tensor's
+    dtype (``dtype`` may only name it)."""
+    name = out_of_place.__name__
+    inner = make_inplace(out_of_place)
+
+    def method(self: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+        d = self._data.dtype
+        if dtype is not None and dtype.np != d:
+            raise RuntimeError(f"Bad in-place call: input tensor dtype {_CPP_NAMES[d.name]} and "
+                               f"output tensor dtype {_CPP_NAMES[dtype.np.name]} should match")
+        if d.kind == "b":
+            raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
+        return inner(self, dim)
+
+    method.__name__ = name + "_"
+    method.__doc__ = f"In-place ``{name}`` along ``dim``, kept in this tensor's dtype."
+    return method
+
+
 def _augmented(out_of_place: Callable) -> Callable:
     def method(self: Tensor, other: Any) -> Tensor:
         return apply_inplace(self, out_of_place, other)

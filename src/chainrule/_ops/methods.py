@@ -108,6 +108,15 @@ for _name, _ufunc in (("logical_and_", np.logical_and), ("logical_or_", np.logic
     _METHODS[_name] = inplace.logical_(_name, _ufunc)
 _METHODS["logical_not_"] = inplace.logical_not_
 
+# triangles, running sums and products, scatters in place
+_METHODS.update({"tril_": inplace.make_inplace(shape.tril),
+                 "triu_": inplace.make_inplace(shape.triu),
+                 "cumsum_": inplace.cumulative_(reductions.cumsum),
+                 "cumprod_": inplace.cumulative_(reductions.cumprod),
+                 "scatter_": inplace.make_inplace(indexing.scatter),
+                 "scatter_add_": indexing._method(inplace.make_inplace(indexing.scatter_add),
+                                                  ("index", 2), ("src", 3))})
+
 # views in place
 _METHODS.update({"t_": inplace.t_, "transpose_": inplace.transpose_,
                  "swapaxes_": inplace.swapaxes_, "swapdims_": inplace.swapdims_,
