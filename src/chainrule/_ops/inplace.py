@@ -469,10 +469,7 @@ def _view_in_place(self: Tensor, entry: Any, args: tuple) -> Tensor:
     """``self`` becomes the view ``entry`` makes of it: the same memory seen with a new shape,
     the view's node as its history in a graph; its version moves on, as torch's does."""
     check_inplace(self)
-    if batching.LEVELS and batching.link(self) is not None:
-        raise RuntimeError(f"vmap: chainrule cannot change the shape of a batched tensor in "
-                           f"place ({entry.node_name}); use the out-of-place form")
-    snapshot = _make(_storage(self))
+    snapshot = _make(_storage(self))  # under vmap, batched as self is
     snapshot._requires_grad = self._requires_grad
     snapshot._grad_fn = self._grad_fn
     snapshot._output_nr = self._output_nr
@@ -481,7 +478,11 @@ def _view_in_place(self: Tensor, entry: Any, args: tuple) -> Tensor:
     result = call1(entry, snapshot, args)
     if self._grad_fn is not None:
         _invalidate_saved_output(self)
-    self._data = result._data
+    b = batching.link(result) if batching.LEVELS else None
+    if b is not None:  # the logical view of the physical result
+        batching.bind(self, b[1], b[0])
+    else:
+        self._data = result._data
     if result._grad_fn is not None:
         self._grad_fn = result._grad_fn
         self._output_nr = 0
@@ -685,6 +686,22 @@ def cumulative_(out_of_place: Callable) -> Callable:
     method.__name__ = name + "_"
     method.__doc__ = f"In-place ``{name}`` along ``dim``, kept in this tensor's dtype."
     return method
+
+
+def masked_scatter_(self: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """In-place ``masked_scatter``: the mask must expand to this tensor's shape (torch's
+    expand error otherwise).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(3).masked_scatter_(torch.tensor([True, False, True]), torch.ones(2))
+    tensor([1., 0., 1.])
+    """
+    from .indexing import masked_scatter
+    from .shape import expand
+
+    if isinstance(mask, Tensor) and mask._data.shape != self._data.shape:
+        expand(mask.detach(), self._data.shape)
+    return apply_inplace(self, masked_scatter, mask, source)
 
 
 def _augmented(out_of_place: Callable) -> Callable:

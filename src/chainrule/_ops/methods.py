@@ -108,14 +108,21 @@ for _name, _ufunc in (("logical_and_", np.logical_and), ("logical_or_", np.logic
     _METHODS[_name] = inplace.logical_(_name, _ufunc)
 _METHODS["logical_not_"] = inplace.logical_not_
 
-# triangles, running sums and products, scatters in place
+# triangles, running sums and products, scatters and index writes in place
 _METHODS.update({"tril_": inplace.make_inplace(shape.tril),
                  "triu_": inplace.make_inplace(shape.triu),
                  "cumsum_": inplace.cumulative_(reductions.cumsum),
                  "cumprod_": inplace.cumulative_(reductions.cumprod),
                  "scatter_": inplace.make_inplace(indexing.scatter),
                  "scatter_add_": indexing._method(inplace.make_inplace(indexing.scatter_add),
-                                                  ("index", 2), ("src", 3))})
+                                                  ("index", 2), ("src", 3)),
+                 "index_add_": indexing._method(inplace.make_inplace(indexing.index_add),
+                                                ("index", 2), ("source", 3)),
+                 "index_copy_": indexing._method(inplace.make_inplace(indexing.index_copy),
+                                                 ("index", 2), ("source", 3)),
+                 "index_fill_": inplace.make_inplace(indexing.METHODS["index_fill"]),
+                 "masked_scatter_": indexing._method(inplace.masked_scatter_, ("mask", 1),
+                                                     ("source", 2))})
 
 # views in place
 _METHODS.update({"t_": inplace.t_, "transpose_": inplace.transpose_,
