@@ -88,6 +88,12 @@ RECORDS = [
            fixed_shapes=True),
     # copies, conversions, shape, selection
     Record("clone", "CloneBackward0", lambda T, a: a.clone()),
+    # copy_ in a graph (also the first .grad of a leaf under backward(create_graph=True))
+    Record("copy_", "torch::autograd::CopyBackwards", lambda T, a: T.zeros_like(a).copy_(a)),
+    Record("copy_broadcast", "torch::autograd::CopyBackwards",
+           lambda T, a, b: (a * 2).copy_(b), SAME_SHAPE, fixed_shapes=True),
+    Record("copy_cast", "torch::autograd::CopyBackwards",
+           lambda T, a: T.zeros(a.shape, dtype=T.float32).copy_(a), eps=1e-3),
     Record("to_double", "ToCopyBackward0", lambda T, a: a.to(T.float32).double(), eps=1e-3),
     Record("reshape", "ViewBackward0", lambda T, a: a.reshape(-1), [(3,), (2, 3)],
            fixed_shapes=True),
@@ -131,7 +137,6 @@ SPECIAL = {
         (a[None] ** 2).sum(), a, create_graph=True)[0],
     "IndexPutImplBackward0": lambda T, a: T.autograd.grad(
         (a[[0, 1, 0]] ** 2).sum(), a, create_graph=True)[0],
-    "CopyBackwards": None,  # the first .grad of a leaf under backward(create_graph=True)
     # relu's backward under create_graph, with the incoming gradient a
     "ThresholdBackwardBackward0": lambda T, a: (lambda b: T.autograd.grad(
         T.relu(b), b, a, create_graph=True)[0])(a * 0 + 1),

@@ -348,14 +348,18 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
             return where(_everywhere(s), other, s)
 
         return apply_inplace(self, batched, src)
-    if _state.grad_enabled and (self._requires_grad or src._requires_grad):
-        from .shape import expand
+    tracked = _state.grad_enabled and (self._requires_grad or src._requires_grad)
+    if not tracked and forward_ad_active[0]:  # dual tensors: the tangent follows the copy
+        tracked = tangent_of(self) is not None or tangent_of(src) is not None
+    if tracked:
+        from .registry import broadcast_check
 
         def compute(s: Tensor, other: Tensor) -> Tensor:
-            other = other.to(s.dtype) if other.dtype != s.dtype else other
-            grown = expand(other, s._data.shape) if other._data.shape != s._data.shape else \
-                other
-            return s * 0 + grown
+            if other._data.shape != s._data.shape:
+                broadcast_check(s._data.shape, other._data.shape)
+            # torch's CopyBackwards: zero for the old values, src's gradient summed back to
+            # its shape and cast to its dtype
+            return call(D.COPY, (s, other), (s._data, other._data))
 
         return apply_inplace(self, compute, src)
     d = _storage(self)
