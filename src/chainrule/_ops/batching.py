@@ -1140,7 +1140,7 @@ def _build() -> dict:
         entry = getattr(D, name)
         names = tuple(n for n in entry.args if n in ("dim", "dims", "dim0", "dim1"))
         rules[entry] = _dims_rule(names)
-    rules[D.TRANSPOSE] = _dims_rule(("dim0", "dim1"))
+    rules[D.TRANSPOSE] = rules[D.ROT90] = _dims_rule(("dim0", "dim1"))
     for name in ("VAR", "STD", "VAR_MEAN", "STD_MEAN", "NORM", "LOGSUMEXP"):
         rules[getattr(D, name)] = _dims_rule(("dim",), none_all=True)
     rules[D.SUM] = _full_reduce(D.SUM_DIM)
@@ -1192,6 +1192,9 @@ def _build() -> dict:
     rules[D.KRON] = r_kron
     rules[D.NLL_LOSS] = rules[D.NLL_LOSS2D] = r_nll_loss
     rules[D.NLL_LOSS_BACKWARD] = rules[D.NLL_LOSS2D_BACKWARD] = r_nll_loss_backward
+    rules[D.UNIQUE] = r_dynamic("_unique2")
+    rules[D.UNIQUE_DIM] = r_dynamic("unique_dim")
+    rules[D.UNIQUE_CONSECUTIVE] = r_dynamic("unique_consecutive")
     rules[D.COPY_SLICES] = r_copy_slices
     rules[D.AS_STRIDED] = r_as_strided
     return rules

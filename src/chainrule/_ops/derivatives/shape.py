@@ -140,6 +140,21 @@ def flip_array(a: Any, dims: tuple) -> Any:
 
 FLIP = op("FlipBackward0", lambda self, dims: flip_array(self, dims), fw="linear",
           self=lambda F, grad, dims: F.flip(grad, dims))
+
+
+def rot90_array(self: Any, k: int, dim0: int, dim1: int) -> Any:
+    """``k`` (0 to 3) quarter turns from dim0 towards dim1, as torch computes them: a flip
+    (a copy), transposed (a view of it) for odd ``k``; ``k`` = 0 a row-major copy."""
+    if k == 0:
+        return np.array(self, order="C")
+    if k == 2:
+        return flip_array(self, (dim0, dim1))
+    return flip_array(self, (dim1,) if k == 1 else (dim0,)).swapaxes(dim0, dim1)
+
+
+# turning back is k quarter turns the other way
+ROT90 = op("Rot90Backward0", rot90_array, fw="linear",
+           self=lambda F, grad, k, dim0, dim1: F.rot90(grad, -k % 4, dim0, dim1))
 # shifts a tuple; dims None (one shift, the tensor rolled as if flattened) or a tuple
 ROLL = op("RollBackward0", lambda self, shifts, dims: np.roll(self, shifts, dims), fw="linear",
           self=lambda F, grad, shifts, dims: F.roll(grad, tuple(-s for s in shifts), dims))
