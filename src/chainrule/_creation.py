@@ -362,48 +362,45 @@ def _new_options(fn: str, self: Tensor, dtype: Any, requires_grad: Any) -> Any:
     return self._data.dtype if dtype is None else dtype.np
 
 
-def new_zeros(self: Tensor, *args: Any, size: Any = _MISSING, dtype: _dtype | None = None,
-              device: Any = None, requires_grad: bool = False, layout: Any = None,
-              pin_memory: bool = False) -> Tensor:
-    """Zeros of the given size, in this tensor's dtype unless ``dtype`` says otherwise.
+def _new_filled(name: str, value: Any, doc: str) -> Any:
+    """``Tensor.new_zeros`` and its kin: ``value`` (None: uninitialised) in a tensor of the
+    given size, in the tensor's dtype unless ``dtype`` says otherwise."""
+    def new(self: Tensor, *args: Any, size: Any = _MISSING, dtype: _dtype | None = None,
+            device: Any = None, requires_grad: bool = False, layout: Any = None,
+            pin_memory: bool = False) -> Tensor:
+        shape = _new_size(name, args, size)
+        d = _new_options(name, self, dtype, requires_grad)
+        if value is None:
+            return _finish(np.empty(shape, d) if shape else d.type(0), requires_grad, device)
+        return _filled(shape, value, d, requires_grad, device)
+
+    new.__name__ = new.__qualname__ = name
+    new.__doc__ = doc
+    return new
+
+
+new_zeros = _new_filled("new_zeros", 0, """Zeros of the given size (ints, a sequence or
+    ``size=``), in this tensor's dtype unless ``dtype`` says otherwise.
 
     >>> import chainrule as torch
     >>> torch.ones(2, dtype=torch.float64).new_zeros(2, 3)
     tensor([[0., 0., 0.],
             [0., 0., 0.]], dtype=torch.float64)
-    """
-    shape = _new_size("new_zeros", args, size)
-    return _filled(shape, 0, _new_options("new_zeros", self, dtype, requires_grad),
-                   requires_grad, device)
-
-
-def new_ones(self: Tensor, *args: Any, size: Any = _MISSING, dtype: _dtype | None = None,
-             device: Any = None, requires_grad: bool = False, layout: Any = None,
-             pin_memory: bool = False) -> Tensor:
-    """Ones of the given size, in this tensor's dtype unless ``dtype`` says otherwise.
+    """)
+new_ones = _new_filled("new_ones", 1, """Ones of the given size, in this tensor's dtype unless
+    ``dtype`` says otherwise.
 
     >>> import chainrule as torch
     >>> torch.tensor([1, 2]).new_ones((3,))
     tensor([1, 1, 1])
-    """
-    shape = _new_size("new_ones", args, size)
-    return _filled(shape, 1, _new_options("new_ones", self, dtype, requires_grad),
-                   requires_grad, device)
-
-
-def new_empty(self: Tensor, *args: Any, size: Any = _MISSING, dtype: _dtype | None = None,
-              device: Any = None, requires_grad: bool = False, layout: Any = None,
-              pin_memory: bool = False) -> Tensor:
-    """An uninitialised tensor of the given size, in this tensor's dtype unless ``dtype`` says
-    otherwise.
+    """)
+new_empty = _new_filled("new_empty", None, """An uninitialised tensor of the given size, in this
+    tensor's dtype unless ``dtype`` says otherwise.
 
     >>> import chainrule as torch
     >>> torch.ones(2).new_empty(2, 3).shape
     torch.Size([2, 3])
-    """
-    shape = _new_size("new_empty", args, size)
-    d = _new_options("new_empty", self, dtype, requires_grad)
-    return _finish(np.empty(shape, d) if shape else d.type(0), requires_grad, device)
+    """)
 
 
 def new_full(self: Tensor, size: Any = _MISSING, fill_value: Any = _MISSING, *,

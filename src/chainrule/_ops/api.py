@@ -506,14 +506,10 @@ def _query(name: str) -> Any:
     return query
 
 
-is_signed = _query("is_signed")
-is_nonzero = _query("is_nonzero")
-get_device = _query("get_device")
-is_conj = _query("is_conj")
-is_neg = _query("is_neg")
-resolve_conj = _query("resolve_conj")
-resolve_neg = _query("resolve_neg")
-conj = _query("conj")
+_QUERIES = ("is_signed", "is_nonzero", "get_device", "is_conj", "is_neg", "resolve_conj",
+            "resolve_neg", "conj")
+is_signed, is_nonzero, get_device, is_conj, is_neg, resolve_conj, resolve_neg, conj = map(
+    _query, _QUERIES)
 
 
 def is_same_size(input: Tensor, other: Tensor) -> bool:

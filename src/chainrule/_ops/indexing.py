@@ -515,8 +515,9 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
     (``IndexAddBackward0``); repeated indices add up.
 
     >>> import chainrule as torch
-    >>> torch.zeros(3).index_add(0, torch.tensor([0, 0, 2]), torch.ones(3))
-    tensor([2., 0., 1.])
+    >>> torch.zeros(2, 3).index_add(1, torch.tensor([2, 2]), torch.ones(2, 2), alpha=0.5)
+    tensor([[0., 0., 1.],
+            [0., 0., 1.]])
     """
     idx = _tensor_arg(index, "index_add", "index", 3)
     src = _tensor_arg(source, "index_add", "source", 4)
@@ -566,6 +567,12 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
                 (d, idx if idx.ndim == 1 else idx.reshape(-1), alpha))
 
 
+def _require(ok: Any, error: type, message: str) -> None:
+    """torch's TORCH_CHECK: ``error(message)`` unless ``ok``."""
+    if not ok:
+        raise error(message)
+
+
 def _slice_shape(sizes: list) -> str:
     return " ".join(str(n) for n in sizes)
 
@@ -585,21 +592,21 @@ def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor
     shape = a.shape
     nd = len(shape)
     d = _dim(dim, nd)
-    if idx.ndim > 1:
-        raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {idx.ndim})")
-    if src.ndim == 0 and idx.size != 1:
-        raise IndexError(f"index_copy_(): When source is scalar, index should have one element "
-                         f"(got {idx.size})")
-    if src.ndim != nd and src.ndim and nd:
-        raise IndexError(f"index_copy_(): When source and destination are not scalars, their "
-                         f"dimensionality must match. Source dimensionality ({src.ndim}), "
-                         f"destination dimensionality ({nd})")
-    if idx.dtype != np.int64:
-        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got "
-                           f"{_type_name(idx)}")
-    if src.dtype != a.dtype:
-        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, "
-                           f"but got (self) {_type_name(a)} and (source) {_type_name(src)}")
+    # torch's checks, in its order
+    _require(idx.ndim <= 1, IndexError,
+             f"index_copy_(): Index should have dimension 1 or 0 (got {idx.ndim})")
+    _require(src.ndim or idx.size == 1, IndexError,
+             f"index_copy_(): When source is scalar, index should have one element (got "
+             f"{idx.size})")
+    _require(src.ndim == nd or not src.ndim or not nd, IndexError,
+             f"index_copy_(): When source and destination are not scalars, their "
+             f"dimensionality must match. Source dimensionality ({src.ndim}), destination "
+             f"dimensionality ({nd})")
+    _require(idx.dtype == np.int64, RuntimeError,
+             f"index_copy_(): Expected a long tensor for index, but got {_type_name(idx)}")
+    _require(src.dtype == a.dtype, RuntimeError,
+             f"index_copy_(): self and source expected to have the same dtype, but got (self) "
+             f"{_type_name(a)} and (source) {_type_name(src)}")
     self_slice, src_slice = list(shape), list(src.shape)
     for sizes in (self_slice, src_slice):
         if d < len(sizes):
@@ -695,16 +702,16 @@ def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     m = _tensor_arg(mask, "masked_scatter", "mask", 2)
     src = _tensor_arg(source, "masked_scatter", "source", 3)
     a = input._data
-    if m.dtype != np.bool_:
-        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with "
-                           f"dtype {_type_name(m)}")
-    if src.dtype != a.dtype:
-        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but "
-                           f"got{_type_name(a)} and {_type_name(src)}")
+    _require(m.dtype == np.bool_, RuntimeError,
+             f"masked_scatter_ only supports boolean masks, but got mask with dtype "
+             f"{_type_name(m)}")
+    _require(src.dtype == a.dtype, RuntimeError,
+             f"masked_scatter: expected self and source to have same dtypes but "
+             f"got{_type_name(a)} and {_type_name(src)}")
     broadcast_check(m.shape, a.shape)
     shape = np.broadcast_shapes(m.shape, a.shape)
-    if np.count_nonzero(np.broadcast_to(m, shape)) > src.size:
-        raise RuntimeError("Number of elements of source < number of ones in mask")
+    _require(np.count_nonzero(np.broadcast_to(m, shape)) <= src.size, RuntimeError,
+             "Number of elements of source < number of ones in mask")
     return call(D.MASKED_SCATTER, (input, source), (a, src), (m,))
 
 

@@ -113,18 +113,16 @@ TRANSPOSE_T = op("TBackward0", lambda self: self.transpose(), fw="linear", view=
 
 # x.t_(), x.transpose_(), x.unsqueeze_(), x.squeeze_(): the views above, which x becomes, under
 # the in-place ops' names (the same forwards and formulas)
-TRANSPOSE_T_ = op("TBackward1", TRANSPOSE_T.forward, fw="linear", view=True,
-                  self=TRANSPOSE_T.formulas["self"])
-TRANSPOSE_ = op("TransposeBackward1", TRANSPOSE.forward, fw="linear", view=True,
-                self=TRANSPOSE.formulas["self"])
-UNSQUEEZE_ = op("UnsqueezeBackward1", UNSQUEEZE.forward, fw="linear", view=True,
-                self=UNSQUEEZE.formulas["self"])
-SQUEEZE_ = op("SqueezeBackward3", SQUEEZE.forward, fw="linear", view=True,
-              self=SQUEEZE.formulas["self"])
-SQUEEZE_DIM_ = op("SqueezeBackward4", SQUEEZE_DIM.forward, fw="linear", view=True,
-                  self=SQUEEZE_DIM.formulas["self"])
-SQUEEZE_DIMS_ = op("SqueezeBackward5", SQUEEZE_DIMS.forward, fw="linear", view=True,
-                   self=SQUEEZE_DIMS.formulas["self"])
+def _in_place(view: Any, node_name: str) -> Any:
+    return op(node_name, view.forward, fw="linear", view=True, self=view.formulas["self"])
+
+
+TRANSPOSE_T_ = _in_place(TRANSPOSE_T, "TBackward1")
+TRANSPOSE_ = _in_place(TRANSPOSE, "TransposeBackward1")
+UNSQUEEZE_ = _in_place(UNSQUEEZE, "UnsqueezeBackward1")
+SQUEEZE_ = _in_place(SQUEEZE, "SqueezeBackward3")
+SQUEEZE_DIM_ = _in_place(SQUEEZE_DIM, "SqueezeBackward4")
+SQUEEZE_DIMS_ = _in_place(SQUEEZE_DIMS, "SqueezeBackward5")
 
 # ---- copies that rearrange ------------------------------------------------------------------
 
