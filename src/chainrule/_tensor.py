@@ -376,7 +376,12 @@ class Tensor:
         return _dtypes.category(self._data.dtype) == 2
 
     def is_signed(self) -> bool:
-        """Whether the dtype holds negative values (every dtype but bool and uint8)."""
+        """Whether the dtype holds negative values (every dtype but bool and uint8).
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1], dtype=torch.uint8).is_signed()
+        False
+        """
         return self._data.dtype.kind in "ifc"
 
     def is_nonzero(self) -> bool:
@@ -397,7 +402,12 @@ class Tensor:
     @property
     def nbytes(self) -> int:
         """Bytes the elements take as a dense tensor: ``numel() * itemsize`` (as torch counts
-        them: an expanded tensor counts each element)."""
+        them: an expanded tensor counts each element).
+
+        >>> import chainrule as torch
+        >>> torch.zeros(3).expand(2, 3).nbytes
+        24
+        """
         return int(self._data.size) * self._data.dtype.itemsize
 
     @property
@@ -450,7 +460,13 @@ class Tensor:
         return self
 
     def conj(self) -> Tensor:
-        """The complex conjugate: a real tensor itself, as torch returns it."""
+        """The complex conjugate: a real tensor itself, as torch returns it.
+
+        >>> import chainrule as torch
+        >>> x = torch.ones(2)
+        >>> x.conj() is x
+        True
+        """
         if _dtypes.category(self._data.dtype) == 3:
             raise NotImplementedError(
                 "chainrule has no lazily conjugated views: conj() of a complex tensor is not "

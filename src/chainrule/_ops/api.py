@@ -513,7 +513,12 @@ is_signed, is_nonzero, get_device, is_conj, is_neg, resolve_conj, resolve_neg, c
 
 
 def is_same_size(input: Tensor, other: Tensor) -> bool:
-    """Whether the two tensors have one shape."""
+    """Whether the two tensors have one shape.
+
+    >>> import chainrule as torch
+    >>> torch.is_same_size(torch.zeros(2, 3), torch.ones(3, 2))
+    False
+    """
     if not isinstance(input, Tensor):
         raise TypeError(f"is_same_size(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")

@@ -511,7 +511,12 @@ def t_(self: Tensor) -> Tensor:
 
 
 def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
-    """In-place ``transpose`` (``TransposeBackward1``)."""
+    """In-place ``transpose`` (``TransposeBackward1``).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3, 4).transpose_(0, 2).shape
+    torch.Size([4, 3, 2])
+    """
     ndim = self._data.ndim
     return _view_in_place(self, D.TRANSPOSE_, (_dim(dim0, ndim), _dim(dim1, ndim)))
 
@@ -527,13 +532,23 @@ def swapdims_(self: Tensor, dim0: int, dim1: int) -> Tensor:
 
 
 def unsqueeze_(self: Tensor, dim: int) -> Tensor:
-    """In-place ``unsqueeze`` (``UnsqueezeBackward1``)."""
+    """In-place ``unsqueeze`` (``UnsqueezeBackward1``).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3).unsqueeze_(1).shape
+    torch.Size([2, 1, 3])
+    """
     return _view_in_place(self, D.UNSQUEEZE_, (_dim(dim, self._data.ndim + 1),))
 
 
 def squeeze_(self: Tensor, dim: Any = None) -> Tensor:
     """In-place ``squeeze``: every size-1 dim (``SqueezeBackward3``), or ``dim`` if it has size
-    1 (an int: ``SqueezeBackward4``; a tuple: ``SqueezeBackward5``)."""
+    1 (an int: ``SqueezeBackward4``; a tuple: ``SqueezeBackward5``).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(1, 2, 1).squeeze_(0).shape
+    torch.Size([2, 1])
+    """
     ndim = self._data.ndim
     if dim is None:
         return _view_in_place(self, D.SQUEEZE_, ())

@@ -691,12 +691,22 @@ def hsplit(input: Tensor, indices_or_sections: Any) -> tuple:
 
 
 def vsplit(input: Tensor, indices_or_sections: Any) -> tuple:
-    """``tensor_split`` row-wise, along dim 0 of a tensor of at least 2 dims."""
+    """``tensor_split`` row-wise, along dim 0 of a tensor of at least 2 dims.
+
+    >>> import chainrule as torch
+    >>> [t.shape for t in torch.zeros(4, 2).vsplit([1])]
+    [torch.Size([1, 2]), torch.Size([3, 2])]
+    """
     return _split_along("vsplit", input, indices_or_sections, 2, 0)
 
 
 def dsplit(input: Tensor, indices_or_sections: Any) -> tuple:
-    """``tensor_split`` depth-wise, along dim 2 of a tensor of at least 3 dims."""
+    """``tensor_split`` depth-wise, along dim 2 of a tensor of at least 3 dims.
+
+    >>> import chainrule as torch
+    >>> [t.shape for t in torch.zeros(1, 2, 4).dsplit(2)]
+    [torch.Size([1, 2, 2]), torch.Size([1, 2, 2])]
+    """
     return _split_along("dsplit", input, indices_or_sections, 3, 2)
 
 
