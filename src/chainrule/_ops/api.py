@@ -519,12 +519,10 @@ def is_same_size(input: Tensor, other: Tensor) -> bool:
     >>> torch.is_same_size(torch.zeros(2, 3), torch.ones(3, 2))
     False
     """
-    if not isinstance(input, Tensor):
-        raise TypeError(f"is_same_size(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
-    if not isinstance(other, Tensor):
-        raise TypeError(f"is_same_size(): argument 'other' (position 2) must be Tensor, not "
-                        f"{type(other).__name__}")
+    for name, position, t in (("input", 1, input), ("other", 2, other)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"is_same_size(): argument '{name}' (position {position}) must be "
+                            f"Tensor, not {type(t).__name__}")
     return input.is_same_size(other)
 
 
