@@ -898,3 +898,84 @@ def test_python_numbers_convert_as_torch(torch, expr):
         return str(out.dtype), out.tolist()
 
     assert outcome(cr) == outcome(torch)
+
+
+# ---- torch's aliases: the op they alias, its node, its errors ---------------------------------
+
+def _grad_leaf(T):
+    return T.tensor([1.5, -2.0, 0.0], requires_grad=True)
+
+
+def _inplace(T, method, *args, **kwargs):
+    """``method`` applied in place to a non-leaf: the result, whether it is self, the version."""
+    y = _grad_leaf(T) * 2
+    out = getattr(y, method)(*args, **kwargs)
+    return out, out is y, y._version
+
+
+ALIASES = {
+    "multiply": lambda T: T.multiply(_grad_leaf(T), 2),
+    "multiply_method": lambda T: _grad_leaf(T).multiply(T.tensor([[1.0], [2.0]])),
+    "subtract": lambda T: T.subtract(_grad_leaf(T), 1, alpha=2),
+    "subtract_method": lambda T: _grad_leaf(T).subtract(_grad_leaf(T), alpha=0.5),
+    "divide": lambda T: T.divide(_grad_leaf(T), 2),
+    "divide_floor": lambda T: _grad_leaf(T).divide(0.7, rounding_mode="floor"),
+    "divide_trunc": lambda T: T.divide(_grad_leaf(T), T.tensor(-0.7), rounding_mode="trunc"),
+    "divide_none": lambda T: T.divide(T.tensor([3, 4]), 2, rounding_mode=None),
+    "divide_int_floor": lambda T: T.tensor([7, -7]).divide(2, rounding_mode="floor"),
+    "negative": lambda T: T.negative(_grad_leaf(T)),
+    "negative_method": lambda T: T.tensor([1, -2]).negative(),
+    "positive": lambda T: T.positive(_grad_leaf(T)),
+    "positive_int": lambda T: T.tensor([1, -2]).positive(),
+    "absolute": lambda T: T.absolute(_grad_leaf(T)),
+    "absolute_method": lambda T: T.tensor([1, -2]).absolute(),
+    "greater": lambda T: T.greater(_grad_leaf(T), 0),
+    "greater_method": lambda T: _grad_leaf(T).greater(T.tensor([[0.0], [-5.0]])),
+    "greater_equal": lambda T: T.greater_equal(_grad_leaf(T), 0),
+    "less": lambda T: _grad_leaf(T).less(T.tensor(0)),
+    "less_equal": lambda T: T.less_equal(T.tensor([1, 2]), 1.5),
+    "not_equal": lambda T: _grad_leaf(T).not_equal(0),
+    "not_equal_function": lambda T: T.not_equal(T.tensor([True, False]), True),
+    "multiply_": lambda T: _inplace(T, "multiply_", 3),
+    "subtract_": lambda T: _inplace(T, "subtract_", 3, alpha=2),
+    "divide_": lambda T: _inplace(T, "divide_", T.tensor(4.0)),
+    "divide_floor_": lambda T: _inplace(T, "divide_", 0.7, rounding_mode="floor"),
+    "div_trunc_": lambda T: _inplace(T, "div_", 0.7, rounding_mode="trunc"),
+    "divide_int_": lambda T: T.tensor([7, -7]).divide_(2, rounding_mode="floor"),
+    "negative_": lambda T: _inplace(T, "negative_"),
+    "absolute_": lambda T: _inplace(T, "absolute_"),
+    "multiply_int_": lambda T: T.tensor([1, 2]).multiply_(3),
+}
+
+
+@pytest.mark.parametrize("name", ALIASES)
+def test_aliases_match_torch(torch, name):
+    same(torch, ALIASES[name])
+
+
+def test_positive_is_the_tensor_itself(torch):
+    for T in (cr, torch):
+        x = _grad_leaf(T)
+        assert T.positive(x) is x and x.positive() is x and +x is x
+
+
+ALIAS_ERRORS = {
+    "divide_bad_mode": lambda T: T.divide(T.ones(2), 2, rounding_mode="bad"),
+    "divide_int_zero": lambda T: T.tensor([1, 2]).divide(0, rounding_mode="floor"),
+    "subtract_bools": lambda T: T.subtract(T.tensor([True]), T.tensor([False])),
+    "negative_bool": lambda T: T.tensor([True]).negative(),
+    "positive_bool": lambda T: T.positive(T.tensor([True, False])),
+    "pos_operator_bool": lambda T: +T.tensor([True, False]),
+    "positive_number": lambda T: T.positive(1),
+    "absolute_bool": lambda T: T.absolute(T.tensor([True])),
+    "multiply_shapes": lambda T: T.multiply(T.ones(3), T.ones(2)),
+    "greater_shapes": lambda T: T.ones(3).greater(T.ones(2)),
+    "multiply_leaf_": lambda T: _grad_leaf(T).multiply_(2),
+    "divide_int_": lambda T: T.tensor([1, 2]).divide_(2),
+    "subtract_int_float_": lambda T: T.tensor([1, 2]).subtract_(0.5),
+}
+
+
+@pytest.mark.parametrize("name", ALIAS_ERRORS)
+def test_alias_errors_match_torch(torch, name):
+    same(torch, ALIAS_ERRORS[name])

@@ -109,6 +109,45 @@ VALUES = {
         T.tensor([[True], [False]])),
     "masked_select_0d": lambda T: T.tensor(3.0).masked_select(T.tensor(True)),
     "narrow_int": lambda T: T.narrow(T.arange(6).reshape(2, 3), 1, T.tensor(1), 2),
+    # index_add, index_copy, index_fill, masked_scatter
+    "index_add_int": lambda T: T.arange(6).reshape(2, 3).index_add(1, _i(T, [2, 2]),
+                                                                   T.ones(2, 2, dtype=T.int64)),
+    "index_add_int_alpha": lambda T: T.ones(3, dtype=T.int64).index_add(
+        0, _i(T, [0]), T.ones(1, dtype=T.int64), alpha=-1.5),
+    "index_add_int32_index": lambda T: T.index_add(T.ones(3), 0, _i(T, [1], "int32"), T.ones(1)),
+    "index_add_0d_index": lambda T: T.ones(3, 2).index_add(0, _i(T, 1), T.ones(1, 2)),
+    "index_add_0d": lambda T: T.tensor(1.0).index_add(0, _i(T, [0]), T.tensor(5.0)),
+    "index_add_empty": lambda T: T.ones(3).index_add(0, _i(T, [], "int64"), T.ones(0)),
+    "index_add_tensor_alpha": lambda T: T.index_add(_x(T, 2, 3), 1, _i(T, [0]), T.ones(2, 1),
+                                                    alpha=T.tensor(2.0)),
+    "index_add_bool_alpha": lambda T: T.ones(3).index_add(0, _i(T, [0]), T.ones(1), alpha=True),
+    "index_copy_repeated": lambda T: T.ones(3).index_copy(0, _i(T, [1, 1]),
+                                                         T.tensor([5.0, 6.0])),
+    "index_copy_0d_index": lambda T: _x(T, 2, 3).index_copy(1, _i(T, 0), T.ones(2, 1)),
+    "index_copy_0d_source": lambda T: T.ones(3).index_copy(0, _i(T, [1]), T.tensor(5.0)),
+    "index_copy_0d": lambda T: T.tensor(1.0).index_copy(0, _i(T, [0]), T.tensor(5.0)),
+    "index_copy_bool": lambda T: T.zeros(2, 2, dtype=T.bool).index_copy(
+        0, _i(T, [1]), T.ones(1, 2, dtype=T.bool)),
+    "index_fill_int": lambda T: T.arange(6).reshape(2, 3).index_fill(1, _i(T, [2, 0]), 2.5),
+    "index_fill_int_tensor_value": lambda T: T.arange(6).reshape(2, 3).index_fill(
+        1, _i(T, [2, 0]), T.tensor(2.5)),
+    "index_fill_negative": lambda T: T.ones(3).index_fill(0, _i(T, [1, 1, -1]), 0),
+    "index_fill_0d_index": lambda T: T.ones(3, 2).index_fill(0, _i(T, 1), 0),
+    "index_fill_0d": lambda T: T.index_fill(T.tensor(1.0), 0, _i(T, [0]), 5),
+    "index_fill_0d_tensor": lambda T: T.tensor(1.0).index_fill(0, _i(T, 0), T.tensor(5.0)),
+    "index_fill_double_value": lambda T: _x(T, 2, 3).index_fill(
+        1, _i(T, [0]), T.tensor(2.0, dtype=T.float64)),
+    "index_fill_bool_value": lambda T: _x(T, 2, 3).index_fill(1, _i(T, [0]), True),
+    "index_fill_empty": lambda T: T.ones(3).index_fill(0, _i(T, [], "int64"), 0),
+    "masked_scatter_int": lambda T: T.zeros(2, 3, dtype=T.int64).masked_scatter(
+        _i(T, [True, False, True]), T.arange(10)),
+    "masked_scatter_0d_mask": lambda T: _x(T, 2, 3).masked_scatter(T.tensor(True),
+                                                                   T.arange(6.0) + 10),
+    "masked_scatter_0d": lambda T: T.tensor(1.0).masked_scatter(T.tensor(True), T.arange(6.0)),
+    "masked_scatter_mask_bigger": lambda T: T.ones(3).masked_scatter(
+        T.ones(2, 3, dtype=T.bool), T.arange(6.0)),
+    "masked_scatter_rows": lambda T: _x(T, 2, 3).masked_scatter(
+        T.tensor([[True], [False]]), T.arange(6.0).reshape(3, 2)),
 }
 
 
@@ -131,6 +170,11 @@ REPEATED = {
     "scatter_value": lambda T, x, s: x.scatter(1, _i(T, [[0, 0], [1, 1]]), 5.0),
     "scatter_add": lambda T, x, s: x.scatter_add(1, _i(T, [[0, 0], [1, 1]]), s),
     "diag_embed": lambda T, x, s: T.diag_embed(s, 1),
+    # index_copy's last write wins, yet each source row gets the gradient at its index
+    "index_add": lambda T, x, s: x.index_add(1, _i(T, [2, 2]), s, alpha=3),
+    "index_copy": lambda T, x, s: x.index_copy(1, _i(T, [1, 1]), s),
+    "index_fill_tensor": lambda T, x, s: x.index_fill(1, _i(T, [0, 0, 2]), s.sum()),
+    "masked_scatter": lambda T, x, s: x.masked_scatter(T.tensor([[False], [True]]), s),
 }
 
 
@@ -162,6 +206,10 @@ DOUBLE = {
     "masked_select": lambda T, x: x.masked_select(T.tensor([True, False, True])),
     "take": lambda T, x: x.take(_i(T, [0, 5, 0])),
     "narrow": lambda T, x: x.narrow(1, 1, 2),
+    "index_add": lambda T, x: T.ones(2, 3).index_add(1, _i(T, [0, 0]), x[:, :2] * x[:, 1:]),
+    "index_copy": lambda T, x: x.index_copy(1, _i(T, [2, 0]), x[:, :2] * 3),
+    "index_fill": lambda T, x: x.index_fill(1, _i(T, [1]), 0.0),
+    "masked_scatter": lambda T, x: x.masked_scatter(T.tensor([True, False, True]), x * x),
 }
 
 
@@ -326,6 +374,71 @@ ERRORS = {
     "take_int32": lambda T: _x(T, 2, 3).take(_i(T, [0], "int32")),
     "take_bool": lambda T: _x(T, 2, 3).take(_i(T, [True])),
     "take_empty_source": lambda T: T.zeros(0).take(_i(T, [0])),
+    # index_add
+    "index_add_index_2d": lambda T: _x(T, 2, 3).index_add(1, _i(T, [[0.0]]), T.ones(2, 1)),
+    "index_add_index_float": lambda T: _x(T, 2, 3).index_add(1, _i(T, [0.0]), T.ones(2, 1)),
+    "index_add_dim": lambda T: _x(T, 2, 3).index_add(5, _i(T, [0]), T.ones(2, 1)),
+    "index_add_dtype": lambda T: _x(T, 2, 3).index_add(1, _i(T, [0]),
+                                                       T.ones(2, 1, dtype=T.float64)),
+    "index_add_source_dim": lambda T: _x(T, 2, 3).index_add(1, _i(T, [0]), T.ones(2)),
+    "index_add_count": lambda T: _x(T, 2, 3).index_add(1, _i(T, [0, 1]), T.ones(2, 3)),
+    "index_add_shape": lambda T: _x(T, 2, 3).index_add(1, _i(T, [0, 1]), T.ones(3, 2)),
+    "index_add_0d_source": lambda T: T.ones(3).index_add(0, _i(T, 1), T.tensor(5.0)),
+    "index_add_bounds": lambda T: T.ones(3, 2).index_add(0, _i(T, [1, 5, -9]), T.ones(3, 2)),
+    "index_add_negative": lambda T: _x(T, 2, 3).index_add(1, _i(T, [-1]), T.ones(2, 1)),
+    "index_add_bounds_1d": lambda T: T.ones(3).index_add(0, _i(T, [-1]), T.ones(1)),
+    "index_add_source_number": lambda T: _x(T, 2, 3).index_add(1, _i(T, [0]), 1.0),
+    "index_add_function_source": lambda T: T.index_add(T.ones(2), 0, _i(T, [0]), 1.0),
+    "index_add_index_list": lambda T: T.ones(2).index_add(0, [0], T.ones(1)),
+    "index_add_alpha_str": lambda T: T.ones(2).index_add(0, _i(T, [0]), T.ones(1), alpha="a"),
+    "index_add_alpha_tensor": lambda T: T.ones(2).index_add(0, _i(T, [0]), T.ones(1),
+                                                            alpha=T.ones(2)),
+    # index_copy
+    "index_copy_int32_index": lambda T: _x(T, 2, 3).index_copy(1, _i(T, [0], "int32"),
+                                                               T.ones(2, 1)),
+    "index_copy_index_2d": lambda T: _x(T, 2, 3).index_copy(1, _i(T, [[0]]), T.ones(2, 1)),
+    "index_copy_slices": lambda T: _x(T, 2, 3).index_copy(1, _i(T, [0, 1]), T.ones(3, 2)),
+    "index_copy_slices_3d": lambda T: T.ones(2, 3, 4).index_copy(1, _i(T, [0]), T.ones(3, 1, 5)),
+    "index_copy_rank": lambda T: _x(T, 2, 3).index_copy(1, _i(T, [0]), T.ones(2, 1, 1)),
+    "index_copy_count": lambda T: _x(T, 2, 3).index_copy(1, _i(T, [2, 0]), T.ones(2, 3)),
+    "index_copy_dtype": lambda T: _x(T, 2, 3).index_copy(1, _i(T, [0]),
+                                                         T.ones(2, 1, dtype=T.float64)),
+    "index_copy_scalar_source": lambda T: T.ones(3).index_copy(0, _i(T, [0, 1]), T.tensor(1.0)),
+    "index_copy_bounds": lambda T: T.ones(3).index_copy(0, _i(T, [1, 5, -9]), T.ones(3)),
+    "index_copy_negative": lambda T: T.ones(3).index_copy(0, _i(T, [-1]), T.ones(1)),
+    "index_copy_dim": lambda T: _x(T, 2, 3).index_copy(3, _i(T, [0]), T.ones(2, 1)),
+    "index_copy_source_number": lambda T: T.index_copy(T.ones(2), 0, _i(T, [0]), 1.0),
+    # index_fill
+    "index_fill_int32_index": lambda T: T.ones(3).index_fill(0, _i(T, [1], "int32"), 7),
+    "index_fill_float_index": lambda T: _x(T, 2, 3).index_fill(1, _i(T, [0.0]), 1),
+    "index_fill_index_2d": lambda T: _x(T, 2, 3).index_fill(1, _i(T, [[0]]), 1),
+    "index_fill_value_1d": lambda T: _x(T, 2, 3).index_fill(1, _i(T, [0]), T.ones(2)),
+    "index_fill_bounds": lambda T: T.ones(3).index_fill(0, _i(T, [1, 5, -9]), 0),
+    "index_fill_negative_bounds": lambda T: _x(T, 2, 3).index_fill(1, _i(T, [-4]), 1),
+    "index_fill_value_str": lambda T: _x(T, 2, 3).index_fill(1, _i(T, [0]), "a"),
+    "index_fill_index_list": lambda T: _x(T, 2, 3).index_fill(1, [0], 1),
+    "index_fill_function_value_str": lambda T: T.index_fill(T.ones(2), 0, _i(T, [0]), "a"),
+    "index_fill_complex": lambda T: T.ones(2).index_fill(0, _i(T, [0]), 1 + 2j),
+    "index_fill_dim": lambda T: T.ones(2).index_fill(1, _i(T, [0]), 1),
+    # masked_scatter
+    "masked_scatter_mask_uint8": lambda T: _x(T, 2, 3).masked_scatter(
+        _i(T, [1, 0, 1], "uint8"), T.ones(6)),
+    "masked_scatter_mask_long": lambda T: _x(T, 2, 3).masked_scatter(_i(T, [1, 0, 1]), T.ones(6)),
+    "masked_scatter_short_source": lambda T: _x(T, 2, 3).masked_scatter(
+        _i(T, [True, False, True]), T.ones(2)),
+    "masked_scatter_dtype": lambda T: _x(T, 2, 3).masked_scatter(
+        _i(T, [True, False, True]), T.ones(4, dtype=T.float64)),
+    "masked_scatter_shapes": lambda T: _x(T, 2, 3).masked_scatter(T.ones(4, dtype=T.bool),
+                                                                  T.ones(6)),
+    "masked_scatter_source_number": lambda T: T.masked_scatter(T.ones(2), T.tensor([True]), 1.0),
+    "masked_scatter_mask_list": lambda T: T.ones(2).masked_scatter([True], T.ones(1)),
+    "masked_scatter_in_place_mask_bigger": lambda T: T.ones(3).masked_scatter_(
+        T.ones(2, 3, dtype=T.bool), T.ones(6)),
+    "masked_scatter_in_place_mask_rows": lambda T: _x(T, 2, 3).masked_scatter_(
+        _i(T, [True, False]), T.ones(6)),
+    "index_add_in_place_leaf": lambda T: T.ones(3, requires_grad=True).index_add_(
+        0, _i(T, [0]), T.ones(1)),
+    "index_copy_in_place_source": lambda T: T.ones(3).index_copy_(0, _i(T, [0]), 1.0),
 }
 
 
@@ -337,3 +450,38 @@ def test_errors_match_torch(torch, name):
     assert ours is not None, f"chainrule raised nothing; torch: {theirs}"
     assert ours[0] is theirs[0]
     assert ours[1] == theirs[1]
+
+
+# index writes under vmap: one index for every sample, or a batched one
+VMAPPED = {
+    "index_add": (lambda T, x, s: x.index_add(1, _i(T, [2, 0]), s, alpha=2), None),
+    "index_add_batched_index": (lambda T, x, i, s: x.index_add(0, i, s, alpha=3), "index"),
+    "index_copy": (lambda T, x, s: x.index_copy(1, _i(T, [2, 0]), s), None),
+    "index_copy_batched_index": (lambda T, x, i, s: x.index_copy(0, i, s), "index"),
+    "index_fill": (lambda T, x, s: x.index_fill(1, _i(T, [2, 0]), -1.0), None),
+    "index_fill_batched_index": (lambda T, x, i, s: x.index_fill(0, i, 3.0), "index"),
+    "index_fill_tensor": (lambda T, x, s: x.index_fill(1, _i(T, [1]), s[0, 0]), None),
+    "index_fill_tensor_batched_index": (lambda T, x, i, s: x.index_fill(0, i, s[0]), "index"),
+    "masked_scatter": (lambda T, x, s: x.masked_scatter(T.tensor([True, False, True]), s),
+                       None),
+}
+
+
+@pytest.mark.parametrize("name", VMAPPED)
+def test_index_writes_under_vmap_match_torch(torch, name):
+    fn, batched = VMAPPED[name]
+    results = []
+    for T in (cr, torch):
+        if batched:
+            x = T.arange(6.0).reshape(2, 3).requires_grad_()
+            s = (T.arange(4.0).reshape(2, 2) + 10).requires_grad_()
+            args = (x, _i(T, [[0, 2], [2, 1]]), s)
+        else:
+            x = T.arange(12.0).reshape(2, 2, 3).requires_grad_()
+            s = (T.arange(8.0).reshape(2, 2, 2) + 10).requires_grad_()
+            args = (x, s)
+        out = T.func.vmap(lambda *a, T=T: fn(T, *a))(*args)
+        (out * T.arange(float(out.numel())).reshape(out.shape)).sum().backward()
+        results.append([out.tolist()] + [None if g is None else g.tolist()
+                                         for g in (x.grad, s.grad)])
+    assert results[0] == results[1]

@@ -249,6 +249,8 @@ def test_cumprod_second_derivative_with_zeros_is_exact():
 I32 = np.array([[3, 1, 2], [1, 1, 0]], dtype=np.int32)
 F = np.array([[1.0, nan, 3.0, 3.0], [0.0, -1.0, -1.0, 2.0]], dtype=np.float32)
 TIES = np.array([float(v % 4) for v in range(20)], dtype=np.float32)
+U = np.array([[3, 1, 3], [1, 1, 2]])  # for unique: repeats within rows, columns and runs
+NANS = [2.0, nan, 1.0, nan, 2.0]
 
 VALUES = [
     # argmax / argmin: first occurrence, nan wins, keepdim, int64
@@ -690,6 +692,20 @@ ERRORS = [
     lambda T: T.ones(2, 3).median(keepdim=True),
     lambda T: T.ones(2, 3).norm("abc"),
     lambda T: T.ones(2, 3, 4).norm("fro", dim=(0, 1, 2)),
+    # counting and distinct values
+    lambda T: T.tensor(F).count_nonzero(dim=(0, 0)),
+    lambda T: T.tensor(F).count_nonzero(2),
+    lambda T: T.tensor(F).count_nonzero(1.5),
+    lambda T: T.count_nonzero(T.tensor(F), 1.5),
+    lambda T: T.tensor(U).unique(dim=2),
+    lambda T: T.tensor(3).unique(dim=0),
+    lambda T: T.zeros(0, 3).unique(dim=1),
+    lambda T: T.tensor(U).unique_consecutive(dim=3),
+    lambda T: T.tensor(3).unique_consecutive(dim=0),
+    lambda T: T.zeros(2, 0).unique_consecutive(dim=0),
+    lambda T: T.func.vmap(T.unique)(T.tensor(F)),
+    lambda T: T.func.vmap(lambda t: t.unique(dim=0))(T.tensor(F)),
+    lambda T: T.func.vmap(lambda t: t.unique_consecutive())(T.tensor(F)),
 ]
 
 
@@ -770,3 +786,95 @@ def test_searching_matches_torch(torch, expr):
         return str(out.dtype), tuple(out.shape), out.tolist()
 
     assert outcome(cr) == outcome(torch)
+
+
+# ---- counting and distinct values -----------------------------------------------------------
+
+def _unique_grad(T, **kwargs):
+    """A unique of a tensor that requires grad: its node's name, and the error of its
+    backward."""
+    x = T.tensor([[0.0, 1.0, 2.0], [0.0, 0.0, 3.0]], requires_grad=True)
+    out = x.unique(**kwargs) if "consecutive" not in kwargs else x.unique_consecutive(
+        dim=kwargs["consecutive"])
+    first = out[0] if isinstance(out, tuple) else out
+    rest = [(t.requires_grad, t.grad_fn) for t in (out[1:] if isinstance(out, tuple) else ())]
+    try:
+        first.sum().backward()
+        error = None
+    except Exception as e:  # noqa: BLE001 - the exception is what is compared
+        error = (type(e).__name__, str(e))
+    return first.grad_fn.name(), rest, error
+
+
+
+DISTINCT = [
+    ("count_nonzero", lambda T: T.tensor(F).count_nonzero()),
+    ("count_nonzero dim", lambda T: T.tensor(F).count_nonzero(0)),
+    ("count_nonzero negative dim", lambda T: T.count_nonzero(T.tensor(F), -1)),
+    ("count_nonzero dims", lambda T: T.tensor(F).count_nonzero(dim=(0, 1))),
+    ("count_nonzero list", lambda T: T.count_nonzero(T.tensor(F), dim=[1])),
+    ("count_nonzero empty dims", lambda T: T.tensor(F).count_nonzero(dim=())),
+    ("count_nonzero none", lambda T: T.tensor(F).count_nonzero(dim=None)),
+    ("count_nonzero 0-d", lambda T: (T.tensor(3.0).count_nonzero(),
+                                     T.tensor(0.0).count_nonzero(0))),
+    ("count_nonzero bool", lambda T: T.tensor([True, False]).count_nonzero()),
+    ("count_nonzero empty", lambda T: T.zeros(0, 3).count_nonzero(1)),
+    ("unique", lambda T: T.tensor(U).unique()),
+    ("unique unsorted", lambda T: T.tensor(U).unique(sorted=False)),
+    ("unique inverse", lambda T: T.tensor(U).unique(return_inverse=True)),
+    ("unique counts", lambda T: T.unique(T.tensor(U), return_counts=True)),
+    ("unique both", lambda T: T.tensor(U).unique(return_inverse=True, return_counts=True)),
+    ("unique positional", lambda T: T.unique(T.tensor([1, 1, 2]), False, True)),
+    ("unique dim", lambda T: T.tensor(U).unique(dim=0)),
+    ("unique dim 1", lambda T: T.tensor(U).unique(dim=1, return_inverse=True,
+                                                  return_counts=True)),
+    ("unique dim positional", lambda T: T.unique(T.tensor(U), True, True, True, 0)),
+    ("unique dim negative", lambda T: T.tensor(U).unique(dim=-1)),
+    ("unique nan", lambda T: T.tensor(NANS).unique(return_inverse=True, return_counts=True)),
+    ("unique float", lambda T: T.tensor(F).unique(return_counts=True)),
+    ("unique bool", lambda T: T.tensor([True, False, True]).unique(return_counts=True)),
+    ("unique 0-d", lambda T: T.tensor(3).unique(return_inverse=True, return_counts=True)),
+    ("unique empty", lambda T: T.tensor([]).unique(return_inverse=True, return_counts=True)),
+    ("unique empty dim", lambda T: T.zeros(0, 3).unique(dim=0, return_inverse=True,
+                                                        return_counts=True)),
+    ("unique empty selected dim", lambda T: T.zeros(2, 0).unique(dim=1, return_inverse=True,
+                                                                 return_counts=True)),
+    ("unique_consecutive", lambda T: T.tensor(U).unique_consecutive()),
+    ("unique_consecutive flat", lambda T: T.tensor(U).flatten().unique_consecutive(
+        return_inverse=True, return_counts=True)),
+    ("unique_consecutive inverse", lambda T: T.tensor(U).unique_consecutive(
+        return_inverse=True)),
+    ("unique_consecutive dim", lambda T: T.tensor(U).unique_consecutive(dim=1,
+                                                                       return_counts=True)),
+    ("unique_consecutive dim rows", lambda T: T.zeros(2, 3).unique_consecutive(
+        dim=1, return_inverse=True)),
+    ("unique_consecutive positional", lambda T: T.unique_consecutive(
+        T.tensor([1, 1, 2, 2, 1]), True, True)),
+    ("unique_consecutive nan", lambda T: T.tensor(NANS).unique_consecutive()),
+    ("unique_consecutive 0-d", lambda T: T.tensor(5).unique_consecutive(
+        return_inverse=True, return_counts=True)),
+    ("unique_consecutive empty", lambda T: T.tensor([]).unique_consecutive(
+        return_inverse=True, return_counts=True)),
+    ("unique_consecutive empty dim", lambda T: T.zeros(0, 2).unique_consecutive(
+        dim=0, return_inverse=True, return_counts=True)),
+]
+
+
+@pytest.mark.parametrize("fn", [v[1] for v in DISTINCT], ids=[v[0] for v in DISTINCT])
+def test_counting_and_distinct_values_match_torch(torch, fn):
+    assert_same(fn(cr), fn(torch))
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"dim": 0}, {"return_inverse": True,
+                                                      "return_counts": True},
+                                     {"dim": 1, "return_counts": True}, {"consecutive": None},
+                                     {"consecutive": 1}])
+def test_unique_records_a_node_without_derivative_as_torch(torch, kwargs):
+    ours, theirs = _unique_grad(cr, **kwargs), _unique_grad(torch, **kwargs)
+    assert ours == theirs
+
+
+def test_count_nonzero_under_vmap_matches_torch(torch):
+    results = [T.func.vmap(lambda t, T=T: T.count_nonzero(t, 0))(T.tensor(F.reshape(2, 2, 2)))
+               for T in (cr, torch)]
+    assert_same(*results)

@@ -558,3 +558,196 @@ def test_dtype_utilities_match_torch(torch, expr):
             return type(e).__name__, str(e)
 
     assert outcome(cr) == outcome(torch)
+
+
+# ---- Tensor.new_* factories and type_as --------------------------------------------------
+
+def _outcome(T, fn):
+    """What ``fn(T)`` shows: its result's repr, dtype, shape and requires_grad (new_empty's
+    values are arbitrary, so only its shape and dtype), the warnings it gives, or the type and
+    message of what it raises."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            r = fn(T)
+        except Exception as e:  # noqa: BLE001 - the exception is what is compared
+            return type(e).__name__, str(e)
+    texts = [str(w.message) for w in caught]
+    if isinstance(r, tuple):  # (tensor, whether it is its source)
+        r, *rest = r
+        return _outcome(T, lambda _: r) + tuple(rest)
+    values = "" if getattr(fn, "empty", False) else repr(r)
+    return values, str(r.dtype), tuple(r.shape), r.requires_grad, r.grad_fn, texts
+
+
+def _empty(fn):
+    fn.empty = True
+    return fn
+
+
+def _f64(T):
+    return T.ones(2, 3, dtype=T.float64, requires_grad=True)
+
+
+NEW = {
+    "zeros_ints": lambda T: _f64(T).new_zeros(2, 3),
+    "zeros_tuple": lambda T: _f64(T).new_zeros((2, 3)),
+    "zeros_list": lambda T: _f64(T).new_zeros([2]),
+    "zeros_size": lambda T: _f64(T).new_zeros(T.Size([1, 2])),
+    "zeros_empty_tuple": lambda T: _f64(T).new_zeros(()),
+    "zeros_keyword": lambda T: _f64(T).new_zeros(size=(2,)),
+    "zeros_numpy_int": lambda T: _f64(T).new_zeros(np.int64(2)),
+    "zeros_int_tensor": lambda T: _f64(T).new_zeros(T.tensor([2])),
+    "zeros_dtype": lambda T: _f64(T).new_zeros(2, dtype=T.int32),
+    "zeros_requires_grad": lambda T: _f64(T).new_zeros(2, requires_grad=True),
+    "zeros_device": lambda T: _f64(T).new_zeros(2, device="cpu"),
+    "ones_int": lambda T: T.tensor([1, 2]).new_ones(3),
+    "ones_bool": lambda T: T.tensor([True]).new_ones((2, 2)),
+    "ones_float_dtype": lambda T: T.tensor([1, 2]).new_ones([2], dtype=T.float32,
+                                                            requires_grad=True),
+    "empty": _empty(lambda T: _f64(T).new_empty(2, 3)),
+    "empty_dtype": _empty(lambda T: _f64(T).new_empty((2,), dtype=T.int64)),
+    "empty_zero_size": lambda T: _f64(T).new_empty(0, 3),
+    "full": lambda T: _f64(T).new_full((2,), 3),
+    "full_truncates": lambda T: T.tensor([1, 2]).new_full((2,), 3.7),
+    "full_bool_value": lambda T: T.ones(2).new_full([2], True),
+    "full_tensor_value": lambda T: T.ones(2).new_full((2,), T.tensor(3.5)),
+    "full_keywords": lambda T: T.ones(2).new_full(size=(1, 2), fill_value=-1, dtype=T.int8),
+    "full_complex_real": lambda T: T.ones(2).new_full((2,), 2 + 0j),
+    "tensor_list": lambda T: _f64(T).new_tensor([1, 2]),
+    "tensor_truncates": lambda T: T.tensor([1, 2]).new_tensor([1.5, 2]),
+    "tensor_scalar": lambda T: T.tensor([1, 2]).new_tensor(2.5),
+    "tensor_dtype": lambda T: _f64(T).new_tensor([1, 2], dtype=T.int8),
+    "tensor_grad": lambda T: _f64(T).new_tensor([1.0], requires_grad=True),
+    "tensor_numpy": lambda T: _f64(T).new_tensor(np.array([1, 2], dtype=np.int32)),
+    "tensor_numpy_scalar": lambda T: T.ones(1).new_tensor(np.float64(3.5)),
+    "tensor_from_tensor": lambda T: _f64(T).new_tensor(_f64(T) * 2),
+    "tensor_from_int_tensor": lambda T: T.ones(2).new_tensor(T.tensor(2)),
+    "tensor_keyword": lambda T: T.ones(2).new_tensor(data=[[1, 2], [3, 4]]),
+    "type_as_int": lambda T: _f64(T).type_as(T.tensor([1])),
+    "type_as_float": lambda T: T.tensor([1, 2]).type_as(_f64(T)),
+    "type_as_grad": lambda T: (lambda x: (x.type_as(T.ones(1)),))(_f64(T) * 2),
+    "type_as_same": lambda T: (lambda x: (x.type_as(T.ones(1, dtype=T.float64)),
+                                          x.type_as(T.ones(1, dtype=T.float64)) is x))(_f64(T)),
+}
+
+
+@pytest.mark.parametrize("name", NEW)
+def test_new_factories_match_torch(torch, name):
+    ours, theirs = _outcome(cr, NEW[name]), _outcome(torch, NEW[name])
+    # grad_fn objects differ; their names are in the reprs
+    assert ours[:4] + ours[5:] == theirs[:4] + theirs[5:]
+
+
+def test_new_tensor_copies_its_data():
+    x = cr.ones(3)
+    src = cr.zeros(3)
+    with pytest.warns(UserWarning):
+        y = x.new_tensor(src)
+    y.add_(1)
+    assert src.tolist() == [0.0, 0.0, 0.0]
+    arr = np.zeros(2, dtype=np.float32)
+    x.new_tensor(arr).add_(1)
+    assert arr.tolist() == [0.0, 0.0]
+
+
+NEW_ERRORS = {
+    "zeros_no_size": lambda T: T.ones(2).new_zeros(),
+    "zeros_float": lambda T: T.ones(2).new_zeros(2.5),
+    "zeros_bool": lambda T: T.ones(2).new_zeros(True),
+    "zeros_none": lambda T: T.ones(2).new_zeros(None),
+    "zeros_float_tensor": lambda T: T.ones(2).new_zeros(T.tensor(2.0)),
+    "zeros_str_in_tuple": lambda T: T.ones(2).new_zeros((2, "a")),
+    "zeros_float_second": lambda T: T.ones(2).new_zeros(2, 2.5),
+    "zeros_negative": lambda T: T.ones(2).new_zeros(-1),
+    "zeros_keyword_int": lambda T: T.ones(2).new_ones(size=2),
+    "zeros_bad_dtype": lambda T: T.ones(2).new_zeros(2, dtype=3),
+    "zeros_bad_requires_grad": lambda T: T.ones(2).new_zeros(2, requires_grad=1),
+    "zeros_unknown_keyword": lambda T: T.ones(2).new_zeros(2, foo=1),
+    "ones_int_grad": lambda T: T.tensor([1]).new_ones(2, requires_grad=True),
+    "empty_negative": lambda T: T.ones(2).new_empty(-2),
+    "full_int_size": lambda T: T.ones(2).new_full(2, 3),
+    "full_no_value": lambda T: T.ones(2).new_full((2,)),
+    "full_str_value": lambda T: T.ones(2).new_full((2,), "a"),
+    "full_1d_value": lambda T: T.ones(2).new_full((2,), T.tensor([3.0])),
+    "full_complex_float": lambda T: T.ones(2).new_full((2,), 1 + 2j),
+    "full_complex_long": lambda T: T.tensor([1]).new_full((2,), 1 + 2j),
+    "full_negative": lambda T: T.ones(2).new_full((-1,), 2),
+    "tensor_no_data": lambda T: T.ones(2).new_tensor(),
+    "tensor_str": lambda T: T.ones(2).new_tensor("a"),
+    "tensor_ragged": lambda T: T.ones(2).new_tensor([[1, 2], [3]]),
+    "tensor_int_grad": lambda T: T.tensor([1]).new_tensor([1], requires_grad=True),
+    "type_as_number": lambda T: T.ones(2).type_as(2),
+}
+
+
+@pytest.mark.parametrize("name", NEW_ERRORS)
+def test_new_factory_errors_match_torch(torch, name):
+    ours, theirs = _outcome(cr, NEW_ERRORS[name]), _outcome(torch, NEW_ERRORS[name])
+    assert len(theirs) == 2, theirs
+    assert ours == theirs
+
+
+# ---- small queries ---------------------------------------------------------------------------
+
+def _grid(T):
+    return T.arange(12.0).reshape(3, 4)
+
+
+QUERIES = {
+    "is_signed_float": lambda T: T.ones(1).is_signed(),
+    "is_signed_bool": lambda T: T.tensor([True]).is_signed(),
+    "is_signed_uint8": lambda T: T.tensor([1], dtype=T.uint8).is_signed(),
+    "is_signed_int8": lambda T: T.is_signed(T.tensor([1], dtype=T.int8)),
+    "is_signed_complex": lambda T: T.tensor([1j]).is_signed(),
+    "is_nonzero_zero": lambda T: T.tensor([0.0]).is_nonzero(),
+    "is_nonzero_int": lambda T: T.tensor([2]).is_nonzero(),
+    "is_nonzero_bool_0d": lambda T: T.is_nonzero(T.tensor(True)),
+    "is_nonzero_nan": lambda T: T.tensor(float("nan")).is_nonzero(),
+    "is_nonzero_2d": lambda T: T.tensor([[-0.0]]).is_nonzero(),
+    "itemsize": lambda T: (_grid(T).itemsize, T.tensor([True]).itemsize,
+                           T.ones(1, dtype=T.float64).itemsize),
+    "nbytes": lambda T: (_grid(T).nbytes, _grid(T)[1:].nbytes, _grid(T).t().nbytes,
+                         _grid(T).expand(2, 3, 4).nbytes, T.tensor(1.0).nbytes),
+    "is_cpu": lambda T: _grid(T).is_cpu,
+    "get_device": lambda T: (_grid(T).get_device(), T.get_device(_grid(T))),
+    "is_same_size": lambda T: (_grid(T).is_same_size(_grid(T).t()),
+                               T.is_same_size(_grid(T), _grid(T) + 1)),
+    "storage_offset": lambda T: tuple(v.storage_offset() for v in (
+        _grid(T), _grid(T)[1], _grid(T)[1:, 2:], _grid(T).t()[1], _grid(T)[:, 1],
+        _grid(T).view(12)[5:], _grid(T).flip(0), _grid(T).expand(2, 3, 4)[1],
+        _grid(T).diagonal(1), _grid(T)[1].clone(), _grid(T)[1, 2], _grid(T).unbind(0)[2],
+        _grid(T).split(1)[2], _grid(T)[1].detach(), _grid(T)[1].data, T.tensor(3.0),
+        _grid(T).narrow(1, 1, 2), _grid(T).unsqueeze(0)[:, 2], _grid(T)[::2, 1::2])),
+    "is_conj": lambda T: (_grid(T).is_conj(), T.is_conj(_grid(T)), T.tensor([1j]).is_conj()),
+    "is_neg": lambda T: (_grid(T).is_neg(), T.is_neg(_grid(T))),
+}
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_queries_match_torch(torch, name):
+    assert QUERIES[name](cr) == QUERIES[name](torch)
+
+
+@pytest.mark.parametrize("name", ["resolve_conj", "resolve_neg", "conj"])
+def test_real_conj_and_resolve_return_the_tensor_itself(torch, name):
+    for T in (cr, torch):
+        x = T.ones(2, requires_grad=True)
+        assert getattr(x, name)() is x and getattr(T, name)(x) is x
+
+
+QUERY_ERRORS = {
+    "is_nonzero_many": lambda T: T.tensor([1, 2]).is_nonzero(),
+    "is_nonzero_empty": lambda T: T.tensor([]).is_nonzero(),
+    "is_nonzero_number": lambda T: T.is_nonzero(1),
+    "is_signed_number": lambda T: T.is_signed(1.5),
+    "is_same_size_number": lambda T: T.ones(2).is_same_size(3),
+    "is_same_size_function": lambda T: T.is_same_size(T.ones(2), [2]),
+}
+
+
+@pytest.mark.parametrize("name", QUERY_ERRORS)
+def test_query_errors_match_torch(torch, name):
+    ours, theirs = _outcome(cr, QUERY_ERRORS[name]), _outcome(torch, QUERY_ERRORS[name])
+    assert len(theirs) == 2, theirs
+    assert ours == theirs

@@ -32,11 +32,12 @@ from ._dtypes import (  # noqa: E402
 from ._ops import methods as _methods  # noqa: E402,F401
 from ._ops.api import (  # noqa: E402
     abs, absolute, add, bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or,
-    bitwise_right_shift, bitwise_xor, clone, cos, detach,
-    div, eq, exp, ge, greater, greater_equal, gt, is_complex, is_floating_point, is_tensor, le,
-    less, less_equal, log, logical_and, logical_not, logical_or, logical_xor, lt, mean, mul, ne,
-    neg, negative, not_equal, numel, pow, reciprocal, relu, result_type, rsub, sigmoid, sin,
-    sqrt, square, sub, sum, tan, tanh, true_divide, where,
+    bitwise_right_shift, bitwise_xor, clone, conj, cos, detach, div, divide, eq, exp, ge,
+    get_device, greater, greater_equal, gt, is_complex, is_conj, is_floating_point, is_neg,
+    is_nonzero, is_same_size, is_signed, is_tensor, le, less, less_equal, log, logical_and,
+    logical_not, logical_or, logical_xor, lt, mean, mul, multiply, ne, neg, negative, not_equal,
+    numel, positive, pow, reciprocal, relu, resolve_conj, resolve_neg, result_type, rsub, sigmoid,
+    sin, sqrt, square, sub, subtract, sum, tan, tanh, true_divide, where,
 )
 # each family module lists its public names in __all__
 from ._ops.elementwise import *  # noqa: E402,F403
@@ -65,10 +66,6 @@ def dropout(input: Tensor, p: float, train: bool) -> Tensor:
     signature."""
     return nn.functional.dropout(input, p, train)
 
-
-multiply = mul
-subtract = sub
-divide = div
 
 __version__ = "0.1.0"
 

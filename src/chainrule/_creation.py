@@ -320,6 +320,166 @@ def _number(x: Any) -> Any:
     return x.item() if isinstance(x, (Tensor, generic)) else x
 
 
+# ---- Tensor.new_*: factories that take their dtype from the tensor --------------------------
+
+_MISSING = object()
+# torch's C++ names of the types a complex fill value cannot be converted to
+_CPP_TYPES = {"float16": "c10::Half", "float32": "float", "float64": "double",
+              "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+              "uint8": "uint8_t", "bool": "bool"}
+
+
+def _int_like(v: Any) -> Any:
+    """``v`` as an int where torch's argument parser takes it as one (an integer, a NumPy
+    integer, an integer tensor of one element), else None."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, Tensor) and v._data.dtype.kind in "iu" and v._data.size == 1:
+        return int(v._data.reshape(-1)[0])
+    return None
+
+
+def _new_size(fn: str, args: tuple, size: Any, sequence_only: bool = False) -> tuple:
+    """The sizes of ``x.new_zeros(2, 3)``, ``x.new_zeros((2, 3))`` or ``size=(2, 3)``, with
+    torch's argument errors; ``sequence_only`` (new_full) refuses a bare int."""
+    if size is not _MISSING:
+        if args:
+            raise TypeError(f"{fn}() got multiple values for argument 'size'")
+        where = ""
+        items = size
+    else:
+        if not args:
+            raise TypeError(f'{fn}() missing 1 required positional arguments: "size"')
+        where = " (position 1)"
+        items = args[0] if len(args) == 1 else args
+    if not isinstance(items, (tuple, list)) or (sequence_only and isinstance(items, int)):
+        n = _int_like(items)
+        if n is None or sequence_only or where == "":
+            raise TypeError(f"{fn}(): argument 'size'{where} must be tuple of ints, not "
+                            f"{type(items).__name__}")
+        items = (n,)
+    shape = []
+    for pos, v in enumerate(items, 1):
+        n = _int_like(v)
+        if n is None:
+            raise TypeError(f"{fn}(): argument 'size' failed to unpack the object at pos {pos} "
+                            f"with error \"type must be tuple of ints,but got "
+                            f"{type(v).__name__}\"")
+        shape.append(n)
+    for n in shape:
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {shape}")
+    return tuple(shape)
+
+
+def _new_options(fn: str, self: Tensor, dtype: Any, requires_grad: Any) -> Any:
+    """The NumPy dtype of a ``new_*`` result: ``dtype``, or the tensor's own."""
+    if dtype is not None and not isinstance(dtype, _dtype):
+        raise TypeError(f"{fn}(): argument 'dtype' must be torch.dtype, not "
+                        f"{type(dtype).__name__}")
+    if not isinstance(requires_grad, bool):
+        raise TypeError(f"{fn}(): argument 'requires_grad' must be bool, not "
+                        f"{type(requires_grad).__name__}")
+    return self._data.dtype if dtype is None else dtype.np
+
+
+def _new_filled(name: str, value: Any, doc: str) -> Any:
+    """``Tensor.new_zeros`` and its kin: ``value`` (None: uninitialised) in a tensor of the
+    given size, in the tensor's dtype unless ``dtype`` says otherwise."""
+    def new(self: Tensor, *args: Any, size: Any = _MISSING, dtype: _dtype | None = None,
+            device: Any = None, requires_grad: bool = False, layout: Any = None,
+            pin_memory: bool = False) -> Tensor:
+        shape = _new_size(name, args, size)
+        d = _new_options(name, self, dtype, requires_grad)
+        if value is None:
+            return _finish(np.empty(shape, d) if shape else d.type(0), requires_grad, device)
+        return _filled(shape, value, d, requires_grad, device)
+
+    new.__name__ = new.__qualname__ = name
+    new.__doc__ = doc
+    return new
+
+
+new_zeros = _new_filled("new_zeros", 0, """Zeros of the given size (ints, a sequence or
+    ``size=``), in this tensor's dtype unless ``dtype`` says otherwise.
+
+    >>> import chainrule as torch
+    >>> torch.ones(2, dtype=torch.float64).new_zeros(2, 3)
+    tensor([[0., 0., 0.],
+            [0., 0., 0.]], dtype=torch.float64)
+    """)
+new_ones = _new_filled("new_ones", 1, """Ones of the given size, in this tensor's dtype unless
+    ``dtype`` says otherwise.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1, 2]).new_ones((3,))
+    tensor([1, 1, 1])
+    """)
+new_empty = _new_filled("new_empty", None, """An uninitialised tensor of the given size, in this
+    tensor's dtype unless ``dtype`` says otherwise.
+
+    >>> import chainrule as torch
+    >>> torch.ones(2).new_empty(2, 3).shape
+    torch.Size([2, 3])
+    """)
+
+
+def new_full(self: Tensor, size: Any = _MISSING, fill_value: Any = _MISSING, *,
+             dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False,
+             layout: Any = None, pin_memory: bool = False) -> Tensor:
+    """``fill_value`` in a tensor of ``size`` (a sequence), in this tensor's dtype unless
+    ``dtype`` says otherwise (the value is converted to it, not inferred from it).
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1, 2]).new_full((2,), 3.7)
+    tensor([3, 3])
+    """
+    if size is _MISSING:
+        raise TypeError('new_full() missing 1 required positional arguments: "size"')
+    shape = _new_size("new_full", (size,), _MISSING, sequence_only=True)
+    if fill_value is _MISSING:
+        raise TypeError('new_full() missing 1 required positional arguments: "fill_value"')
+    value = fill_value
+    if isinstance(value, Tensor) and value._data.ndim == 0:
+        value = value._data.item()
+    elif isinstance(value, generic):
+        value = value.item()
+    if not isinstance(value, (bool, int, float, complex)):
+        raise TypeError(f"new_full(): argument 'fill_value' (position 2) must be Number, not "
+                        f"{type(fill_value).__name__}")
+    d = _new_options("new_full", self, dtype, requires_grad)
+    if isinstance(value, complex) and d.kind != "c":
+        if value.imag:
+            raise RuntimeError(f"value cannot be converted to type {_CPP_TYPES[d.name]} "
+                               "without overflow")
+        value = value.real
+    return _filled(shape, value, d, requires_grad, device)
+
+
+def new_tensor(self: Tensor, data: Any = _MISSING, *, dtype: _dtype | None = None,
+               device: Any = None, requires_grad: bool = False, layout: Any = None,
+               pin_memory: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data``, in this tensor's dtype unless ``dtype`` says
+    otherwise; given a tensor, it copies it with torch's warning.
+
+    >>> import chainrule as torch
+    >>> torch.ones(2, dtype=torch.float64).new_tensor([1, 2])
+    tensor([1., 2.], dtype=torch.float64)
+    """
+    if data is _MISSING:
+        raise TypeError('new_tensor() missing 1 required positional arguments: "data"')
+    if isinstance(data, str):
+        raise TypeError("new(): invalid data type 'str'")
+    want = _dtypes.FROM_NP[_new_options("new_tensor", self, dtype, requires_grad)]
+    if isinstance(data, Tensor):
+        warnings.warn(_COPY_WARNING.replace("torch.tensor(", "tensor.new_tensor("), UserWarning,
+                      stacklevel=2)
+        data = data._data
+    return tensor(data, dtype=want, device=device, requires_grad=requires_grad)
+
+
 def arange(start: Any = 0, end: Any = None, step: Any = 1, *, out: Any = None,
            dtype: _dtype | None = None, layout: Any = None, device: Any = None,
            requires_grad: bool = False) -> Tensor:

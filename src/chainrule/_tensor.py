@@ -375,6 +375,104 @@ class Tensor:
     def is_floating_point(self) -> bool:
         return _dtypes.category(self._data.dtype) == 2
 
+    def is_signed(self) -> bool:
+        """Whether the dtype holds negative values (every dtype but bool and uint8).
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1], dtype=torch.uint8).is_signed()
+        False
+        """
+        return self._data.dtype.kind in "ifc"
+
+    def is_nonzero(self) -> bool:
+        """The truth of a one-element tensor (nan is true), with ``bool()``'s errors for any
+        other number of elements.
+
+        >>> import chainrule as torch
+        >>> torch.tensor([0.]).is_nonzero()
+        False
+        """
+        return Tensor.__bool__(self)
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return self._data.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes the elements take as a dense tensor: ``numel() * itemsize`` (as torch counts
+        them: an expanded tensor counts each element).
+
+        >>> import chainrule as torch
+        >>> torch.zeros(3).expand(2, 3).nbytes
+        24
+        """
+        return int(self._data.size) * self._data.dtype.itemsize
+
+    @property
+    def is_cpu(self) -> bool:
+        return True
+
+    def get_device(self) -> int:
+        """The device index: -1, the CPU's."""
+        return -1
+
+    def is_same_size(self, other: Tensor) -> bool:
+        """Whether ``other`` has this tensor's shape."""
+        if not isinstance(other, Tensor):
+            raise TypeError(f"is_same_size(): argument 'other' (position 1) must be Tensor, "
+                            f"not {type(other).__name__}")
+        return self._data.shape == other._data.shape
+
+    def storage_offset(self) -> int:
+        """Where the first element sits in the memory this tensor views, in elements: NumPy
+        knows a view's place in the array it was taken from.
+
+        >>> import chainrule as torch
+        >>> torch.arange(12).reshape(3, 4)[1, 2:].storage_offset()
+        6
+        """
+        d = self._data
+        if type(d) is not ndarray:  # a NumPy scalar owns its value
+            return 0
+        root: Any = d
+        while getattr(root, "base", None) is not None and \
+                hasattr(root.base, "__array_interface__"):
+            root = root.base
+        start = root.__array_interface__["data"][0]
+        return (d.__array_interface__["data"][0] - start) // d.dtype.itemsize
+
+    def is_conj(self) -> bool:
+        """False: chainrule has no lazily conjugated views."""
+        return False
+
+    def is_neg(self) -> bool:
+        """False: chainrule has no lazily negated views."""
+        return False
+
+    def resolve_conj(self) -> Tensor:
+        """The tensor itself: none is a lazily conjugated view here."""
+        return self
+
+    def resolve_neg(self) -> Tensor:
+        """The tensor itself: none is a lazily negated view here."""
+        return self
+
+    def conj(self) -> Tensor:
+        """The complex conjugate: a real tensor itself, as torch returns it.
+
+        >>> import chainrule as torch
+        >>> x = torch.ones(2)
+        >>> x.conj() is x
+        True
+        """
+        if _dtypes.category(self._data.dtype) == 3:
+            raise NotImplementedError(
+                "chainrule has no lazily conjugated views: conj() of a complex tensor is not "
+                "supported")
+        return self
+
     def is_inference(self) -> bool:
         """Whether this tensor was made under ``inference_mode``."""
         return self._aux is not None and self._aux.inference

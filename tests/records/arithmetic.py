@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from .base import BINARY, UNARY, Record
 
+# an in-place op writes into its first operand: the second broadcasts to it, never past it
+SAME_SHAPE = [((), ()), ((3,), (3,)), ((2, 3), (3,)), ((2, 3), (2, 1))]
+
 
 def _setitem(T, a):
     y = a * 1
@@ -42,6 +45,20 @@ RECORDS = [
     Record("square", "PowBackward0", lambda T, a: a.square()),
     Record("pow_tensor", "PowBackward1", lambda T, a, b: a**b, BINARY, low=0.5),
     Record("rpow_scalar", "PowBackward2", lambda T, a: 2**a),
+    # torch's aliases record the node of the op they alias; in place, the op's node too
+    Record("multiply", "MulBackward0", lambda T, a, b: T.multiply(a, b), BINARY),
+    Record("multiply_method_", "MulBackward0", lambda T, a, b: (a * 1).multiply_(b),
+           SAME_SHAPE, fixed_shapes=True),
+    Record("subtract", "SubBackward0", lambda T, a, b: a.subtract(b, alpha=2), BINARY),
+    Record("subtract_", "SubBackward0", lambda T, a, b: (a * 1).subtract_(b, alpha=-1.5),
+           SAME_SHAPE, fixed_shapes=True),
+    Record("divide", "DivBackward0", lambda T, a, b: T.divide(a, b), BINARY, low=0.5),
+    Record("divide_", "DivBackward0", lambda T, a, b: (a * 1).divide_(b), SAME_SHAPE, low=0.5,
+           fixed_shapes=True),
+    Record("negative", "NegBackward0", lambda T, a: T.negative(a)),
+    Record("negative_", "NegBackward0", lambda T, a: (a * 2).negative_()),
+    Record("absolute", "AbsBackward0", lambda T, a: a.absolute(), avoid=(0.0,)),
+    Record("absolute_", "AbsBackward0", lambda T, a: (a + 0).absolute_(), avoid=(0.0,)),
     # elementwise functions
     Record("sin", "SinBackward0", lambda T, a: T.sin(a)),
     Record("cos", "CosBackward0", lambda T, a: a.cos()),
@@ -71,6 +88,12 @@ RECORDS = [
            fixed_shapes=True),
     # copies, conversions, shape, selection
     Record("clone", "CloneBackward0", lambda T, a: a.clone()),
+    # copy_ in a graph (also the first .grad of a leaf under backward(create_graph=True))
+    Record("copy_", "torch::autograd::CopyBackwards", lambda T, a: T.zeros_like(a).copy_(a)),
+    Record("copy_broadcast", "torch::autograd::CopyBackwards",
+           lambda T, a, b: (a * 2).copy_(b), SAME_SHAPE, fixed_shapes=True),
+    Record("copy_cast", "torch::autograd::CopyBackwards",
+           lambda T, a: T.zeros(a.shape, dtype=T.float32).copy_(a), eps=1e-3),
     Record("to_double", "ToCopyBackward0", lambda T, a: a.to(T.float32).double(), eps=1e-3),
     Record("reshape", "ViewBackward0", lambda T, a: a.reshape(-1), [(3,), (2, 3)],
            fixed_shapes=True),
@@ -114,7 +137,6 @@ SPECIAL = {
         (a[None] ** 2).sum(), a, create_graph=True)[0],
     "IndexPutImplBackward0": lambda T, a: T.autograd.grad(
         (a[[0, 1, 0]] ** 2).sum(), a, create_graph=True)[0],
-    "CopyBackwards": None,  # the first .grad of a leaf under backward(create_graph=True)
     # relu's backward under create_graph, with the incoming gradient a
     "ThresholdBackwardBackward0": lambda T, a: (lambda b: T.autograd.grad(
         T.relu(b), b, a, create_graph=True)[0])(a * 0 + 1),

@@ -3,6 +3,7 @@ atan2, hypot, lerp, masked_fill."""
 
 from __future__ import annotations
 
+from .arithmetic import SAME_SHAPE
 from .base import BINARY, Record
 
 # the half-integers where round() jumps, and the integers where floor/ceil/trunc/remainder do
@@ -86,6 +87,25 @@ RECORDS = [
            fixed_shapes=True),
     Record("masked_fill_tensor", "MaskedFillBackward1",
            lambda T, a, v: a.masked_fill(a > 0, v.sum()), BINARY, avoid=(0.0,)),
+    # comparisons in place: 1 or 0 in the tensor's dtype, zero gradients for both operands
+    Record("eq_", "EqBackward0", lambda T, a: (a * 1).eq_(0.5)),
+    Record("eq_tensor", "EqBackward1", lambda T, a, b: (a * 1).eq_(b), SAME_SHAPE,
+           fixed_shapes=True),
+    Record("ne_", "NeBackward0", lambda T, a: (a + 0).ne_(1)),
+    Record("not_equal_tensor", "NeBackward1", lambda T, a, b: (a * 2).not_equal_(b),
+           SAME_SHAPE, fixed_shapes=True),
+    Record("lt_", "LtBackward0", lambda T, a: (a * 1).lt_(0.5), avoid=(0.5,)),
+    Record("less_tensor", "LtBackward1", lambda T, a, b: (a * 1).less_(b), SAME_SHAPE,
+           fixed_shapes=True),
+    Record("le_", "LeBackward0", lambda T, a: (a * 1).less_equal_(-0.5), avoid=(-0.5,)),
+    Record("le_tensor", "LeBackward1", lambda T, a, b: (a * 1).le_(b), SAME_SHAPE,
+           fixed_shapes=True),
+    Record("gt_", "GtBackward0", lambda T, a: (a * 1).greater_(0.0), avoid=(0.0,)),
+    Record("gt_tensor", "GtBackward1", lambda T, a, b: (a * 1).gt_(b), SAME_SHAPE,
+           fixed_shapes=True),
+    Record("ge_", "GeBackward0", lambda T, a: (a * 1).ge_(1.0), avoid=(1.0,)),
+    Record("greater_equal_tensor", "GeBackward1",
+           lambda T, a, b: (a * 1).greater_equal_(b), SAME_SHAPE, fixed_shapes=True),
 ]
 
 # nodes these records do not reach: floor_divide (and number % tensor) record a node whose

@@ -95,3 +95,11 @@ RECORDS = [
     Record("topk", "TopkBackward0", lambda T, a: a.topk(2).values, VECTORS, fixed_shapes=True),
     Record("topk_smallest", "TopkBackward0", lambda T, a: T.topk(a, 1, 0, largest=False)[0]),
 ]
+
+# nodes with no derivative, whose backward raises as torch's does (test_reductions.py checks
+# their values, names and errors against torch)
+SPECIAL = {
+    "Unique2Backward0": None,
+    "UniqueDimBackward0": None,
+    "UniqueConsecutiveBackward0": None,
+}

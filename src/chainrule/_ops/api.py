@@ -147,6 +147,10 @@ def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
 
 
 true_divide = div
+# torch's aliases: the same op, the same node
+multiply = mul
+subtract = sub
+divide = div
 
 
 def rdiv(input: Tensor, other: Any) -> Tensor:
@@ -169,6 +173,22 @@ def neg(input: Tensor) -> Tensor:
 
 
 negative = neg
+
+
+def positive(input: Tensor) -> Tensor:
+    """``+input``: the tensor itself (torch refuses bool tensors).
+
+    >>> import chainrule as torch
+    >>> x = torch.tensor([1., -2.])
+    >>> torch.positive(x) is x
+    True
+    """
+    if not isinstance(input, Tensor):
+        raise TypeError(f"positive(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
 
 
 def reciprocal(input: Tensor) -> Tensor:
@@ -361,8 +381,22 @@ tan = _unary(D.TAN, "tan")
 exp = _unary(D.EXP, "exp")
 log = _unary(D.LOG, "log")
 sqrt = _unary(D.SQRT, "sqrt")
-abs = _unary(D.ABS, "abs")  # noqa: A001
+
+
+def abs(input: Tensor) -> Tensor:  # noqa: A001 - torch's name
+    """Elementwise ``|input|`` (grad_fn ``AbsBackward0``; torch has no abs of bools).
+
+    >>> import chainrule as torch
+    >>> torch.abs(torch.tensor([-1.5, 2.]))
+    tensor([1.5000, 2.0000])
+    """
+    if input._data.dtype.kind == "b":
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
+    return call1(D.ABS, input)
+
+
 absolute = abs
+
 relu = _unary(D.RELU, "relu")
 sigmoid = _unary(D.SIGMOID, "sigmoid")
 tanh = _unary(D.TANH, "tanh")
@@ -463,6 +497,11 @@ def to(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         device(dev)
     if dtype is None or dtype.np == input._data.dtype:
         return clone(input) if copy else input
+    if category(dtype.np) < 2:
+        # an integer or bool result is outside the graph, as torch's is
+        if batching.LEVELS:
+            return batching.nondiff(lambda a: a.astype(dtype.np), (input,), (input._data,))
+        return _make(input._data.astype(dtype.np))
     return call1(D.TO_COPY, input, (dtype.np,))
 
 
@@ -479,6 +518,19 @@ def type_(input: Tensor, dtype: Any = None, non_blocking: bool = False) -> Any:
             raise ValueError(f"invalid type: '{dtype}'")
         dtype = _dtypes.FROM_NP[np.dtype(by_name[dtype])]
     return to(input, dtype)
+
+
+def type_as(input: Tensor, other: Tensor) -> Tensor:
+    """``input`` converted to ``other``'s dtype (``input`` itself when they agree).
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1, 2]).type_as(torch.zeros(1))
+    tensor([1., 2.])
+    """
+    if not isinstance(other, Tensor):
+        raise TypeError(f"type_as(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(other).__name__}")
+    return to(input, other.dtype)
 
 
 def _conversion(d: Any) -> Any:
@@ -522,6 +574,38 @@ def result_type(tensor1: Any, tensor2: Any) -> Any:
         else:
             groups[2].append(_dtypes.scalar_np_dtype(x.item() if isinstance(x, generic) else x))
     return _dtypes.FROM_NP[_dtypes.result_type(*(tuple(g) for g in groups))]
+
+
+def _query(name: str) -> Any:
+    def query(input: Tensor) -> Any:
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                            f"{type(input).__name__}")
+        return getattr(input, name)()
+
+    query.__name__ = name
+    query.__doc__ = f"``input.{name}()``."
+    return query
+
+
+_QUERIES = ("is_signed", "is_nonzero", "get_device", "is_conj", "is_neg", "resolve_conj",
+            "resolve_neg", "conj")
+is_signed, is_nonzero, get_device, is_conj, is_neg, resolve_conj, resolve_neg, conj = map(
+    _query, _QUERIES)
+
+
+def is_same_size(input: Tensor, other: Tensor) -> bool:
+    """Whether the two tensors have one shape.
+
+    >>> import chainrule as torch
+    >>> torch.is_same_size(torch.zeros(2, 3), torch.ones(3, 2))
+    False
+    """
+    for name, position, t in (("input", 1, input), ("other", 2, other)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"is_same_size(): argument '{name}' (position {position}) must be "
+                            f"Tensor, not {type(t).__name__}")
+    return input.is_same_size(other)
 
 
 # ---- selection ------------------------------------------------------------------------------

@@ -593,6 +593,13 @@ def r_index_dim(c: _Call) -> Any:
     args[kd] = args[kd] % max(nd, 1) + 1 if nd else 1
     idx = args[ki]
     pi = array_physical(idx, c.level) if isinstance(idx, np.ndarray) else None
+    if nd == 0 and entry.node_name in ("IndexAddBackward0", "IndexCopyBackward0"):
+        # a 0-d sample, its one index 0: the source added to it, or in its place
+        x, src = (c.expanded(t) for t in c.inputs)
+        if entry.node_name == "IndexCopyBackward0":
+            return x * 0 + src.reshape(tuple(x.shape))
+        alpha = args[entry.args.index("alpha")]
+        return x + (src if alpha == 1 else src * alpha).reshape(tuple(x.shape))
     if nd == 0 and entry.node_name in ("IndexSelectBackward0", "GatherBackward0"):
         # a 0-d sample: every index is 0, each output element is the sample
         shape = np.shape(c.outs._data)
@@ -609,25 +616,61 @@ def r_index_dim(c: _Call) -> Any:
             return p[rows, _make(pi._data.reshape(c.B, -1))].movedim(1, d)
     elif entry.node_name == "IndexAddBackward0":
         if pi is not None:
-            # index_select's backward with a batched index: each sample's rows added into
-            # zeros, a scatter_add along the (shifted) dim with the index spread over the grad
+            # a batched index: each sample's source rows added into its own self, a
+            # scatter_add along the (shifted) dim with the index spread over the source
             from .._tensor import _make
 
-            shape, d = tuple(args[entry.args.index("shape")]), args[kd]
-            g = c.expanded(c.inputs[0])
+            d, alpha = args[kd], args[entry.args.index("alpha")]
+            src = c.expanded(c.inputs[1])
+            if alpha != 1:
+                src = src * alpha
             spread = pi._data.reshape((c.B,) + (1,) * (d - 1) + (-1,) +
-                                      (1,) * (g.dim() - d - 1))
-            index = _make(np.ascontiguousarray(np.broadcast_to(spread, tuple(g.shape))))
-            zeros = _T().zeros((c.B,) + shape, dtype=g.dtype)
-            return zeros.scatter_add(d, index, g)
-        ks = entry.args.index("shape")
-        args[ks] = (c.B,) + tuple(args[ks])
+                                      (1,) * (src.dim() - d - 1))
+            index = _make(np.ascontiguousarray(np.broadcast_to(spread, tuple(src.shape))))
+            return c.expanded(c.inputs[0]).scatter_add(d, index, src)
+    elif entry.node_name in ("IndexCopyBackward0", "IndexFillBackward0", "IndexFillBackward1"):
+        if nd == 0:
+            raise RuntimeError(f"vmap: {entry.node_name} on 0-d inputs is not supported")
+        tensor_value = entry.node_name == "IndexFillBackward1"
+        if pi is None and not (tensor_value and c.phys(c.inputs[1]) is not None):
+            # one 1-D index for every sample; a 0-d value tensor fills as a number would
+            inputs = [c.expanded(c.inputs[0])] + [t if tensor_value else c.expanded(t)
+                                                  for t in c.inputs[1:]]
+            return c.run(inputs, tuple(args))
+        return _index_write_batched(c, args[kd], pi, idx)
     else:
         args[ki] = pi._data if pi is not None else np.broadcast_to(idx, (c.B,) + np.shape(idx))
     if nd == 0:
         raise RuntimeError(f"vmap: {entry.node_name} on 0-d inputs is not supported")
     inputs = [c.expanded(t) for t in c.inputs]
     return c.run(inputs, tuple(args))
+
+
+def _index_write_batched(c: _Call, d: int, pi: Any, idx: Any) -> Any:
+    """index_copy / index_fill with a batched index (or a batched value tensor): a scatter
+    along the (shifted) dim, each sample's index spread over the slices it writes, or a
+    where over the positions each sample fills."""
+    from .._tensor import _make
+
+    x = c.expanded(c.inputs[0])
+    index = pi._data if pi is not None else np.broadcast_to(idx, (c.B,) + np.shape(idx))
+    index = np.mod(index.reshape(c.B, -1), x.shape[d])  # negative entries count from the end
+    written = list(x.shape)
+    written[d] = index.shape[1]
+    spread = index.reshape((c.B,) + (1,) * (d - 1) + (-1,) + (1,) * (x.dim() - d - 1))
+    index_t = _make(np.ascontiguousarray(np.broadcast_to(spread, tuple(written))))
+    if c.entry.node_name == "IndexCopyBackward0":  # the value written last stays
+        return x.scatter(d, index_t, c.expanded(c.inputs[1]).reshape(tuple(written)))
+    # a fill: where a mask of the filled positions holds (a repeated index fills once)
+    filled = np.zeros((c.B, x.shape[d]), bool)
+    filled[np.arange(c.B)[:, None], index] = True
+    mask = _make(filled.reshape((c.B,) + (1,) * (d - 1) + (-1,) + (1,) * (x.dim() - d - 1)))
+    if c.entry.node_name == "IndexFillBackward0":
+        value = c.args[c.entry.args.index("value")]
+    else:
+        value = c.expanded(c.inputs[1]).reshape((c.B,) + (1,) * (x.dim() - 1))
+    out = _T().where(mask, value, x)
+    return out if out.dtype == x.dtype else out.to(x.dtype)
 
 
 def r_index(c: _Call) -> Any:
@@ -822,20 +865,22 @@ def r_masked_select(c: _Call) -> Any:
     return p.index_select(1, _make(pos.astype(np.int64)))
 
 
-def r_masked_scatter_backward(c: _Call) -> Any:
-    """masked_select's backward: zeros of the broadcast shape, the source where the (unbatched)
-    mask holds."""
+def r_masked_scatter(c: _Call) -> Any:
+    """masked_scatter: each sample's self (broadcast with its mask) takes, where the mask
+    holds, the elements of its own source in order: the k-th position that holds reads the
+    k-th element (a gather by the running count of the mask), selected by a where."""
     from .._tensor import _make
 
-    src = c.expanded(c.inputs[0])
-    shape, mask = c.args
-    if _phys_or_array(c, mask)[1]:
-        raise RuntimeError(DYNAMIC_MSG.format("masked_scatter"))
-    shape = np.broadcast_shapes(tuple(shape), np.shape(mask))
-    pos = np.flatnonzero(np.broadcast_to(mask, shape)).astype(np.int64)
-    pos = np.ascontiguousarray(np.broadcast_to(pos, (c.B, pos.size)))
-    zeros = _T().zeros((c.B, math.prod(shape)), dtype=src.dtype)
-    return zeros.scatter_add(1, _make(pos), src.reshape(c.B, -1)).reshape((c.B,) + shape)
+    x, source = c.inputs
+    mask, batched = _phys_or_array(c, c.args[0])
+    shape = np.broadcast_shapes(np.shape(x._data), np.shape(c.args[0]))
+    full = (np.broadcast_to(mask, (c.B,) + shape) if batched else
+            np.broadcast_to(mask, shape)[None].repeat(c.B, 0)).reshape(c.B, -1)
+    rank = np.maximum(np.cumsum(full, axis=1) - 1, 0).astype(np.int64)
+    base = c.aligned(x, len(shape)).expand((c.B,) + shape).reshape(c.B, -1)
+    taken = c.expanded(source).reshape(c.B, -1).gather(1, _make(rank))
+    out = _T().where(_make(np.ascontiguousarray(full)), taken, base)
+    return out.reshape((c.B,) + shape)
 
 
 def r_dot(c: _Call) -> Any:
@@ -1079,7 +1124,8 @@ def _build() -> dict:
         "NOT_IMPLEMENTED NOT_IMPLEMENTED_UNARY ADD_SCALAR MUL_SCALAR "
         "DIV_SCALAR ELU ELU_BACKWARD ELU_INPLACE GELU GELU_BACKWARD HARDTANH HARDTANH_BACKWARD "
         "LEAKY_RELU LEAKY_RELU_BACKWARD LEAKY_RELU_INPLACE LOG_SIGMOID LOG_SIGMOID_BACKWARD SILU "
-        "SOFTPLUS SOFTPLUS_BACKWARD THRESHOLD_BACKWARD")
+        "SOFTPLUS SOFTPLUS_BACKWARD THRESHOLD_BACKWARD EQ_ EQ_TENSOR_ NE_ NE_TENSOR_ LT_ "
+        "LT_TENSOR_ LE_ LE_TENSOR_ GT_ GT_TENSOR_ GE_ GE_TENSOR_")
     for name in elementwise.split():
         rules[getattr(D, name)] = r_elementwise
     rules[D.MASKED_FILL_TENSOR] = r_masked_fill_tensor
@@ -1089,11 +1135,12 @@ def _build() -> dict:
                  "NANMEDIAN_DIM", "KTHVALUE", "MODE", "SORT", "SORT_STABLE", "TOPK", "UNBIND",
                  "SPLIT", "SPLIT_WITH_SIZES", "CAT", "STACK", "SOFTMAX", "LOG_SOFTMAX",
                  "SOFTMAX_BACKWARD_DATA", "LOG_SOFTMAX_BACKWARD_DATA", "SQUEEZE_DIM",
-                 "SQUEEZE_DIMS", "UNSQUEEZE", "FLIP", "SELECT", "SLICE"):
+                 "SQUEEZE_DIMS", "UNSQUEEZE", "FLIP", "SELECT", "SLICE", "TRANSPOSE_",
+                 "UNSQUEEZE_", "SQUEEZE_DIM_", "SQUEEZE_DIMS_"):
         entry = getattr(D, name)
         names = tuple(n for n in entry.args if n in ("dim", "dims", "dim0", "dim1"))
         rules[entry] = _dims_rule(names)
-    rules[D.TRANSPOSE] = _dims_rule(("dim0", "dim1"))
+    rules[D.TRANSPOSE] = rules[D.ROT90] = _dims_rule(("dim0", "dim1"))
     for name in ("VAR", "STD", "VAR_MEAN", "STD_MEAN", "NORM", "LOGSUMEXP"):
         rules[getattr(D, name)] = _dims_rule(("dim",), none_all=True)
     rules[D.SUM] = _full_reduce(D.SUM_DIM)
@@ -1107,9 +1154,9 @@ def _build() -> dict:
         rules[getattr(D, name)] = r_shape
     rules[D.EXPAND] = r_expand
     rules[D.REPEAT] = r_repeat
-    rules[D.SQUEEZE] = r_squeeze
+    rules[D.SQUEEZE] = rules[D.SQUEEZE_] = r_squeeze
     rules[D.PERMUTE] = r_permute
-    rules[D.TRANSPOSE_T] = r_t
+    rules[D.TRANSPOSE_T] = rules[D.TRANSPOSE_T_] = r_t
     rules[D.ROLL] = r_roll
     for name in ("TRIL", "TRIU", "CONSTANT_PAD_ND", "INV", "DET"):
         rules[getattr(D, name)] = r_same
@@ -1118,7 +1165,7 @@ def _build() -> dict:
     for name in ("SELECT_BACKWARD", "SLICE_BACKWARD"):
         rules[getattr(D, name)] = r_backward_shape
     for name in ("GATHER", "SCATTER", "SCATTER_VALUE", "SCATTER_ADD", "INDEX_SELECT",
-                 "INDEX_ADD_BACKWARD"):
+                 "INDEX_ADD", "INDEX_COPY", "INDEX_FILL", "INDEX_FILL_TENSOR"):
         rules[getattr(D, name)] = r_index_dim
     rules[D.INDEX] = r_index
     rules[D.INDEX_BACKWARD] = r_index
@@ -1139,12 +1186,15 @@ def _build() -> dict:
                  "BINARY_CROSS_ENTROPY_BACKWARD", "BINARY_CROSS_ENTROPY_WITH_LOGITS"):
         rules[getattr(D, name)] = r_loss
     rules[D.MASKED_SELECT] = r_masked_select
-    rules[D.MASKED_SCATTER_BACKWARD] = r_masked_scatter_backward
+    rules[D.MASKED_SCATTER] = r_masked_scatter
     rules[D.TAKE] = r_take
     rules[D.PUT_BACKWARD] = r_put_backward
     rules[D.KRON] = r_kron
     rules[D.NLL_LOSS] = rules[D.NLL_LOSS2D] = r_nll_loss
     rules[D.NLL_LOSS_BACKWARD] = rules[D.NLL_LOSS2D_BACKWARD] = r_nll_loss_backward
+    rules[D.UNIQUE] = r_dynamic("_unique2")
+    rules[D.UNIQUE_DIM] = r_dynamic("unique_dim")
+    rules[D.UNIQUE_CONSECUTIVE] = r_dynamic("unique_consecutive")
     rules[D.COPY_SLICES] = r_copy_slices
     rules[D.AS_STRIDED] = r_as_strided
     return rules

@@ -503,6 +503,218 @@ def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     return call(D.SCATTER_ADD, (input, src), (input._data, src._data), (d, idx))
 
 
+# ---- index_add, index_copy, index_fill: along a dim, at the positions of a 1-D index -----
+
+def _first_bad(index: Any, bad: Any) -> int:
+    return int(index.reshape(-1)[np.argmax(bad.reshape(-1))])
+
+
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *,
+              alpha: Any = 1) -> Tensor:
+    """A copy of ``input`` with ``alpha * source`` added at ``index`` (1-D) along ``dim``
+    (``IndexAddBackward0``); repeated indices add up.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3).index_add(1, torch.tensor([2, 2]), torch.ones(2, 2), alpha=0.5)
+    tensor([[0., 0., 1.],
+            [0., 0., 1.]])
+    """
+    idx = _tensor_arg(index, "index_add", "index", 3)
+    src = _tensor_arg(source, "index_add", "source", 4)
+    if isinstance(alpha, Tensor) and alpha._data.ndim == 0:
+        alpha = alpha._data.item()
+    elif isinstance(alpha, np.generic):
+        alpha = alpha.item()
+    if not isinstance(alpha, (bool, int, float, complex)):
+        raise TypeError(f"index_add(): argument 'alpha' must be Number, not "
+                        f"{type(alpha).__name__}")
+    a = input._data
+    shape = a.shape
+    d = _dim(dim, len(shape))
+    if idx.ndim > 1:
+        raise IndexError(f"index_add_(): Index is supposed to be a vector, but got dim: "
+                         f"{idx.ndim} with type: {_type_name(idx)} and size: {list(idx.shape)}")
+    if idx.dtype not in _INT32_64:
+        raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: "
+                           f"{_type_name(idx)}")
+    if src.dtype != a.dtype:
+        raise RuntimeError(f"index_add_(): self ({_type_name(a)}) and source "
+                           f"({_type_name(src)}) must have the same scalar type")
+    if not (d == 0 or d < src.ndim):
+        raise RuntimeError(f"index_add_(): Indexing dim {d} is out of bounds of the source "
+                           f"tensor with dim {src.ndim}")
+    n = src.shape[d] if src.ndim else 1
+    if idx.size != n:
+        raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to "
+                           f"source.size(dim): ({n}), for dim: {d}")
+    self_sizes, src_sizes = list(shape), list(src.shape)
+    if self_sizes and src_sizes:
+        del self_sizes[d], src_sizes[d]
+    if self_sizes != src_sizes:
+        raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the "
+                           f"specified dimension. Got self.shape = {list(shape)} source.shape = "
+                           f"{list(src.shape)}")
+    size = shape[d] if shape else 1
+    bad = (idx < 0) | (idx >= size)
+    if bad.any():
+        # torch's kernel for a vector says less
+        if len(shape) <= 1:
+            raise IndexError("index out of range in self")
+        raise RuntimeError(f"index {_first_bad(idx, bad)} is out of bounds for dimension {d} "
+                           f"with size {size}")
+    # (a 1-d index stays the same array: under vmap it may be batched)
+    return call(D.INDEX_ADD, (input, source), (a, src),
+                (d, idx if idx.ndim == 1 else idx.reshape(-1), alpha))
+
+
+def _require(ok: Any, error: type, message: str) -> None:
+    """torch's TORCH_CHECK: ``error(message)`` unless ``ok``."""
+    if not ok:
+        raise error(message)
+
+
+def _slice_shape(sizes: list) -> str:
+    return " ".join(str(n) for n in sizes)
+
+
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    """A copy of ``input`` with the slices of ``source`` written at ``index`` (1-D) along
+    ``dim`` (``IndexCopyBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3).index_copy(1, torch.tensor([2, 0]), torch.ones(2, 2))
+    tensor([[1., 0., 1.],
+            [1., 0., 1.]])
+    """
+    idx = _tensor_arg(index, "index_copy", "index", 3)
+    src = _tensor_arg(source, "index_copy", "source", 4)
+    a = input._data
+    shape = a.shape
+    nd = len(shape)
+    d = _dim(dim, nd)
+    # torch's checks, in its order
+    _require(idx.ndim <= 1, IndexError,
+             f"index_copy_(): Index should have dimension 1 or 0 (got {idx.ndim})")
+    _require(src.ndim or idx.size == 1, IndexError,
+             f"index_copy_(): When source is scalar, index should have one element (got "
+             f"{idx.size})")
+    _require(src.ndim == nd or not src.ndim or not nd, IndexError,
+             f"index_copy_(): When source and destination are not scalars, their "
+             f"dimensionality must match. Source dimensionality ({src.ndim}), destination "
+             f"dimensionality ({nd})")
+    _require(idx.dtype == np.int64, RuntimeError,
+             f"index_copy_(): Expected a long tensor for index, but got {_type_name(idx)}")
+    _require(src.dtype == a.dtype, RuntimeError,
+             f"index_copy_(): self and source expected to have the same dtype, but got (self) "
+             f"{_type_name(a)} and (source) {_type_name(src)}")
+    self_slice, src_slice = list(shape), list(src.shape)
+    for sizes in (self_slice, src_slice):
+        if d < len(sizes):
+            del sizes[d]
+    if self_slice != src_slice:
+        raise RuntimeError(f"index_copy_(): Source/destination tensor must have same slice "
+                           f"shapes. Destination slice shape: {_slice_shape(self_slice)} at "
+                           f"dimension {d} and source slice shape: {_slice_shape(src_slice)} "
+                           "at dimension 0.")
+    if src.ndim and idx.size != src.shape[d]:
+        raise IndexError(f"index_copy_(): Number of indices ({idx.size}) should be equal to "
+                         f"source.size(dim) ({src.shape[d]})")
+    size = shape[d] if shape else 1
+    bad = (idx < 0) | (idx >= size)
+    if bad.any():
+        raise IndexError(f"index_copy_(): index {_first_bad(idx, bad)} is out of bounds for "
+                         f"dimension {d} with size {size}")
+    return call(D.INDEX_COPY, (input, source), (a, src),
+                (d, idx if idx.ndim == 1 else idx.reshape(-1)))
+
+
+def _fill_value_error(args: tuple, method: bool) -> TypeError:
+    """torch's text for an index_fill value that is neither a number nor a tensor."""
+    def kind(v: Any) -> str:
+        if isinstance(v, list):
+            return f"list of [{', '.join(sorted({type(x).__name__ for x in v}))}]"
+        return "Tensor" if isinstance(v, Tensor) else type(v).__name__
+
+    got = [kind(v) for v in args]
+    # what fits is left plain; the value, which fits neither form, is marked in both
+    expected = ["int", "Tensor", None] if method else ["Tensor", "int", "Tensor", None]
+    marked = [k if k == e else f"!{k}!" for k, e in zip(got, expected)]
+    got = [k.partition(" of ")[0] for k in got]
+    head = "" if method else "Tensor input, "
+    bad = f"      didn't match because some of the arguments have invalid types: " \
+          f"({', '.join(marked)})\n"
+    return TypeError(f"index_fill() received an invalid combination of arguments - got "
+                     f"({', '.join(got)}), but expected one of:\n"
+                     f" * ({head}int dim, Tensor index, Tensor value)\n{bad}"
+                     f" * ({head}int dim, Tensor index, Number value)\n{bad}")
+
+
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    """A copy of ``input`` with ``value`` (a number: ``IndexFillBackward0``; a 0-d tensor:
+    ``IndexFillBackward1``) at ``index`` (1-D; negative entries count from the end) along
+    ``dim``.
+
+    >>> import chainrule as torch
+    >>> torch.ones(2, 3).index_fill(1, torch.tensor([0, -1]), 0.)
+    tensor([[0., 1., 0.],
+            [0., 1., 0.]])
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if not isinstance(index, Tensor) or not isinstance(value, (Tensor, bool, int, float,
+                                                               complex)):
+        raise _fill_value_error((input, dim, index, value), method=False)
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value._data.ndim} dimension(s).")
+    idx = np.asarray(index._data)
+    a = input._data
+    shape = a.shape
+    d = _dim(dim, len(shape))
+    if idx.dtype != np.int64:
+        raise IndexError("index_fill_(): Expected dtype int64 for index.")
+    if idx.ndim > 1:
+        raise RuntimeError("Index has to be a vector/scalar")
+    size = shape[d] if shape else 1
+    bad = (idx < -size) | (idx >= size)
+    if bad.any():
+        raise IndexError(f"index {_first_bad(idx, bad)} is out of bounds for dimension {d} with "
+                         f"size {size}")
+    if idx.ndim != 1:
+        idx = idx.reshape(-1)
+    if isinstance(value, Tensor):
+        return call(D.INDEX_FILL_TENSOR, (input, value), (a, value._data), (d, idx))
+    if isinstance(value, complex) and a.dtype.kind != "c":
+        raise RuntimeError("index_fill_(): Converting complex Scalar to non-complex type is not "
+                           "supported")
+    return call1(D.INDEX_FILL, input, (d, idx, value))
+
+
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """``input`` (broadcast with the bool ``mask``) with the first elements of ``source``
+    written, in order, where ``mask`` holds (``MaskedScatterBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(4).masked_scatter(torch.tensor([True, False, True, False]),
+    ...                               torch.tensor([1., 2., 3.]))
+    tensor([1., 0., 2., 0.])
+    """
+    m = _tensor_arg(mask, "masked_scatter", "mask", 2)
+    src = _tensor_arg(source, "masked_scatter", "source", 3)
+    a = input._data
+    _require(m.dtype == np.bool_, RuntimeError,
+             f"masked_scatter_ only supports boolean masks, but got mask with dtype "
+             f"{_type_name(m)}")
+    _require(src.dtype == a.dtype, RuntimeError,
+             f"masked_scatter: expected self and source to have same dtypes but "
+             f"got{_type_name(a)} and {_type_name(src)}")
+    broadcast_check(m.shape, a.shape)
+    shape = np.broadcast_shapes(m.shape, a.shape)
+    _require(np.count_nonzero(np.broadcast_to(m, shape)) <= src.size, RuntimeError,
+             "Number of elements of source < number of ones in mask")
+    return call(D.MASKED_SCATTER, (input, source), (a, src), (m,))
+
+
 def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
     """The entries of ``input`` at ``indices`` along ``dim``, the two broadcast against each
     other apart from ``dim`` (as after ``argsort``/``argmax`` with keepdim); without ``dim``,
@@ -618,15 +830,39 @@ def _graph_gather_backward(g: Tensor, shape: tuple, dim: int, index: Any) -> Ten
     return call(D.SCATTER_ADD, (_make(zeros), g), (zeros, g._data), (dim, index))
 
 
+def _graph_index_select_backward(g: Tensor, shape: tuple, dim: int, index: Any) -> Tensor:
+    # torch: zeros(shape).index_add_(dim, index, grad), recorded as IndexAddBackward0
+    zeros = np.zeros(shape, g._data.dtype)
+    return call(D.INDEX_ADD, (_make(zeros), g), (zeros, g._data), (dim, index, 1))
+
+
+def _graph_masked_select_backward(g: Tensor, shape: tuple, mask: Any) -> Tensor:
+    # torch: zeros of the broadcast shape, masked_scatter_(mask, grad)
+    zeros = np.zeros(np.broadcast_shapes(tuple(shape), np.shape(mask)), g._data.dtype)
+    return call(D.MASKED_SCATTER, (_make(zeros), g), (zeros, g._data), (mask,))
+
+
+def _graph_masked_scatter_backward(g: Tensor, mask: Any, shape: tuple) -> Tensor:
+    # torch: grad.masked_select(mask), zeros appended up to source's size, viewed as source
+    from .._creation import zeros
+    from .shape import cat, view
+
+    taken = call1(D.MASKED_SELECT, g, (mask,))
+    missing = math.prod(shape) - taken._data.size
+    if missing > 0:
+        taken = cat([taken, zeros(missing, dtype=taken.dtype)])
+    return view(taken, tuple(shape))
+
+
 GRAPH.index_select = lambda g, dim, index: call1(D.INDEX_SELECT, g, (dim, index))
-GRAPH.index_select_backward = lambda g, shape, dim, index: call1(
-    D.INDEX_ADD_BACKWARD, g, (shape, dim, index))
+GRAPH.index_select_backward = _graph_index_select_backward
+GRAPH.index_fill = lambda g, dim, index, value: call1(D.INDEX_FILL, g, (dim, index, value))
+GRAPH.masked_scatter_backward = _graph_masked_scatter_backward
 GRAPH.gather = lambda g, dim, index: call1(D.GATHER, g, (dim, index))
 GRAPH.gather_backward = _graph_gather_backward
 GRAPH.scatter_value = lambda g, dim, index, value: call1(D.SCATTER_VALUE, g, (dim, index, value))
 GRAPH.masked_select = lambda g, mask: call1(D.MASKED_SELECT, g, (mask,))
-GRAPH.masked_select_backward = lambda g, shape, mask: call1(
-    D.MASKED_SCATTER_BACKWARD, g, (shape, mask))
+GRAPH.masked_select_backward = _graph_masked_select_backward
 GRAPH.take = lambda g, index: call1(D.TAKE, g, (index,))
 GRAPH.take_backward = lambda g, shape, index: call1(D.PUT_BACKWARD, g, (shape, index))
 
@@ -636,12 +872,16 @@ NUMPY.gather = DI.gather_forward
 NUMPY.gather_backward = DI.gather_backward_array
 NUMPY.scatter_value = DI.scatter_value_forward
 NUMPY.masked_select = DI.masked_select_forward
-NUMPY.masked_select_backward = DI.masked_scatter_array
+NUMPY.masked_select_backward = lambda g, shape, mask: DI.masked_scatter_forward(
+    np.zeros(np.broadcast_shapes(tuple(shape), np.shape(mask)), g.dtype), g, mask)
+NUMPY.masked_scatter_backward = DI.masked_scatter_backward_array
+NUMPY.index_fill = DI.index_fill_forward
 NUMPY.take = DI.take_forward
 NUMPY.take_backward = DI.take_backward_array
 
-__all__ = ["argwhere", "gather", "index_select", "masked_select", "narrow", "nonzero", "scatter",
-           "scatter_add", "select", "take", "take_along_dim", "unsqueeze"]
+__all__ = ["argwhere", "gather", "index_add", "index_copy", "index_fill", "index_select",
+           "masked_scatter", "masked_select", "narrow", "nonzero", "scatter", "scatter_add",
+           "select", "take", "take_along_dim", "unsqueeze"]
 
 
 def _method(f: Any, *tensor_args: tuple) -> Any:
@@ -664,10 +904,25 @@ def _method(f: Any, *tensor_args: tuple) -> Any:
 
 _ABSENT = object()
 
+
+def _index_fill_method(self: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    """``index_fill``: torch describes a bad value with the method's arguments."""
+    if not isinstance(index, Tensor) or not isinstance(value, (Tensor, bool, int, float,
+                                                               complex, np.generic)):
+        raise _fill_value_error((dim, index, value), method=True)
+    return index_fill(self, dim, index, value)
+
+
+_index_fill_method.__name__ = "index_fill"
+
 METHODS = {"select": select, "unsqueeze": unsqueeze, "__getitem__": getitem, "narrow": narrow,
            "index_select": _method(index_select, ("index", 2)),
            "gather": _method(gather, ("index", 2)), "scatter": scatter,
            "scatter_add": _method(scatter_add, ("index", 2), ("src", 3)),
            "take_along_dim": _method(take_along_dim, ("indices", 1)),
            "masked_select": _method(masked_select, ("mask", 1)),
-           "take": _method(take, ("index", 1)), "nonzero": nonzero, "argwhere": argwhere}
+           "take": _method(take, ("index", 1)), "nonzero": nonzero, "argwhere": argwhere,
+           "index_add": _method(index_add, ("index", 2), ("source", 3)),
+           "index_copy": _method(index_copy, ("index", 2), ("source", 3)),
+           "index_fill": _index_fill_method,
+           "masked_scatter": _method(masked_scatter, ("mask", 1), ("source", 2))}

@@ -16,13 +16,13 @@ from typing import Any
 
 from .._backend import generic, ndarray, np
 from .._dtypes import category, stored_value
-from .._tensor import Tensor, _make, _storage
+from .._tensor import Tensor, _dim, _dims, _make, _storage
 from ..autograd.forward_ad import ACTIVE as forward_ad_active
 from ..autograd.forward_ad import tangent_of
 from ..autograd.grad_mode import _state
 from . import batching
 from . import derivatives as D
-from .registry import GRAPH, call, modified_message
+from .registry import GRAPH, call, call1, modified_message
 
 LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_MSG = ("a view of a leaf Variable that requires grad is being used in an in-place "
@@ -77,11 +77,13 @@ def check_inplace(t: Tensor) -> None:
         raise RuntimeError(INFERENCE_INPLACE_MSG)
     if not (t._requires_grad and _state.grad_enabled):
         return
+    # torch asks first whether t views a leaf (one that requires grad or not), then whether t
+    # is a leaf itself
+    base = t._aux.base if t._aux is not None else None
+    if base is not None and base._grad_fn is None:
+        raise RuntimeError(VIEW_OF_LEAF_MSG)
     if t._grad_fn is None:
         raise RuntimeError(LEAF_MSG)
-    base = t._aux.base if t._aux is not None else None
-    if base is not None and base._requires_grad and base._grad_fn is None:
-        raise RuntimeError(VIEW_OF_LEAF_MSG)
 
 
 OVERLAP_MSG = ("unsupported operation: more than one element of the written-to tensor refers "
@@ -347,14 +349,18 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
             return where(_everywhere(s), other, s)
 
         return apply_inplace(self, batched, src)
-    if _state.grad_enabled and (self._requires_grad or src._requires_grad):
-        from .shape import expand
+    tracked = _state.grad_enabled and (self._requires_grad or src._requires_grad)
+    if not tracked and forward_ad_active[0]:  # dual tensors: the tangent follows the copy
+        tracked = tangent_of(self) is not None or tangent_of(src) is not None
+    if tracked:
+        from .registry import broadcast_check
 
         def compute(s: Tensor, other: Tensor) -> Tensor:
-            other = other.to(s.dtype) if other.dtype != s.dtype else other
-            grown = expand(other, s._data.shape) if other._data.shape != s._data.shape else \
-                other
-            return s * 0 + grown
+            if other._data.shape != s._data.shape:
+                broadcast_check(s._data.shape, other._data.shape)
+            # torch's CopyBackwards: zero for the old values, src's gradient summed back to
+            # its shape and cast to its dtype
+            return call(D.COPY, (s, other), (s._data, other._data))
 
         return apply_inplace(self, compute, src)
     d = _storage(self)
@@ -462,6 +468,198 @@ def _index_put_zero(grad: Tensor, indices: tuple) -> Tensor:
 GRAPH.index_put_zero = _index_put_zero
 
 
+# ---- views in place: x.t_(), x.transpose_(), x.unsqueeze_(), x.squeeze_() ---------------------
+
+def _view_in_place(self: Tensor, entry: Any, args: tuple) -> Tensor:
+    """``self`` becomes the view ``entry`` makes of it: the same memory seen with a new shape,
+    the view's node as its history in a graph; its version moves on, as torch's does."""
+    check_inplace(self)
+    snapshot = _make(_storage(self))  # under vmap, batched as self is
+    snapshot._requires_grad = self._requires_grad
+    snapshot._grad_fn = self._grad_fn
+    snapshot._output_nr = self._output_nr
+    if self._aux is not None and self._aux.tangent is not None:  # forward AD: a dual tensor
+        snapshot._aux_().tangent = self._aux.tangent
+    result = call1(entry, snapshot, args)
+    if self._grad_fn is not None:
+        _invalidate_saved_output(self)
+    b = batching.link(result) if batching.LEVELS else None
+    if b is not None:  # the logical view of the physical result
+        batching.bind(self, b[1], b[0])
+    else:
+        self._data = result._data
+    if result._grad_fn is not None:
+        self._grad_fn = result._grad_fn
+        self._output_nr = 0
+    aux = self._aux_()
+    aux.version[0] += 1
+    if result._aux is not None and result._aux.tangent is not None:
+        aux.tangent = result._aux.tangent
+    return self
+
+
+def t_(self: Tensor) -> Tensor:
+    """In-place ``t``: a tensor of at most 2 dims transposed (``TBackward1``).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3).t_().shape
+    torch.Size([3, 2])
+    """
+    ndim = self._data.ndim
+    if ndim > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {ndim}D")
+    return _view_in_place(self, D.TRANSPOSE_T_, ())
+
+
+def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
+    """In-place ``transpose`` (``TransposeBackward1``).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3, 4).transpose_(0, 2).shape
+    torch.Size([4, 3, 2])
+    """
+    ndim = self._data.ndim
+    return _view_in_place(self, D.TRANSPOSE_, (_dim(dim0, ndim), _dim(dim1, ndim)))
+
+
+def swapaxes_(self: Tensor, axis0: int, axis1: int) -> Tensor:
+    """In-place ``swapaxes``: ``transpose_``."""
+    return transpose_(self, axis0, axis1)
+
+
+def swapdims_(self: Tensor, dim0: int, dim1: int) -> Tensor:
+    """In-place ``swapdims``: ``transpose_``."""
+    return transpose_(self, dim0, dim1)
+
+
+def unsqueeze_(self: Tensor, dim: int) -> Tensor:
+    """In-place ``unsqueeze`` (``UnsqueezeBackward1``).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3).unsqueeze_(1).shape
+    torch.Size([2, 1, 3])
+    """
+    return _view_in_place(self, D.UNSQUEEZE_, (_dim(dim, self._data.ndim + 1),))
+
+
+def squeeze_(self: Tensor, dim: Any = None) -> Tensor:
+    """In-place ``squeeze``: every size-1 dim (``SqueezeBackward3``), or ``dim`` if it has size
+    1 (an int: ``SqueezeBackward4``; a tuple: ``SqueezeBackward5``).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(1, 2, 1).squeeze_(0).shape
+    torch.Size([2, 1])
+    """
+    ndim = self._data.ndim
+    if dim is None:
+        return _view_in_place(self, D.SQUEEZE_, ())
+    if isinstance(dim, (int, np.integer)):
+        return _view_in_place(self, D.SQUEEZE_DIM_, (_dim(int(dim), ndim),))
+    dims = _dims(dim, ndim, sort=False)
+    return _view_in_place(self, D.SQUEEZE_DIMS_, (dims if ndim else (),))
+
+
+# ---- comparisons and logic in place ------------------------------------------------------------
+
+def _invalid_combination(name: str, got: tuple) -> TypeError:
+    """torch's text for an argument that is neither a tensor nor a number."""
+    if not got:
+        return TypeError(f"{name}() received an invalid combination of arguments - got (), but "
+                         "expected one of:\n * (Tensor other)\n * (Number other)\n")
+    kind = type(got[0]).__name__
+    bad = f"      didn't match because some of the arguments have invalid types: (!{kind}!)\n"
+    return TypeError(f"{name}() received an invalid combination of arguments - got ({kind}), "
+                     f"but expected one of:\n * (Tensor other)\n{bad} * (Number other)\n{bad}")
+
+
+def comparison_(name: str, entries: tuple) -> Callable:
+    """``x.eq_(other)`` and its kin: the comparison written into ``x`` as 1 or 0 of its dtype,
+    under the zero-gradient node of ``entries`` (a number, a tensor ``other``)."""
+    from .api import _operand
+    from .registry import binary_arrays, broadcast_check
+
+    number_entry, tensor_entry = entries
+
+    def compute(s: Tensor, o: Any) -> Tensor:
+        A, B = binary_arrays(False, s, o)
+        if isinstance(o, Tensor):
+            if A.shape != B.shape:
+                broadcast_check(A.shape, B.shape)
+            return call(tensor_entry, (s, o), (A, B), (s._data.dtype,))
+        return call(number_entry, (s,), (A,), (B, s._data.dtype))
+
+    def method(self: Tensor, *other: Any) -> Tensor:
+        o = _operand(other[0]) if len(other) == 1 else None
+        if o is None:
+            raise _invalid_combination(name, other)
+        return apply_inplace(self, compute, o)
+
+    method.__name__ = name
+    method.__doc__ = f"In-place ``{name[:-1]}``: 1 where it holds, 0 elsewhere, in this dtype."
+    return method
+
+
+def _write_untracked(self: Tensor, name: str, ufunc: Any, other: Any) -> Tensor:
+    """``self`` overwritten with ``ufunc(self, other)``, cast to its dtype, outside autograd:
+    torch records nothing for the logical ops in place, so the tensor keeps its history (a
+    leaf that requires grad included) and only its version moves on."""
+    if self._aux is not None and self._aux.inference and not _state.inference:
+        raise RuntimeError(INFERENCE_INPLACE_MSG)
+    check_overlap(self)
+    tensors = (self,) if other is None else (self, other)
+    if batching.LEVELS and any(batching.link(t) is not None for t in tensors):
+        if batching.level_of(other) > batching.level_of(self):
+            raise RuntimeError(batching.INPLACE_MSG.format(name))
+        from . import api
+
+        def compute(s: Tensor) -> Tensor:
+            return api.logical_not(s) if other is None else getattr(api, name[:-1])(s, other)
+
+        return _apply_inplace_batched(self, batching.link(self), compute, (), {})
+    from .registry import broadcast_check
+
+    d = _storage(self)
+    if other is None:
+        result = ufunc(d)
+    else:
+        o = other._data
+        if np.shape(o) != d.shape:
+            broadcast_check(d.shape, np.shape(o))
+            shape = np.broadcast_shapes(d.shape, np.shape(o))
+            if shape != d.shape:
+                raise RuntimeError(f"output with shape {list(d.shape)} doesn't match the "
+                                   f"broadcast shape {list(shape)}")
+        result = ufunc(d, o)
+    if self._grad_fn is not None:
+        _invalidate_saved_output(self)
+    np.copyto(d, result, casting="unsafe")
+    _bump(self)
+    return self
+
+
+def logical_(name: str, ufunc: Any) -> Callable:
+    """``x.logical_and_(other)`` and its kin (see ``_write_untracked``)."""
+    def method(self: Tensor, other: Tensor) -> Tensor:
+        if not isinstance(other, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 1) must be Tensor, not "
+                            f"{type(other).__name__}")
+        return _write_untracked(self, name, ufunc, other)
+
+    method.__name__ = name
+    method.__doc__ = f"In-place ``{name[:-1]}``, written as 1 or 0 in this tensor's dtype."
+    return method
+
+
+def logical_not_(self: Tensor) -> Tensor:
+    """In-place ``logical_not``, written as 1 or 0 in this tensor's dtype.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([0., 2.]).logical_not_()
+    tensor([1., 0.])
+    """
+    return _write_untracked(self, "logical_not_", np.logical_not, None)
+
+
 def make_inplace(out_of_place: Callable, fill: bool = False) -> Callable:
     """The in-place method ``name_`` of an out-of-place op ``name``. A ``fill``
     (``masked_fill_``) is still allowed on an expanded tensor, with torch's deprecation
@@ -481,6 +679,49 @@ def make_inplace(out_of_place: Callable, fill: bool = False) -> Callable:
     method.__name__ = name + "_"
     method.__doc__ = f"In-place ``{name}``."
     return method
+
+
+# torch's C++ names of the dtypes, as its in-place dtype checks print them
+_CPP_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char",
+              "int16": "short int", "int32": "int", "int64": "long int", "float16": "c10::Half",
+              "float32": "float", "float64": "double", "complex64": "c10::complex<float>",
+              "complex128": "c10::complex<double>"}
+
+
+def cumulative_(out_of_place: Callable) -> Callable:
+    """``cumsum_`` / ``cumprod_``: the running sum or product along ``dim``, in this tensor's
+    dtype (``dtype`` may only name it)."""
+    name = out_of_place.__name__
+    inner = make_inplace(out_of_place)
+
+    def method(self: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
+        d = self._data.dtype
+        if dtype is not None and dtype.np != d:
+            raise RuntimeError(f"Bad in-place call: input tensor dtype {_CPP_NAMES[d.name]} and "
+                               f"output tensor dtype {_CPP_NAMES[dtype.np.name]} should match")
+        if d.kind == "b":
+            raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
+        return inner(self, dim)
+
+    method.__name__ = name + "_"
+    method.__doc__ = f"In-place ``{name}`` along ``dim``, kept in this tensor's dtype."
+    return method
+
+
+def masked_scatter_(self: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """In-place ``masked_scatter``: the mask must expand to this tensor's shape (torch's
+    expand error otherwise).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(3).masked_scatter_(torch.tensor([True, False, True]), torch.ones(2))
+    tensor([1., 0., 1.])
+    """
+    from .indexing import masked_scatter
+    from .shape import expand
+
+    if isinstance(mask, Tensor) and mask._data.shape != self._data.shape:
+        expand(mask.detach(), self._data.shape)
+    return apply_inplace(self, masked_scatter, mask, source)
 
 
 def _augmented(out_of_place: Callable) -> Callable:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .. import _dtypes
+from .. import _creation, _dtypes
 from .._backend import np
 from .._tensor import Tensor
 from . import api, elementwise, indexing, inplace, linalg, reductions, shape
+from . import derivatives as D
 
 
 def _reflected(f):  # noqa: ANN001, ANN202
@@ -39,7 +40,14 @@ _METHODS = {
     "log": api.log, "sqrt": api.sqrt, "abs": api.abs, "absolute": api.abs, "relu": api.relu,
     "sigmoid": api.sigmoid, "tanh": api.tanh, "sum": api.sum, "mean": api.mean,
     "eq": api.eq, "ne": api.ne, "lt": api.lt, "le": api.le, "gt": api.gt, "ge": api.ge,
-    "clone": api.clone, "to": api.to, "type": api.type_,
+    # torch's aliases
+    "multiply": api.mul, "subtract": api.sub, "divide": api.div, "positive": api.positive,
+    "greater": api.gt, "greater_equal": api.ge, "less": api.lt, "less_equal": api.le,
+    "not_equal": api.ne,
+    "clone": api.clone, "to": api.to, "type": api.type_, "type_as": api.type_as,
+    "new_zeros": _creation.new_zeros, "new_ones": _creation.new_ones,
+    "new_empty": _creation.new_empty, "new_full": _creation.new_full,
+    "new_tensor": _creation.new_tensor,
     "float": api._conversion(_dtypes.float32), "double": api._conversion(_dtypes.float64),
     "half": api._conversion(_dtypes.float16), "long": api._conversion(_dtypes.int64),
     "int": api._conversion(_dtypes.int32), "bool": api._conversion(_dtypes.bool),
@@ -52,6 +60,15 @@ for _op in (api.pow, api.neg, api.abs, api.exp, api.log, api.sqrt, api.sin, api.
 # + - * / write straight into memory outside a graph (an optimizer's step)
 _ADD, _SUB = inplace.direct(api.add, np.add), inplace.direct(api.sub, np.subtract)
 _MUL, _DIV = inplace.direct(api.mul, np.multiply), inplace.direct(api.div, np.true_divide)
+
+
+def _div_(self: Tensor, other: object, *, rounding_mode: str | None = None) -> Tensor:
+    """In-place ``div``; a rounding mode takes the general in-place path."""
+    if rounding_mode is None:
+        return _DIV(self, other)
+    return inplace.apply_inplace(self, api.div, other, rounding_mode=rounding_mode)
+
+
 # the elementwise family's ops that torch also has in place
 for _name in ("sign", "exp2", "expm1", "log2", "log10", "log1p", "rsqrt", "asin", "acos", "atan",
               "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan", "arcsinh",
@@ -62,7 +79,8 @@ for _name in ("sign", "exp2", "expm1", "log2", "log10", "log1p", "rsqrt", "asin"
     if _op is not None:
         _METHODS[_name + "_"] = inplace.make_inplace(_op, fill=_name == "masked_fill")
 _METHODS.update({
-    "add_": _ADD, "sub_": _SUB, "mul_": _MUL, "div_": _DIV,
+    "add_": _ADD, "sub_": _SUB, "mul_": _MUL, "div_": _div_,
+    "subtract_": _SUB, "multiply_": _MUL, "divide_": _div_,
     "__iadd__": _ADD, "__isub__": _SUB, "__imul__": _MUL, "__itruediv__": _DIV,
     "__ipow__": inplace._augmented(api.pow), "__setitem__": inplace.setitem,
     "__ifloordiv__": inplace._augmented(elementwise.floor_divide),
@@ -86,6 +104,43 @@ from ..nn import functional as _nn_functional  # noqa: E402
 
 _METHODS.update(_nn_functional.METHODS)
 
+# comparisons and logic in place: 1 or 0 written in the tensor's own dtype
+for _name in ("eq", "ne", "lt", "le", "gt", "ge"):
+    _entries = (getattr(D, _name.upper() + "_"), getattr(D, _name.upper() + "_TENSOR_"))
+    _METHODS[_name + "_"] = inplace.comparison_(_name + "_", _entries)
+for _alias, _name in (("greater_", "GT"), ("greater_equal_", "GE"), ("less_", "LT"),
+                      ("less_equal_", "LE"), ("not_equal_", "NE")):
+    _METHODS[_alias] = inplace.comparison_(_alias, (getattr(D, _name + "_"),
+                                                    getattr(D, _name + "_TENSOR_")))
+for _name, _ufunc in (("logical_and_", np.logical_and), ("logical_or_", np.logical_or),
+                      ("logical_xor_", np.logical_xor)):
+    _METHODS[_name] = inplace.logical_(_name, _ufunc)
+_METHODS["logical_not_"] = inplace.logical_not_
+
+# triangles, running sums and products, scatters and index writes in place
+_METHODS.update({"tril_": inplace.make_inplace(shape.tril),
+                 "triu_": inplace.make_inplace(shape.triu),
+                 "cumsum_": inplace.cumulative_(reductions.cumsum),
+                 "cumprod_": inplace.cumulative_(reductions.cumprod),
+                 "scatter_": inplace.make_inplace(indexing.scatter),
+                 "scatter_add_": indexing._method(inplace.make_inplace(indexing.scatter_add),
+                                                  ("index", 2), ("src", 3)),
+                 "index_add_": indexing._method(inplace.make_inplace(indexing.index_add),
+                                                ("index", 2), ("source", 3)),
+                 "index_copy_": indexing._method(inplace.make_inplace(indexing.index_copy),
+                                                 ("index", 2), ("source", 3)),
+                 "index_fill_": inplace.make_inplace(indexing.METHODS["index_fill"]),
+                 "masked_scatter_": indexing._method(inplace.masked_scatter_, ("mask", 1),
+                                                     ("source", 2))})
+
+# views in place
+_METHODS.update({"t_": inplace.t_, "transpose_": inplace.transpose_,
+                 "swapaxes_": inplace.swapaxes_, "swapdims_": inplace.swapdims_,
+                 "unsqueeze_": inplace.unsqueeze_, "squeeze_": inplace.squeeze_})
+
+# torch's aliases of in-place methods
+_METHODS.update({"negative_": _METHODS["neg_"], "absolute_": _METHODS["abs_"]})
+
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)
 
@@ -95,4 +150,4 @@ def _abs_method(self: Tensor) -> Tensor:
 
 
 Tensor.__abs__ = _abs_method
-Tensor.__pos__ = lambda self: self
+Tensor.__pos__ = api.positive

@@ -742,6 +742,106 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
 
 # ---- formula functions: NumPy for a plain backward, recorded ops under create_graph ----------
 
+# ---- counting and distinct values (no gradient) ---------------------------------------------
+
+def count_nonzero(input: Tensor, dim: Any = None) -> Tensor:
+    """The number of nonzero elements (nan counts), over every dim or over ``dim`` (an int or
+    a tuple), as int64.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([[0., 1.], [2., 3.]]).count_nonzero(0)
+    tensor([1, 2])
+    """
+    return _count_nonzero(input, dim, method=False)
+
+
+def _count_nonzero_method(self: Tensor, dim: Any = None) -> Tensor:
+    return _count_nonzero(self, dim, method=True)
+
+
+_count_nonzero_method.__name__ = "count_nonzero"
+_count_nonzero_method.__doc__ = count_nonzero.__doc__
+
+
+def _count_nonzero(input: Tensor, dim: Any, method: bool) -> Tensor:
+    ndim = input._data.ndim
+    if dim is None:
+        dims = None
+    elif isinstance(dim, (int, np.integer)) and not isinstance(dim, bool):
+        dims = (_dim(int(dim), ndim),)
+    elif isinstance(dim, (tuple, list)) and builtins.all(
+            isinstance(d, (int, np.integer)) for d in dim):
+        dims = _dims(dim, ndim, sort=False) or None
+    else:
+        kind = type(dim).__name__
+        head, got = ("", kind) if method else ("Tensor input, ", f"Tensor, {kind}")
+        marked = f"!{kind}!" if method else f"Tensor, !{kind}!"
+        bad = f"      didn't match because some of the arguments have invalid types: ({marked})\n"
+        raise TypeError(f"count_nonzero() received an invalid combination of arguments - got "
+                        f"({got}), but expected one of:\n * ({head}int dim = None)\n{bad}"
+                        f" * ({head}tuple of ints dim)\n{bad}")
+    if ndim == 0:
+        dims = None
+
+    def count(a: Any, lead: int) -> Any:
+        axes = tuple(range(lead, a.ndim)) if dims is None else tuple(lead + d for d in dims)
+        return np.asarray(np.count_nonzero(a, axis=axes), dtype=np.int64)
+
+    return batching.lift(count, input)
+
+
+def _unique_outputs(outs: tuple, return_inverse: bool, return_counts: bool) -> Any:
+    values, inverse, counts = outs
+    if not (return_inverse or return_counts):
+        return values
+    return (values,) + ((inverse,) if return_inverse else ()) + \
+        ((counts,) if return_counts else ())
+
+
+def _unique_dim(input: Tensor, dim: int) -> int:
+    shape = input._data.shape
+    if not shape:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    d = _dim(dim, len(shape))
+    if builtins.any(n == 0 for i, n in enumerate(shape) if i != d):
+        raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique "
+                           "cannot be applied")
+    return d
+
+
+def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+           return_counts: bool = False, dim: int | None = None) -> Any:
+    """The distinct values of ``input`` in increasing order (nan after every number, each nan
+    its own value), or its distinct slices along ``dim``; with ``return_inverse``, where each
+    element (slice) went, and with ``return_counts``, how often each value occurs. Not
+    differentiable: torch's node (``Unique2Backward0``, ``UniqueDimBackward0``) raises.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([3, 1, 3, 2]).unique(return_counts=True)
+    (tensor([1, 2, 3]), tensor([1, 1, 2]))
+    """
+    if dim is None:
+        outs = call_multi(D.UNIQUE, (input,), (input._data,))
+    else:
+        outs = call_multi(D.UNIQUE_DIM, (input,), (input._data,), (_unique_dim(input, dim),))
+    return _unique_outputs(outs, return_inverse, return_counts)
+
+
+def unique_consecutive(input: Tensor, return_inverse: bool = False, return_counts: bool = False,
+                       dim: int | None = None) -> Any:
+    """``input`` with each run of equal consecutive values (slices along ``dim``) kept once;
+    with ``return_inverse``, the run of each element, and with ``return_counts``, the runs'
+    lengths (``UniqueConsecutiveBackward0``, not differentiable).
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1, 1, 2, 2, 1]).unique_consecutive()
+    tensor([1, 2, 1])
+    """
+    d = None if dim is None else _unique_dim(input, dim)
+    outs = call_multi(D.UNIQUE_CONSECUTIVE, (input,), (input._data,), (d,))
+    return _unique_outputs(outs, return_inverse, return_counts)
+
+
 def _np_count(mask: Any, dims: Any, like: Any) -> Any:
     return np.sum(mask, axis=dims, keepdims=dims is not None, dtype=np.result_type(like))
 
@@ -1024,14 +1124,16 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False,
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
-__all__ = ["amax", "amin", "aminmax", "all", "any", "argmax", "argmin", "argsort", "bucketize",
-           "cummax", "cummin", "cumprod", "cumsum", "isin", "kthvalue", "logsumexp", "max",
-           "median", "min", "searchsorted",
-           "mode", "msort", "nanmedian", "norm", "prod", "sort", "std", "std_mean", "topk",
+__all__ = ["all", "amax", "amin", "aminmax", "any", "argmax", "argmin", "argsort", "bucketize",
+           "count_nonzero", "cummax", "cummin", "cumprod", "cumsum", "isin", "kthvalue",
+           "logsumexp", "max", "median", "min", "mode", "msort", "nanmedian", "norm", "prod",
+           "searchsorted", "sort", "std", "std_mean", "topk", "unique", "unique_consecutive",
            "var", "var_mean"]
 METHODS = {"max": max, "min": min, "amax": amax, "amin": amin, "aminmax": aminmax,
            "argmax": argmax, "argmin": argmin, "prod": prod, "var": var, "std": std,
            "norm": norm, "logsumexp": logsumexp, "cumsum": cumsum, "cumprod": cumprod,
            "cummax": cummax, "cummin": cummin, "all": all, "any": any, "median": median,
            "nanmedian": nanmedian, "sort": sort, "argsort": argsort, "msort": msort,
-           "topk": topk, "kthvalue": kthvalue, "mode": mode}
+           "topk": topk, "kthvalue": kthvalue, "mode": mode,
+           "count_nonzero": _count_nonzero_method, "unique": unique,
+           "unique_consecutive": unique_consecutive}

@@ -380,11 +380,12 @@ def modified_message(t: Any, now: int, expected: int, fn: Any = None, output_nr:
     if fn is None:
         where = ""
     else:
+        # torch names the forward op: "Backward" dropped, and an overload number other than
+        # 0 kept (ExpBackward0 is Exp, ClampBackward1 Clamp1)
         name = type(fn).__name__
-        for suffix in ("Backward0", "Backward1", "Backward2", "Backward"):
-            if name.endswith(suffix):
-                name = name[:-len(suffix)]
-                break
+        stem, found, number = name.rpartition("Backward")
+        if found and (number == "" or number.isdigit()):
+            name = stem + ("" if number == "0" else number)
         where = f", which is output {output_nr} of {name},"
     return (f"one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: {kind}{where} is at version {now}; expected version {expected} "

@@ -12,7 +12,7 @@ import warnings
 from typing import Any
 
 from .._backend import generic, ndarray, np
-from .._tensor import Size, Tensor, _dim, _dims, _storage
+from .._tensor import Size, Tensor, _dim, _dims, _storage, contiguous_format
 from . import derivatives as D
 from .derivatives import shape as DS
 from .registry import GRAPH, NUMPY, broadcast_check, call1, call_list, call_multi
@@ -604,24 +604,199 @@ def unbind(input: Tensor, dim: int = 0) -> tuple:
 def split(tensor: Tensor, split_size_or_sections: Any, dim: int = 0) -> tuple:
     """Pieces of ``split_size_or_sections`` elements along ``dim`` (the last may be smaller),
     or pieces of the listed sizes."""
+    if not isinstance(split_size_or_sections, int):
+        return _split_with_sizes(tensor, split_size_or_sections, dim, 2)
+    if tensor._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = _dim(dim, tensor._data.ndim)
     n = tensor._data.shape[d]
-    if isinstance(split_size_or_sections, int):
-        size = split_size_or_sections
-        if size <= 0 and not (size == 0 and n == 0):
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
-                               f"dimension size of {n}" if size == 0 else
-                               f"split expects split_size be non-negative, but got split_size="
-                               f"{size}")
-        sizes = [size] * (n // size) + ([n % size] if n % size else []) if size else [0]
+    size = split_size_or_sections
+    if size <= 0 and not (size == 0 and n == 0):
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                           f"dimension size of {n}" if size == 0 else
+                           f"split expects split_size be non-negative, but got split_size="
+                           f"{size}")
+    sizes = [size] * (n // size) + ([n % size] if n % size else []) if size else [0]
+    return call_multi(D.SPLIT, (tensor,), (tensor._data,), (tuple(sizes), d))
+
+
+def _split_with_sizes(input: Tensor, split_sizes: Any, dim: int, position: int) -> tuple:
+    if not isinstance(split_sizes, (list, tuple)):
+        raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position {position}) must "
+                        f"be tuple of ints, not {type(split_sizes).__name__}")
+    if input._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    d = _dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    sizes = [_int(s, "split_with_sizes", "split_sizes", i + 1) for i, s in enumerate(split_sizes)]
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, "
+                           f"but got split_sizes={sizes}")
+    if sum(sizes) != n:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
+                           f"(input tensor's size at dimension {d}), but got split_sizes={sizes}")
+    return call_multi(D.SPLIT_WITH_SIZES, (input,), (input._data,), (tuple(sizes), d))
+
+
+def split_with_sizes(input: Tensor, split_sizes: Any, dim: int = 0) -> tuple:
+    """Pieces of the listed sizes along ``dim`` (``SplitWithSizesBackward0``), views of
+    ``input``.
+
+    >>> import chainrule as torch
+    >>> [t.tolist() for t in torch.arange(5).split_with_sizes([2, 3])]
+    [[0, 1], [2, 3, 4]]
+    """
+    return _split_with_sizes(input, split_sizes, dim, 2)
+
+
+def _split_with_sizes_method(self: Tensor, split_sizes: Any, dim: int = 0) -> tuple:
+    return _split_with_sizes(self, split_sizes, dim, 1)
+
+
+_split_with_sizes_method.__name__ = "split_with_sizes"
+_split_with_sizes_method.__doc__ = split_with_sizes.__doc__
+
+
+_TENSOR_SPLIT_FORMS = ("(tuple of ints indices, int dim = 0)",
+                       "(Tensor tensor_indices_or_sections, int dim = 0)",
+                       "(int sections, int dim = 0)")
+_MISSING = object()
+
+
+def tensor_split(input: Tensor, indices_or_sections: Any = _MISSING, dim: int = 0, *,
+                 sections: Any = _MISSING, indices: Any = _MISSING,
+                 tensor_indices_or_sections: Any = _MISSING) -> tuple:
+    """``input`` cut along ``dim`` into ``sections`` nearly equal pieces (the first
+    ``size % sections`` one longer), or at the positions ``indices`` (out-of-range and
+    decreasing positions give empty pieces); each piece a view (``SliceBackward0``).
+
+    >>> import chainrule as torch
+    >>> [t.tolist() for t in torch.arange(7).tensor_split(3)]
+    [[0, 1, 2], [3, 4], [5, 6]]
+    >>> [t.tolist() for t in torch.arange(7).tensor_split([1, 5])]
+    [[0], [1, 2, 3, 4], [5, 6]]
+    """
+    given = [v for v in (indices_or_sections, sections, indices, tensor_indices_or_sections)
+             if v is not _MISSING]
+    return _tensor_split(input, given, dim, method=False)
+
+
+def _tensor_split_method(self: Tensor, indices_or_sections: Any = _MISSING, dim: int = 0, *,
+                         sections: Any = _MISSING, indices: Any = _MISSING,
+                         tensor_indices_or_sections: Any = _MISSING) -> tuple:
+    given = [v for v in (indices_or_sections, sections, indices, tensor_indices_or_sections)
+             if v is not _MISSING]
+    return _tensor_split(self, given, dim, method=True)
+
+
+_tensor_split_method.__name__ = "tensor_split"
+_tensor_split_method.__doc__ = tensor_split.__doc__
+
+
+def _tensor_split(input: Tensor, given: list, dim: int, method: bool) -> tuple:
+    from .indexing import slice as slice_
+
+    value = given[0] if len(given) == 1 else None
+    if isinstance(value, Tensor):
+        t = value._data
+        if t.dtype != np.int64:
+            from .indexing import _type_name
+
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have dtype "
+                               f"of long, but got {_type_name(t)}")
+        if t.ndim > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a "
+                               f"zero-dimensional or one-dimensional tensor, but got a tensor "
+                               f"with {t.ndim} dims")
+        value = int(t) if t.ndim == 0 else [int(v) for v in t]
+    elif isinstance(value, (list, tuple)) and not all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
+        value = None
+    elif isinstance(value, bool) or not isinstance(value, (int, np.integer, list, tuple)):
+        value = None
+    if value is None:
+        got = ", ".join(["Tensor"] * (not method) + [type(v).__name__ for v in given])
+        head = "" if method else "Tensor input, "
+        forms = "".join(f" * ({head}{f[1:]}\n" for f in _TENSOR_SPLIT_FORMS)
+        raise TypeError(f"tensor_split() received an invalid combination of arguments - got "
+                        f"({got}), but expected one of:\n{forms}")
+    shape = input._data.shape
+    if not shape:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
+                           "tensor with 0 dims")
+    d = _dim(dim, len(shape))
+    n = shape[d]
+    if isinstance(value, (int, np.integer)):
+        k = int(value)
+        if k <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {k}")
+        q, r = divmod(n, k)
+        stops = np.cumsum([q + 1] * r + [q] * (k - r)).tolist()
+        bounds = list(zip([0] + stops[:-1], stops))
     else:
-        sizes = [int(s) for s in split_size_or_sections]
-        if sum(sizes) != n:
-            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
-                               f"(input tensor's size at dimension {d}), but got split_sizes="
-                               f"{sizes}")
-    entry = D.SPLIT if isinstance(split_size_or_sections, int) else D.SPLIT_WITH_SIZES
-    return call_multi(entry, (tensor,), (tensor._data,), (tuple(sizes), d))
+        # each position as a slice bound: negative ones count from the end, then clamped
+        cuts = [min(max(c + n if c < 0 else c, 0), n) for c in (int(v) for v in value)]
+        starts, stops = [0] + cuts, cuts + [n]
+        bounds = [(a, max(a, b)) for a, b in zip(starts, stops)]
+    return tuple(slice_(input, d, a, b, 1) for a, b in bounds)
+
+
+def _split_along(name: str, input: Tensor, indices_or_sections: Any, least: int,
+                 d: int) -> tuple:
+    """hsplit / vsplit / dsplit: ``tensor_split`` along ``d``, sections that must divide the
+    dim."""
+    ndim = input._data.ndim
+    if ndim < least:
+        raise RuntimeError(f"torch.{name} requires a tensor with at least {least} dimension, "
+                           f"but got a tensor with {ndim} dimensions!")
+    value = indices_or_sections
+    if isinstance(value, Tensor) and value._data.ndim == 0:
+        value = int(value._data)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        n = input._data.shape[d]
+        if value == 0 or n % value:
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {d}, but the "
+                               f"size of the dimension {n} is not divisible by the split_size "
+                               f"{value}!")
+    elif not isinstance(value, (list, tuple, Tensor)):
+        bad = f"      didn't match because some of the arguments have invalid types: " \
+              f"(!{type(value).__name__}!)\n"
+        raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                        f"({type(value).__name__}), but expected one of:\n"
+                        f" * (int sections)\n{bad} * (tuple of ints indices)\n{bad}")
+    return tensor_split(input, value, d)
+
+
+def hsplit(input: Tensor, indices_or_sections: Any) -> tuple:
+    """``tensor_split`` column-wise: along dim 1, or dim 0 of a 1-D tensor; sections must
+    divide the dim.
+
+    >>> import chainrule as torch
+    >>> [t.shape for t in torch.zeros(3, 4).hsplit(2)]
+    [torch.Size([3, 2]), torch.Size([3, 2])]
+    """
+    d = 1 if input._data.ndim > 1 else 0
+    return _split_along("hsplit", input, indices_or_sections, 1, d)
+
+
+def vsplit(input: Tensor, indices_or_sections: Any) -> tuple:
+    """``tensor_split`` row-wise, along dim 0 of a tensor of at least 2 dims.
+
+    >>> import chainrule as torch
+    >>> [t.shape for t in torch.zeros(4, 2).vsplit([1])]
+    [torch.Size([1, 2]), torch.Size([3, 2])]
+    """
+    return _split_along("vsplit", input, indices_or_sections, 2, 0)
+
+
+def dsplit(input: Tensor, indices_or_sections: Any) -> tuple:
+    """``tensor_split`` depth-wise, along dim 2 of a tensor of at least 3 dims.
+
+    >>> import chainrule as torch
+    >>> [t.shape for t in torch.zeros(1, 2, 4).dsplit(2)]
+    [torch.Size([1, 2, 2]), torch.Size([1, 2, 2])]
+    """
+    return _split_along("dsplit", input, indices_or_sections, 3, 2)
 
 
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
@@ -786,6 +961,242 @@ def column_stack(tensors: Any) -> Tensor:
     return hstack(cols)
 
 
+# ---- sums to a size, repeats of elements, rotations, differences --------------------------------
+
+def sum_to_size(input: Tensor, *size: Any) -> Tensor:
+    """``input`` summed down to ``size``, which must expand to ``input``'s shape (the reverse
+    of broadcasting): leading dims summed away, dims of size 1 summed with keepdim.
+
+    >>> import chainrule as torch
+    >>> torch.ones(2, 3).sum_to_size(1, 3)
+    tensor([[2., 2., 2.]])
+    """
+    from .api import sum
+
+    if not size:
+        raise TypeError('sum_to_size() missing 1 required positional arguments: "size"')
+    shape = _shape_arg(size, "sum_to_size", "size")
+    have = input._data.shape
+    lead = len(have) - len(shape)
+    if lead < 0 or any(s != h and s != 1 for s, h in zip(shape, have[lead:])):
+        raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(have)}}}.")
+    if not shape:
+        return sum(input)
+    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
+                                      if s == 1 and have[lead + i] != 1)
+    out = sum(input, dims, keepdim=True) if dims else input
+    return view(out, shape) if lead else out
+
+
+def _sum_to_size_method(self: Tensor, *size: Any, **kwargs: Any) -> Tensor:
+    if "size" in kwargs:
+        size = (*size, kwargs.pop("size"))
+    if kwargs:
+        raise TypeError(f"sum_to_size() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    return sum_to_size(self, *size)
+
+
+_REPEAT_FORMS = ("(Tensor repeats, int dim = None, *, int output_size = None)",
+                 "(int repeats, int dim = None, *, int output_size = None)")
+
+
+def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None, *,
+                      output_size: int | None = None) -> Tensor:
+    """Each element of ``input`` repeated ``repeats`` times along ``dim`` (``input``
+    flattened when ``dim`` is None): an int, or a tensor of one count per element. Given only
+    a tensor of counts, the indices 0, 1, ... each repeated that often.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([[1, 2], [3, 4]]).repeat_interleave(2, dim=0)
+    tensor([[1, 2],
+            [1, 2],
+            [3, 4],
+            [3, 4]])
+    >>> torch.repeat_interleave(torch.tensor([1, 2]))
+    tensor([0, 1, 1])
+    """
+    if repeats is None:
+        return _repeat_counts(input, output_size)
+    return _repeat_interleave(input, repeats, dim, output_size, method=False)
+
+
+def _repeat_interleave_method(self: Tensor, repeats: Any, dim: int | None = None, *,
+                              output_size: int | None = None) -> Tensor:
+    return _repeat_interleave(self, repeats, dim, output_size, method=True)
+
+
+_repeat_interleave_method.__name__ = "repeat_interleave"
+_repeat_interleave_method.__doc__ = repeat_interleave.__doc__
+
+
+def _counts(repeats: Tensor) -> Any:
+    """A tensor of repeat counts as an array, with torch's dtype check."""
+    r = repeats._data
+    if r.dtype.kind not in "iu" or r.dtype not in (np.dtype(np.int32), np.dtype(np.int64)):
+        from .indexing import _type_name
+
+        raise NotImplementedError(f"\"repeat_interleave_cpu\" not implemented for "
+                                  f"'{_type_name(r)}'")
+    return np.asarray(r)
+
+
+def _repeat_counts(repeats: Tensor, output_size: int | None) -> Tensor:
+    """``repeat_interleave(repeats)``: 0, 1, ... each repeated as ``repeats`` says."""
+    from .._tensor import _make
+
+    if not isinstance(repeats, Tensor) or repeats._data.ndim != 1:
+        raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+    r = _counts(repeats)
+    if (r < 0).any():
+        raise RuntimeError("repeats can not be negative")
+    out = np.repeat(np.arange(r.size, dtype=np.int64), r)
+    if output_size is not None and output_size != out.size:
+        raise RuntimeError("allocated size does not match required size")
+    return _make(out)
+
+
+def _repeat_interleave(input: Tensor, repeats: Any, dim: Any, output_size: Any,
+                       method: bool) -> Tensor:
+    from .indexing import index_select, unsqueeze
+
+    x = input if dim is not None else flatten(input)
+    d = _dim(0 if dim is None else dim, x._data.ndim)
+    if isinstance(repeats, Tensor):
+        # torch: index_select with each index repeated as often as it says
+        r = _counts(repeats)
+        if r.ndim > 1:
+            raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+        if not x._data.ndim:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        n = x._data.shape[d]
+        if r.size == 1:
+            r = np.broadcast_to(r.reshape(1), (n,))
+        elif r.shape[0] != n:
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got "
+                               f"repeats.size(0) = {r.shape[0]} and input.size("
+                               f"{0 if dim is None else dim}) = {n}")
+        if (r < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        index = np.repeat(np.arange(n, dtype=np.int64), r)
+        if output_size is not None and output_size != index.size:
+            raise RuntimeError("allocated size does not match required size")
+        from .._tensor import _make
+
+        return index_select(x, d, _make(index))
+    if isinstance(repeats, bool) or not isinstance(repeats, (int, np.integer)):
+        head = "" if method else "Tensor input, "
+        got = ("" if method else "Tensor, ") + type(repeats).__name__
+        forms = (f" * ({head}{_REPEAT_FORMS[0][1:]}\n"
+                 + ("" if method else " * (Tensor repeats, *, int output_size = None)\n")
+                 + f" * ({head}{_REPEAT_FORMS[1][1:]}\n")
+        raise TypeError(f"repeat_interleave() received an invalid combination of arguments - "
+                        f"got ({got}), but expected one of:\n{forms}")
+    if repeats < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    # torch: a new dim after d expanded to the count, made contiguous, merged back into d
+    u = unsqueeze(x, d + 1)
+    total = x._data.shape[d] * int(repeats)
+    if output_size is not None and output_size != total:
+        raise RuntimeError(f"repeat_interleave: Invalid output_size, expected {total} but got "
+                           f"{output_size}")
+    shape = list(u._data.shape)
+    shape[d + 1] = int(repeats)
+    from .api import clone
+
+    copied = clone(expand(u, tuple(shape)), memory_format=contiguous_format)
+    return flatten(copied, d, d + 1)
+
+
+def rot90(input: Tensor, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+    """``input`` turned ``k`` quarter turns in the plane ``dims``, from the first dim towards
+    the second (``Rot90Backward0``); a copy, laid out as torch's flips and transpose leave it.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([[1, 2], [3, 4]]).rot90()
+    tensor([[2, 4],
+            [1, 3]])
+    """
+    return _rot90(input, k, dims, 1)
+
+
+def _rot90_method(self: Tensor, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+    return _rot90(self, k, dims, 0)
+
+
+_rot90_method.__name__ = "rot90"
+_rot90_method.__doc__ = rot90.__doc__
+
+
+def _rot90(input: Tensor, k: Any, dims: Any, offset: int) -> Tensor:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise TypeError(f"rot90(): argument 'k' (position {1 + offset}) must be int, not "
+                        f"{type(k).__name__}")
+    if not isinstance(dims, (list, tuple)):
+        raise TypeError(f"rot90(): argument 'dims' (position {2 + offset}) must be tuple of "
+                        f"ints, not {type(dims).__name__}")
+    ndim = input._data.ndim
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {ndim}")
+    d0, d1 = (int(d) for d in dims)
+    if d0 == d1 or abs(d0 - d1) == ndim:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and "
+                           f"dim1 = {d1}")
+    return call1(D.ROT90, input, (int(k) % 4, _dim(d0, ndim), _dim(d1, ndim)))
+
+
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,
+         append: Tensor | None = None) -> Tensor:
+    """The ``n``-th forward difference along ``dim`` (``prepend`` and ``append`` joined on
+    first), as torch builds it: slices subtracted (``SubBackward0``), ``logical_xor`` for
+    bools.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1, 4, 9, 16]).diff()
+    tensor([3, 5, 7])
+    """
+    from .api import logical_xor, sub
+    from .indexing import narrow
+
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"diff(): argument 'n' must be int, not {type(n).__name__}")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    ndim = input._data.ndim
+    if ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    d = _dim(dim, ndim)
+    for other in (prepend, append):
+        if other is None:
+            continue
+        if other._data.ndim != ndim:
+            raise RuntimeError("diff expects prepend or append to be the same dimension as "
+                               "input")
+        for i, (a, b) in enumerate(zip(input._data.shape, other._data.shape)):
+            if i != d and a != b:
+                raise RuntimeError(f"diff expects the shape of tensor to prepend or append to "
+                                   f"match that of input except along the differencing "
+                                   f"dimension; input.size({i}) = {a}, but got tensor.size({i})"
+                                   f" = {b}")
+    x = input
+    if prepend is not None or append is not None:
+        x = cat([t for t in (prepend, input, append) if t is not None], d)
+    if n == 0:
+        # torch: zeros_like(input).copy_(input)
+        from .._creation import zeros_like
+
+        return zeros_like(x).copy_(x)
+    size = x._data.shape[d]
+    length = size - 1
+    xor = x._data.dtype.kind == "b"
+    for _ in range(min(n, size)):
+        hi, lo = narrow(x, d, 1, length), narrow(x, d, 0, length)
+        x = logical_xor(hi, lo) if xor else sub(hi, lo)
+        length -= 1
+    return x
+
+
 # ---- triangles and diagonals --------------------------------------------------------------------
 
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
@@ -900,6 +1311,7 @@ GRAPH.permute = lambda g, dims: call1(D.PERMUTE, g, (tuple(dims),))
 GRAPH.transpose = lambda g, dim0, dim1: call1(D.TRANSPOSE, g, (dim0, dim1))
 GRAPH.t = lambda g: call1(D.TRANSPOSE_T, g)
 GRAPH.flip = lambda g, dims: call1(D.FLIP, g, (dims,))
+GRAPH.rot90 = lambda g, k, dim0, dim1: call1(D.ROT90, g, (k, dim0, dim1))
 GRAPH.roll = lambda g, shifts, dims: call1(D.ROLL, g, (shifts, dims))
 GRAPH.tril = lambda g, diagonal: call1(D.TRIL, g, (diagonal,))
 GRAPH.triu = lambda g, diagonal: call1(D.TRIU, g, (diagonal,))
@@ -916,6 +1328,7 @@ NUMPY.flip = DS.flip_array
 NUMPY.roll = DS.roll_array
 NUMPY.tril = DS.tril_array
 NUMPY.triu = DS.triu_array
+NUMPY.rot90 = DS.rot90_array
 NUMPY.diagonal = DS.diagonal_view
 NUMPY.diagonal_backward = DS.diagonal_backward_array
 NUMPY.repeat_backward = DS.repeat_backward_array
@@ -923,10 +1336,11 @@ NUMPY.repeat_backward = DS.repeat_backward_array
 __all__ = [
     "atleast_1d", "atleast_2d", "atleast_3d", "broadcast_shapes", "broadcast_tensors",
     "broadcast_to", "cat", "chunk", "column_stack", "concat", "concatenate", "diag", "diag_embed",
-    "diagonal", "dstack", "expand", "flatten", "flip", "fliplr", "flipud", "hstack", "meshgrid",
-    "movedim", "moveaxis", "permute", "ravel", "reshape", "roll", "row_stack", "split", "squeeze",
-    "stack", "swapaxes", "swapdims", "t", "tile", "transpose", "tril", "triu", "unbind",
-    "unflatten", "view", "vstack",
+    "diagonal", "diff", "dsplit", "dstack", "expand", "flatten", "flip", "fliplr", "flipud",
+    "hsplit", "hstack", "meshgrid", "moveaxis", "movedim", "permute", "ravel", "repeat_interleave",
+    "reshape", "roll", "rot90", "row_stack", "split", "split_with_sizes", "squeeze", "stack",
+    "swapaxes", "swapdims", "t", "tensor_split", "tile", "transpose", "tril", "triu", "unbind",
+    "unflatten", "view", "vsplit", "vstack",
 ]
 METHODS = {
     "reshape": reshape, "view": view, "view_as": view_as, "reshape_as": reshape_as,
@@ -937,4 +1351,7 @@ METHODS = {
     "moveaxis": movedim, "contiguous": contiguous, "flip": _flip_method, "fliplr": fliplr,
     "flipud": flipud, "roll": roll, "split": split, "chunk": chunk, "unbind": unbind,
     "tril": tril, "triu": triu, "diagonal": diagonal, "diag_embed": diag_embed, "diag": diag,
+    "split_with_sizes": _split_with_sizes_method, "tensor_split": _tensor_split_method,
+    "hsplit": hsplit, "vsplit": vsplit, "dsplit": dsplit, "sum_to_size": _sum_to_size_method,
+    "repeat_interleave": _repeat_interleave_method, "rot90": _rot90_method, "diff": diff,
 }

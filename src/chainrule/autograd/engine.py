@@ -502,9 +502,13 @@ def _dense_axes(v: ndarray) -> list | None:
 
 def _copy_in(g: Any) -> Any:
     from .._ops import derivatives as D
-    from .._ops.registry import call1
+    from .._ops.registry import call
 
-    return call1(D.COPY, g) if g._requires_grad else _make(g._data.copy())
+    if not g._requires_grad:
+        return _make(g._data.copy())
+    # torch's node has an edge for the (new) .grad too, which needs none
+    dst = _make(np.empty_like(g._data))
+    return call(D.COPY, (dst, g), (dst._data, g._data))
 
 
 def _private(g: Any) -> bool:

@@ -262,8 +262,18 @@ def copy_preserving(self: Any) -> Any:
 # reshape's copies take CLONE's row-major copy
 CLONE_PRESERVE = op("CloneBackward0", copy_preserving, fw="linear",
                     self=lambda F, grad: grad)
+
+
+def copy_forward(self: Any, src: Any) -> Any:
+    """``src`` broadcast to ``self``'s shape in ``self``'s dtype, as a row-major copy."""
+    shape = np.broadcast_shapes(np.shape(self), np.shape(src))
+    return np.array(np.broadcast_to(src, shape), dtype=self.dtype, order="C")
+
+
+# self.copy_(src): the old values of self are gone (zero gradient), src passes through; also
 # what a recorded backward stores as a leaf's first .grad (torch copies it in)
-COPY = op("CopyBackwards", lambda self: self.copy(), fw="linear", self=lambda F, grad: grad)
+COPY = op("torch::autograd::CopyBackwards", copy_forward, fw="linear",
+          self=lambda F, grad: F.zeros_like(grad), src=lambda F, grad: grad)
 # the engine casts a gradient back to its input's dtype, so the formula is the identity
 TO_COPY = op("ToCopyBackward0", lambda self, dtype: self.astype(dtype), fw="linear",
              self=lambda F, grad: grad)

@@ -375,6 +375,27 @@ HYPOT = op("HypotBackward0", lambda self, other: np.hypot(self, other),
            self=lambda F, grad, self, result: grad * self / result,
            other=lambda F, grad, other, result: grad * other / result)
 
+# ---- comparisons in place ---------------------------------------------------------------------
+
+# x.eq_(y) and its kin write 1 or 0 in x's dtype (``dtype``): piecewise constant, so the
+# gradients are zero, for ``other`` too when it is a tensor (Backward1); torch records the node
+def _comparison_(name: str, ufunc: Any) -> tuple:
+    def forward(self: Any, other: Any, dtype: Any) -> Any:
+        return ufunc(self, other).astype(dtype)
+
+    number = op(f"{name}Backward0", forward, self=lambda F, grad: _zeros(F, grad))
+    tensor = op(f"{name}Backward1", forward, self=lambda F, grad: _zeros(F, grad),
+                other=lambda F, grad: _zeros(F, grad))
+    return number, tensor
+
+
+EQ_, EQ_TENSOR_ = _comparison_("Eq", np.equal)
+NE_, NE_TENSOR_ = _comparison_("Ne", np.not_equal)
+LT_, LT_TENSOR_ = _comparison_("Lt", np.less)
+LE_, LE_TENSOR_ = _comparison_("Le", np.less_equal)
+GT_, GT_TENSOR_ = _comparison_("Gt", np.greater)
+GE_, GE_TENSOR_ = _comparison_("Ge", np.greater_equal)
+
 # ---- clamps: the gradient passes where the input is within the bounds, bounds included ------
 
 CLAMP = op("ClampBackward1", _clamp,

@@ -44,23 +44,89 @@ def index_select_forward(self: Any, dim: int, index: Any) -> Any:
 
 
 def index_select_backward_array(grad: Any, shape: tuple, dim: int, index: Any) -> Any:
-    """``grad`` summed into the selected positions along ``dim``: repeated indices add up."""
-    if not shape:
-        return np.array(grad)
-    out = np.zeros(shape, grad.dtype)
-    np.add.at(out, (slice(None),) * dim + (index,), grad)
-    return out
+    """``zeros(shape).index_add(dim, index, grad)``: ``grad`` summed into the selected
+    positions along ``dim`` (repeated indices add up)."""
+    return index_add_forward(np.zeros(shape, grad.dtype), grad, dim, index, 1)
 
 
 INDEX_SELECT = op("IndexSelectBackward0", index_select_forward, fw="linear",
                   self=lambda F, grad, self_shape, dim, index: F.index_select_backward(
                       grad, self_shape, dim, index))
-# index_select's backward recorded (zeros.index_add(dim, index, grad)), for double backward
-INDEX_ADD_BACKWARD = op("IndexAddBackward0",
-                        lambda self, shape, dim, index: index_select_backward_array(
-                            self, shape, dim, index),
-                        fw="linear",
-                        self=lambda F, grad, dim, index: F.index_select(grad, dim, index))
+
+# ---- index_add, index_copy, index_fill: along dim, at the positions of a 1-D index ----------
+
+
+def _along(dim: int, index: Any) -> tuple:
+    return (slice(None),) * dim + (index,)
+
+
+def _as_selected(source: Any, out: Any, dim: int, index: Any) -> Any:
+    """``source`` in the shape of ``out[_along(dim, index)]`` (a 0-d source for one index)."""
+    shape = out.shape[:dim] + (np.size(index),) + out.shape[dim + 1:]
+    return np.reshape(source, shape)
+
+
+def index_add_forward(self: Any, source: Any, dim: int, index: Any, alpha: Any) -> Any:
+    # repeated indices add up; alpha is cast to the dtype first (an integer tensor truncates it)
+    out = np.array(_at_least_1d(self))
+    if alpha != 1:
+        source = source * (int(alpha) if out.dtype.kind in "iub" else alpha)
+    np.add.at(out, _along(dim, index), _as_selected(source, out, dim, index))
+    return out.reshape(np.shape(self))
+
+
+def index_copy_forward(self: Any, source: Any, dim: int, index: Any) -> Any:
+    # a repeated index keeps the value written last, as torch's CPU kernel does
+    out = np.array(_at_least_1d(self))
+    out[_along(dim, index)] = _as_selected(source, out, dim, index)
+    return out.reshape(np.shape(self))
+
+
+def index_fill_forward(self: Any, dim: int, index: Any, value: Any) -> Any:
+    out = np.array(_at_least_1d(self))
+    out[_along(dim, index)] = value
+    return out.reshape(np.shape(self))
+
+
+def index_source_grad(F: Any, grad: Any, dim: int, index: Any, shape: tuple,
+                      alpha: Any = 1) -> Any:
+    """The gradient of index_add's and index_copy's ``source`` (of ``shape``): ``grad`` at
+    ``index`` along ``dim``, times ``alpha``; seen as the source (a 0-d one, for one index)."""
+    g = F.index_select(grad, dim, index)
+    if tuple(g.shape) != tuple(shape):
+        g = F.reshape(g, tuple(shape))
+    return g if alpha == 1 else g * alpha
+
+
+# self's gradient passes whole (repeated indices each pass grad on to source)
+INDEX_ADD = op("IndexAddBackward0", index_add_forward, fw="linear",
+               self=lambda F, grad: grad,
+               source=lambda F, grad, dim, index, alpha, source_shape: index_source_grad(
+                   F, grad, dim, index, source_shape, alpha))
+# the positions source overwrites get no gradient from self
+INDEX_COPY = op("IndexCopyBackward0", index_copy_forward, fw="linear",
+                self=lambda F, grad, dim, index: F.index_fill(grad, dim, index, 0),
+                source=lambda F, grad, dim, index, source_shape: index_source_grad(
+                    F, grad, dim, index, source_shape))
+# affine, not linear, in self: the tangent goes through the backward formula (filled with 0)
+INDEX_FILL = op("IndexFillBackward0", index_fill_forward, fw="element_wise",
+                self=lambda F, grad, dim, index: F.index_fill(grad, dim, index, 0))
+
+
+def index_fill_value_grad(F: Any, grad: Any, dim: int, index: Any) -> Any:
+    """The gradient of index_fill's 0-d tensor value: ``grad`` summed over the filled
+    positions, each once (a repeated index, or a negative one naming the same position)."""
+    size = grad.shape[dim] if len(grad.shape) else 1
+    return F.index_select(grad, dim, np.unique(np.mod(index, size))).sum()
+
+
+INDEX_FILL_TENSOR = op("IndexFillBackward1",
+                       lambda self, value, dim, index: index_fill_forward(self, dim, index,
+                                                                          value),
+                       fw="linear",
+                       self=lambda F, grad, dim, index: F.index_fill(grad, dim, index, 0),
+                       value=lambda F, grad, dim, index: index_fill_value_grad(F, grad, dim,
+                                                                               index))
 
 # ---- gather and scatter -----------------------------------------------------------------------
 
@@ -144,21 +210,33 @@ def masked_select_forward(self: Any, mask: Any) -> Any:
     return a[m]
 
 
-def masked_scatter_array(source: Any, shape: tuple, mask: Any) -> Any:
-    """Zeros of the broadcast shape of ``shape`` and ``mask``, with ``source`` written in
-    order where ``mask`` holds (masked_select's gradient)."""
-    shape = np.broadcast_shapes(tuple(shape), np.shape(mask))
-    out = np.zeros(shape, source.dtype)
-    out[np.broadcast_to(mask, shape)] = source
+def masked_scatter_forward(self: Any, source: Any, mask: Any) -> Any:
+    """``self`` broadcast with ``mask``, the first elements of ``source`` (in order) written
+    where ``mask`` holds."""
+    shape = np.broadcast_shapes(np.shape(self), np.shape(mask))
+    out = np.array(np.broadcast_to(self, shape))
+    where = np.broadcast_to(mask, shape)
+    out[where] = np.reshape(source, -1)[:np.count_nonzero(where)]
     return out
+
+
+def masked_scatter_backward_array(grad: Any, mask: Any, shape: tuple) -> Any:
+    """The gradient of masked_scatter's ``source``: ``grad`` where ``mask`` holds, in order,
+    then zeros for the elements of ``source`` that were not used."""
+    out = np.zeros(math.prod(shape), grad.dtype)
+    taken = masked_select_forward(grad, mask)
+    out[:taken.size] = taken
+    return out.reshape(shape)
 
 
 # the gradient has the broadcast shape; the engine sums it back to self's
 MASKED_SELECT = op("MaskedSelectBackward0", masked_select_forward, fw="linear",
                    self=lambda F, grad, self_shape, mask: F.masked_select_backward(
                        grad, self_shape, mask))
-MASKED_SCATTER_BACKWARD = op("MaskedScatterBackward0", masked_scatter_array, fw="linear",
-                             source=lambda F, grad, mask: F.masked_select(grad, mask))
+MASKED_SCATTER = op("MaskedScatterBackward0", masked_scatter_forward, fw="linear",
+                    self=lambda F, grad, mask: F.where(mask, 0.0, grad),
+                    source=lambda F, grad, mask, source_shape: F.masked_scatter_backward(
+                        grad, mask, source_shape))
 
 
 def take_forward(self: Any, index: Any) -> Any:

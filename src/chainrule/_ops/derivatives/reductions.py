@@ -524,3 +524,53 @@ SORT_STABLE = op("SortBackward1", _sort, fw=None, outputs=("values", "indices"),
 TOPK = op("TopkBackward0", _topk, fw=None, outputs=("values", "indices"),
           self=lambda F, grad, self_shape, dim, indices: _select_backward(
               F, grad, self_shape, indices, dim, True))
+
+# ---- distinct values: no derivative; torch records a node whose backward says so -----------
+
+
+def no_derivative(name: str) -> Any:
+    raise NotImplementedError(f"the derivative for '{name}' is not implemented.")
+
+
+def unique_array(self: Any, dim: int | None) -> tuple:
+    """The sorted distinct values (``dim`` None; nan equals nothing, so each nan stays) or
+    slices along ``dim``; for each element (slice) the index of its value; the counts."""
+    a = np.asarray(self)
+    if dim is None:
+        values, inverse, counts = np.unique(a.reshape(-1), return_inverse=True,
+                                            return_counts=True, equal_nan=False)
+        return values, inverse.reshape(a.shape).astype(np.int64), counts.astype(np.int64)
+    if a.shape[dim] == 0:
+        return a.copy(), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=dim)
+    return values, inverse.reshape(-1).astype(np.int64), counts.astype(np.int64)
+
+
+def unique_consecutive_array(self: Any, dim: int | None) -> tuple:
+    """The values (``dim`` None, read flat) or slices along ``dim`` that differ from the one
+    before, the index of each element's (slice's) run, and the runs' lengths."""
+    a = np.asarray(self)
+    if dim is None:
+        rows = a.reshape(-1, 1)
+    else:  # one row per slice along dim
+        rows = np.moveaxis(a, dim, 0).reshape(a.shape[dim], a.size // max(a.shape[dim], 1))
+    starts = np.ones(rows.shape[0], bool)
+    starts[1:] = (rows[1:] != rows[:-1]).any(axis=1)  # nan != nan: every nan starts a run
+    first = np.flatnonzero(starts)
+    inverse = (np.cumsum(starts) - 1).astype(np.int64)
+    counts = np.diff(np.append(first, rows.shape[0])).astype(np.int64)
+    if dim is None:
+        return a.reshape(-1)[first], inverse.reshape(a.shape), counts
+    return np.take(a, first, axis=dim), inverse, counts
+
+
+UNIQUE = op("Unique2Backward0", lambda self: unique_array(self, None), fw=None,
+            outputs=("output", "inverse_indices", "counts"),
+            self=lambda F, grad: no_derivative("_unique2"))
+UNIQUE_DIM = op("UniqueDimBackward0", lambda self, dim: unique_array(self, dim), fw=None,
+                outputs=("output", "inverse_indices", "counts"),
+                self=lambda F, grad: no_derivative("unique_dim"))
+UNIQUE_CONSECUTIVE = op("UniqueConsecutiveBackward0",
+                        lambda self, dim: unique_consecutive_array(self, dim), fw=None,
+                        outputs=("output", "inverse_indices", "counts"),
+                        self=lambda F, grad: no_derivative("unique_consecutive"))

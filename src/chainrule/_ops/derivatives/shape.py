@@ -7,6 +7,7 @@ from typing import Any
 from ..._backend import concat_axes, np, preserved_axes, preserving, relaid, row_major
 from .. import formulas as fm  # noqa: F401
 from ..registry import op
+from .arithmetic import SQUEEZE_DIM, UNSQUEEZE
 
 # several differentiable outputs: each formula gets ``grads``, one per output (None if unused)
 UNBIND = op("UnbindBackward0",
@@ -135,6 +136,21 @@ TRANSPOSE = op("TransposeBackward0", lambda self, dim0, dim1: self.swapaxes(dim0
 TRANSPOSE_T = op("TBackward0", lambda self: self.transpose(), fw="linear", view=True,
                  self=lambda F, grad: F.t(grad))
 
+# ---- views in place ----------------------------------------------------------------------------
+
+# x.t_(), x.transpose_(), x.unsqueeze_(), x.squeeze_(): the views above, which x becomes, under
+# the in-place ops' names (the same forwards and formulas)
+def _in_place(view: Any, node_name: str) -> Any:
+    return op(node_name, view.forward, fw="linear", view=True, self=view.formulas["self"])
+
+
+TRANSPOSE_T_ = _in_place(TRANSPOSE_T, "TBackward1")
+TRANSPOSE_ = _in_place(TRANSPOSE, "TransposeBackward1")
+UNSQUEEZE_ = _in_place(UNSQUEEZE, "UnsqueezeBackward1")
+SQUEEZE_ = _in_place(SQUEEZE, "SqueezeBackward3")
+SQUEEZE_DIM_ = _in_place(SQUEEZE_DIM, "SqueezeBackward4")
+SQUEEZE_DIMS_ = _in_place(SQUEEZE_DIMS, "SqueezeBackward5")
+
 # ---- copies that rearrange ------------------------------------------------------------------
 
 def flip_array(a: Any, dims: tuple) -> Any:
@@ -183,6 +199,21 @@ triu_array = _triangle(np.triu)
 
 FLIP = op("FlipBackward0", lambda self, dims: flip_array(self, dims), fw="linear",
           self=lambda F, grad, dims: F.flip(grad, dims))
+
+
+def rot90_array(self: Any, k: int, dim0: int, dim1: int) -> Any:
+    """``k`` (0 to 3) quarter turns from dim0 towards dim1, as torch computes them: a flip
+    (a copy), transposed (a view of it) for odd ``k``; ``k`` = 0 a row-major copy."""
+    if k == 0:
+        return np.array(self, order="C")
+    if k == 2:
+        return flip_array(self, (dim0, dim1))
+    return flip_array(self, (dim1,) if k == 1 else (dim0,)).swapaxes(dim0, dim1)
+
+
+# turning back is k quarter turns the other way
+ROT90 = op("Rot90Backward0", rot90_array, fw="linear",
+           self=lambda F, grad, k, dim0, dim1: F.rot90(grad, -k % 4, dim0, dim1))
 # shifts a tuple; dims None (one shift, the tensor rolled as if flattened) or a tuple
 ROLL = op("RollBackward0", roll_array, fw="linear",
           self=lambda F, grad, shifts, dims: F.roll(grad, tuple(-s for s in shifts), dims))
