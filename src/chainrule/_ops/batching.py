@@ -877,6 +877,13 @@ def r_addmm(c: _Call) -> Any:
     return prod + (s if beta == 1 else s * beta)
 
 
+def r_dist(c: _Call) -> Any:
+    """dist over each sample's elements: the inputs aligned to the broadcast logical rank,
+    the norm over every dim after the batch dim."""
+    p, dims = c.args
+    return c.run([c.aligned(t, len(dims)) for t in c.inputs], (p, tuple(d + 1 for d in dims)))
+
+
 def r_kron(c: _Call) -> Any:
     """kron(a, b) over shapes padded to one rank r: a's dims interleaved with singletons
     (a1, 1, a2, 1, ...) times b's (1, b1, 1, b2, ...), each pair then merged."""
@@ -1089,6 +1096,7 @@ def _build() -> dict:
     for name in ("SUM_DIM", "MEAN_DIM", "AMAX", "AMIN", "AMINMAX", "PROD_DIM", "MAX_DIM",
                  "MIN_DIM", "CUMSUM", "CUMPROD", "CUMMAX", "CUMMIN", "MEDIAN_DIM",
                  "NANMEDIAN_DIM", "KTHVALUE", "MODE", "SORT", "SORT_STABLE", "TOPK", "UNBIND",
+                 "NANSUM", "LOGCUMSUMEXP", "SQUEEZE_DIM_INPLACE", "RENORM",
                  "SPLIT", "SPLIT_WITH_SIZES", "CAT", "STACK", "SOFTMAX", "LOG_SOFTMAX",
                  "SOFTMAX_BACKWARD_DATA", "LOG_SOFTMAX_BACKWARD_DATA", "SQUEEZE_DIM",
                  "SQUEEZE_DIMS", "UNSQUEEZE", "FLIP", "SELECT", "SLICE"):
@@ -1096,6 +1104,7 @@ def _build() -> dict:
         names = tuple(n for n in entry.args if n in ("dim", "dims", "dim0", "dim1"))
         rules[entry] = _dims_rule(names)
     rules[D.TRANSPOSE] = _dims_rule(("dim0", "dim1"))
+    rules[D.DIST] = r_dist
     for name in ("VAR", "STD", "VAR_MEAN", "STD_MEAN", "NORM", "LOGSUMEXP"):
         rules[getattr(D, name)] = _dims_rule(("dim",), none_all=True)
     rules[D.SUM] = _full_reduce(D.SUM_DIM)
