@@ -859,22 +859,51 @@ def r_trace(c: _Call) -> Any:
     return p.diagonal(0, -2, -1).sum(-1)
 
 
-def r_addmm(c: _Call) -> Any:
-    s, m1, m2 = c.inputs
+def _ph(c: _Call, t: Any) -> Any:
+    p = c.phys(t)
+    return t if p is None else p
+
+
+def _add_scaled(c: _Call, prod: Any, rank: int) -> Any:
+    """``beta * self + alpha * prod`` of the add-product ops, self aligned to ``rank``."""
     beta, alpha = c.args
-    T = _T()
-
-    def ph(t: Any) -> Any:
-        p = c.phys(t)
-        return t if p is None else p
-
-    prod = T.matmul(ph(m1), ph(m2))
     if alpha != 1:
         prod = prod * alpha
     if beta == 0:
+        if all(c.phys(t) is None for t in c.inputs[1:]):  # only self batched: every sample
+            prod = prod.unsqueeze(0).expand((c.B,) + tuple(prod.shape)).contiguous()
         return prod
-    s = c.aligned(s, 2)
+    s = c.aligned(c.inputs[0], rank)
     return prod + (s if beta == 1 else s * beta)
+
+
+def r_addmm(c: _Call) -> Any:
+    return _add_scaled(c, _T().matmul(_ph(c, c.inputs[1]), _ph(c, c.inputs[2])), 2)
+
+
+def r_addmv(c: _Call) -> Any:
+    # the vector as a column, so that either operand may carry the batch
+    _, m, v = c.inputs
+    return _add_scaled(c, _T().matmul(_ph(c, m), _ph(c, v).unsqueeze(-1)).squeeze(-1), 1)
+
+
+def r_addr(c: _Call) -> Any:
+    _, v1, v2 = c.inputs
+    return _add_scaled(c, _ph(c, v1).unsqueeze(-1) * _ph(c, v2).unsqueeze(-2), 2)
+
+
+def r_baddbmm(c: _Call) -> Any:
+    return _add_scaled(c, _T().matmul(_ph(c, c.inputs[1]), _ph(c, c.inputs[2])), 3)
+
+
+def r_addbmm(c: _Call) -> Any:
+    return _add_scaled(c, _T().matmul(_ph(c, c.inputs[1]), _ph(c, c.inputs[2])).sum(-3), 2)
+
+
+def r_cdist(c: _Call) -> Any:
+    """cdist (and its matrix-product form) broadcasts batch dims itself: inputs aligned."""
+    rank = max(np.ndim(t._data) for t in c.inputs)
+    return c.run([c.aligned(t, rank) for t in c.inputs])
 
 
 def r_dist(c: _Call) -> Any:
@@ -1088,7 +1117,7 @@ def _build() -> dict:
         "LEAKY_RELU LEAKY_RELU_BACKWARD LEAKY_RELU_INPLACE LOG_SIGMOID LOG_SIGMOID_BACKWARD SILU "
         "SOFTPLUS SOFTPLUS_BACKWARD THRESHOLD_BACKWARD "
         "ADDCMUL ADDCDIV LOGADDEXP LOGADDEXP2 XLOGY XLOGY_SCALAR_SELF XLOGY_SCALAR_OTHER "
-        "COPYSIGN COPYSIGN_SCALAR LOGIT SINC DEG2RAD RAD2DEG SGN")
+        "COPYSIGN COPYSIGN_SCALAR LOGIT SINC DEG2RAD RAD2DEG SGN COPY_INTO")
     for name in elementwise.split():
         rules[getattr(D, name)] = r_elementwise
     rules[D.MASKED_FILL_TENSOR] = r_masked_fill_tensor
@@ -1096,7 +1125,7 @@ def _build() -> dict:
     for name in ("SUM_DIM", "MEAN_DIM", "AMAX", "AMIN", "AMINMAX", "PROD_DIM", "MAX_DIM",
                  "MIN_DIM", "CUMSUM", "CUMPROD", "CUMMAX", "CUMMIN", "MEDIAN_DIM",
                  "NANMEDIAN_DIM", "KTHVALUE", "MODE", "SORT", "SORT_STABLE", "TOPK", "UNBIND",
-                 "NANSUM", "LOGCUMSUMEXP", "SQUEEZE_DIM_INPLACE", "RENORM",
+                 "NANSUM", "LOGCUMSUMEXP", "SQUEEZE_DIM_INPLACE", "RENORM", "LINALG_CROSS",
                  "SPLIT", "SPLIT_WITH_SIZES", "CAT", "STACK", "SOFTMAX", "LOG_SOFTMAX",
                  "SOFTMAX_BACKWARD_DATA", "LOG_SOFTMAX_BACKWARD_DATA", "SQUEEZE_DIM",
                  "SQUEEZE_DIMS", "UNSQUEEZE", "FLIP", "SELECT", "SLICE"):
@@ -1105,6 +1134,12 @@ def _build() -> dict:
         rules[entry] = _dims_rule(names)
     rules[D.TRANSPOSE] = _dims_rule(("dim0", "dim1"))
     rules[D.DIST] = r_dist
+    rules[D.SLOGDET] = r_same
+    rules[D.ADDMV] = r_addmv
+    rules[D.ADDR] = r_addr
+    rules[D.BADDBMM] = r_baddbmm
+    rules[D.ADDBMM] = r_addbmm
+    rules[D.CDIST] = rules[D.EUCLIDEAN_DIST] = r_cdist
     for name in ("VAR", "STD", "VAR_MEAN", "STD_MEAN", "NORM", "LOGSUMEXP"):
         rules[getattr(D, name)] = _dims_rule(("dim",), none_all=True)
     rules[D.SUM] = _full_reduce(D.SUM_DIM)

@@ -60,6 +60,8 @@ for _name in ("sign", "exp2", "expm1", "log2", "log10", "log1p", "rsqrt", "asin"
     if _op is not None:
         _METHODS[_name + "_"] = inplace.make_inplace(_op, fill=_name == "masked_fill")
 _METHODS["renorm_"] = inplace.make_inplace(reductions.renorm)
+for _name in ("addmv", "addr", "baddbmm", "addbmm"):
+    _METHODS[_name + "_"] = inplace.make_inplace(getattr(linalg, _name))
 _METHODS.update({
     "add_": _ADD, "sub_": _SUB, "mul_": _MUL, "div_": _DIV,
     "__iadd__": _ADD, "__isub__": _SUB, "__imul__": _MUL, "__itruediv__": _DIV,
