@@ -1133,13 +1133,9 @@ def _build() -> dict:
         names = tuple(n for n in entry.args if n in ("dim", "dims", "dim0", "dim1"))
         rules[entry] = _dims_rule(names)
     rules[D.TRANSPOSE] = _dims_rule(("dim0", "dim1"))
-    rules[D.DIST] = r_dist
-    rules[D.SLOGDET] = r_same
-    rules[D.ADDMV] = r_addmv
-    rules[D.ADDR] = r_addr
-    rules[D.BADDBMM] = r_baddbmm
-    rules[D.ADDBMM] = r_addbmm
-    rules[D.CDIST] = rules[D.EUCLIDEAN_DIST] = r_cdist
+    rules.update({D.DIST: r_dist, D.SLOGDET: r_same, D.ADDMV: r_addmv, D.ADDR: r_addr,
+                  D.BADDBMM: r_baddbmm, D.ADDBMM: r_addbmm, D.CDIST: r_cdist,
+                  D.EUCLIDEAN_DIST: r_cdist})
     for name in ("VAR", "STD", "VAR_MEAN", "STD_MEAN", "NORM", "LOGSUMEXP"):
         rules[getattr(D, name)] = _dims_rule(("dim",), none_all=True)
     rules[D.SUM] = _full_reduce(D.SUM_DIM)

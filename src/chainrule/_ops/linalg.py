@@ -353,12 +353,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1,
     for name, pos, t in (("input", 1, input), ("mat1", 2, mat1), ("mat2", 3, mat2)):
         _tensor_arg("addmm", name, pos, t)
     s, a, b = input._data, mat1._data, mat2._data
-    if s.dtype != b.dtype:
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_sname(s.dtype)} "
-                           f"and {_sname(b.dtype)}")
-    if a.dtype != b.dtype:
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_sname(a.dtype)} "
-                           f"and {_sname(b.dtype)}")
+    _check_addmm_dtypes(s.dtype, a.dtype, b.dtype)
     for name, m in (("mat1", a), ("mat2", b)):
         if m.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
@@ -367,6 +362,16 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1,
     if s.dtype.kind in "biu":  # integer tensors take the scalars as integers
         beta, alpha = int(beta), int(alpha)
     return call(D.ADDMM, (input, mat1, mat2), (s, a, b), (beta, alpha))
+
+
+def _check_addmm_dtypes(ds: Any, da: Any, db: Any) -> None:
+    """torch's dtype checks of addmm: self against mat2, then mat1 against mat2."""
+    if ds != db:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_sname(ds)} and "
+                           f"{_sname(db)}")
+    if da != db:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_sname(da)} and "
+                           f"{_sname(db)}")
 
 
 def _expand_check(a: Any, size: tuple) -> None:
@@ -1099,12 +1104,7 @@ def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
         raise RuntimeError(f"Incompatible matrix sizes for bmm ({a.shape[1]}x{a.shape[2]} and "
                            f"{b.shape[1]}x{b.shape[2]})")
     if a.shape[0]:  # torch's per-batch addmm_ checks the dtypes
-        if s.dtype != b.dtype:
-            raise RuntimeError(f"self and mat2 must have the same dtype, but got "
-                               f"{_sname(s.dtype)} and {_sname(b.dtype)}")
-        if a.dtype != b.dtype:
-            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got "
-                               f"{_sname(a.dtype)} and {_sname(b.dtype)}")
+        _check_addmm_dtypes(s.dtype, a.dtype, b.dtype)
     beta, alpha = _scalars("addbmm", s.dtype, beta, alpha)
     return call(D.ADDBMM, (input, batch1, batch2), (s, a, b), (beta, alpha))
 

@@ -156,6 +156,7 @@ def trace_backward(F: Any, grad: Any, self_shape: tuple) -> Any:
 
 TRACE = op("TraceBackward0", lambda self: np.trace(self), fw="linear", self=trace_backward)
 
+
 def add_scaled(self: Any, prod: Any, beta: Any, alpha: Any) -> Any:
     """``beta * self + alpha * prod`` (``self`` broadcast to the product); beta == 0 ignores
     ``self``, nan and inf included, as torch's addmv, addr, baddbmm and addbmm."""
@@ -181,27 +182,24 @@ ADDR = op("AddrBackward0",
           self=lambda F, grad, beta: _scaled(grad, beta),
           vec1=lambda F, grad, vec2, alpha: _scaled(F.matmul_t(grad, vec2, False, False), alpha),
           vec2=lambda F, grad, vec1, alpha: _scaled(F.matmul_t(grad, vec1, True, False), alpha))
-# beta * self + alpha * batch1 @ batch2, batch by batch
-BADDBMM = op("BaddbmmBackward0",
-             lambda self, batch1, batch2, beta, alpha: add_scaled(
-                 self, np.matmul(batch1, batch2), beta, alpha),
-             fw=None,
-             self=lambda F, grad, beta: _scaled(grad, beta),
-             batch1=lambda F, grad, batch2, alpha: _scaled(F.matmul_t(grad, batch2, False, True),
-                                                           alpha),
-             batch2=lambda F, grad, batch1, alpha: _scaled(F.matmul_t(batch1, grad, True, False),
-                                                           alpha))
-# beta * self + alpha * the sum over the batch of batch1 @ batch2: each batch's gradient is
-# grad against the other factor, grad broadcast over the batch
-ADDBMM = op("AddbmmBackward0",
-            lambda self, batch1, batch2, beta, alpha: add_scaled(
-                self, np.matmul(batch1, batch2).sum(0), beta, alpha),
-            fw=None,
-            self=lambda F, grad, beta: _scaled(grad, beta),
-            batch1=lambda F, grad, batch2, alpha: _scaled(F.matmul_t(grad, batch2, False, True),
-                                                          alpha),
-            batch2=lambda F, grad, batch1, alpha: _scaled(F.matmul_t(batch1, grad, True, False),
-                                                          alpha))
+def _add_batch_product(name: str, product: Any) -> Any:
+    """``beta * self + alpha * product(batch1, batch2)``. Each batch's gradient is grad
+    against the other factor; addbmm's grad (one matrix for the whole sum) broadcasts over
+    the batch."""
+    return op(name,
+              lambda self, batch1, batch2, beta, alpha: add_scaled(
+                  self, product(batch1, batch2), beta, alpha),
+              fw=None,
+              self=lambda F, grad, beta: _scaled(grad, beta),
+              batch1=lambda F, grad, batch2, alpha: _scaled(
+                  F.matmul_t(grad, batch2, False, True), alpha),
+              batch2=lambda F, grad, batch1, alpha: _scaled(
+                  F.matmul_t(batch1, grad, True, False), alpha))
+
+
+# batch1 @ batch2 batch by batch, and its sum over the batch
+BADDBMM = _add_batch_product("BaddbmmBackward0", np.matmul)
+ADDBMM = _add_batch_product("AddbmmBackward0", lambda a, b: np.matmul(a, b).sum(0))
 
 # ---- cross products and distances ------------------------------------------------------------
 
