@@ -985,6 +985,10 @@ MORE_ERRORS = [
     lambda T: T.tensor([1, 2]).sinc_(),
     lambda T: T.tensor([1, 2]).deg2rad_(),
     lambda T: T.tensor([1.0, 2.0], requires_grad=True).addcmul_(T.ones(2), T.ones(2)),
+    lambda T: T.sgn([1.0]),
+    lambda T: T.sinc((1.0,)),
+    lambda T: T.deg2rad(1.0),
+    lambda T: T.addcdiv([1.0], T.ones(1), T.ones(1)),
 ]
 
 

@@ -245,11 +245,13 @@ RECORDS += [
            fixed_shapes=True),
     Record("cdist_inf", "CdistBackward0", lambda T, a, b: T.cdist(a, b, math.inf), _CDIST,
            fixed_shapes=True),
-    # p = 2 with more than 25 rows, or asked for: one matrix product, then a view
-    Record("cdist_mm", "ViewBackward0", lambda T, a, b: T.cdist(a, b), [((26, 2), (2, 2))],
+    # p = 2 with more than 25 rows, or asked for: one matrix product, then a view. The
+    # product form cancels |x|^2 + |y|^2 - 2 x.y, so near points would part float32 results by
+    # rounding alone: the rows of b + 6 stay at least 2 away from a's in every coordinate
+    Record("cdist_mm", "ViewBackward0", lambda T, a, b: T.cdist(a, b + 6), [((26, 2), (2, 2))],
            fixed_shapes=True),
     Record("cdist_mm_mode", "ViewBackward0",
-           lambda T, a, b: T.cdist(a, b, compute_mode="use_mm_for_euclid_dist"), _CDIST,
+           lambda T, a, b: T.cdist(a, b + 6, compute_mode="use_mm_for_euclid_dist"), _CDIST,
            fixed_shapes=True),
 ]
 

@@ -182,6 +182,8 @@ ADDR = op("AddrBackward0",
           self=lambda F, grad, beta: _scaled(grad, beta),
           vec1=lambda F, grad, vec2, alpha: _scaled(F.matmul_t(grad, vec2, False, False), alpha),
           vec2=lambda F, grad, vec1, alpha: _scaled(F.matmul_t(grad, vec1, True, False), alpha))
+
+
 def _add_batch_product(name: str, product: Any) -> Any:
     """``beta * self + alpha * product(batch1, batch2)``. Each batch's gradient is grad
     against the other factor; addbmm's grad (one matrix for the whole sum) broadcasts over
@@ -259,19 +261,21 @@ def euclidean_dist_forward(x1: Any, x2: Any) -> Any:
     return np.sqrt(np.maximum(np.matmul(a, np.swapaxes(b, -1, -2)), 0))
 
 
-def _euclidean_ratio(F: Any, grad: Any, result: Any) -> Any:
-    return F.where(result == 0, 0.0, grad / result)
+def euclidean_dist_backward(F: Any, grad: Any, x1: Any, x2: Any, result: Any,
+                            rows: bool) -> Any:
+    """d r_ij / d x1_i = (x1_i - x2_j) / r_ij (``rows``: for x1, else for x2), with grad / r
+    taken as 0 where r is 0, as torch's _euclidean_dist_backward."""
+    ratio = F.where(result == 0, 0.0, grad / result)
+    if rows:
+        return x1 * F.reduce_sum(ratio, (-1,), True) - F.matmul_t(ratio, x2, False, False)
+    return x2 * F.unsqueeze_dim(F.reduce_sum(ratio, (-2,), False), -1) - F.matmul_t(
+        ratio, x1, True, False)
 
 
-# d r_ij / d x1_i = (x1_i - x2_j) / r_ij
 EUCLIDEAN_DIST = op(
     "EuclideanDistBackward0", euclidean_dist_forward, fw=None,
-    x1=lambda F, grad, x1, x2, result: x1 * F.reduce_sum(
-        _euclidean_ratio(F, grad, result), (-1,), True) - F.matmul_t(
-        _euclidean_ratio(F, grad, result), x2, False, False),
-    x2=lambda F, grad, x1, x2, result: x2 * F.unsqueeze_dim(F.reduce_sum(
-        _euclidean_ratio(F, grad, result), (-2,), False), -1) - F.matmul_t(
-        _euclidean_ratio(F, grad, result), x1, True, False))
+    x1=lambda F, grad, x1, x2, result: euclidean_dist_backward(F, grad, x1, x2, result, True),
+    x2=lambda F, grad, x1, x2, result: euclidean_dist_backward(F, grad, x1, x2, result, False))
 
 # x.copy_(src) under a graph (matrix_power(A, 0) copies the identity into a clone of A): the
 # old values are overwritten, so they get no gradient; src's is the gradient, summed back

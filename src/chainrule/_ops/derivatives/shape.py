@@ -7,6 +7,7 @@ from typing import Any
 from ..._backend import np
 from .. import formulas as fm  # noqa: F401
 from ..registry import op
+from .arithmetic import SQUEEZE_DIM
 
 # several differentiable outputs: each formula gets ``grads``, one per output (None if unused)
 UNBIND = op("UnbindBackward0",
@@ -63,13 +64,9 @@ SQUEEZE_DIMS = op("SqueezeBackward2",
                   fw="linear", view=True,
                   self=lambda F, grad, self_shape, dims: unsqueeze_to(F, grad, self_shape, dims))
 # squeeze_(dim), in place on a tensor nothing else sees (the last step of quantile): the
-# squeeze(dim) of a fresh result, under the in-place op's name
-SQUEEZE_DIM_INPLACE = op("SqueezeBackward4",
-                         lambda self, dim: np.squeeze(self, dim)
-                         if np.ndim(self) and np.shape(self)[dim] == 1 else self,
-                         fw="linear",
-                         self=lambda F, grad, self_shape, dim: F.unsqueeze_dim(grad, dim)
-                         if len(self_shape) != np.ndim(grad) else grad)
+# squeeze(dim) of a fresh result (not a view), under the in-place op's name
+SQUEEZE_DIM_INPLACE = op("SqueezeBackward4", SQUEEZE_DIM.forward, fw="linear",
+                         self=SQUEEZE_DIM.formulas["self"])
 # squeeze(dim) of a 0-d tensor: the identity, under squeeze(dim)'s name
 SQUEEZE_SCALAR = op("SqueezeBackward1", lambda self, dim: self, fw="linear", view=True,
                     self=lambda F, grad: grad)
