@@ -481,7 +481,8 @@ def grads(lib, fn, *values, dtype="float64"):
         warnings.simplefilter("ignore")
         y = fn(lib, *xs)
         y.sum().backward()
-    return [x.grad.numpy() for x in xs], y.grad_fn.name()
+    # force: torch may give a ZeroTensor (sgn of a real tensor)
+    return [x.grad.numpy(force=True) for x in xs], y.grad_fn.name()
 
 
 KINKS = [
@@ -538,6 +539,30 @@ KINKS = [
     ("log2 and log10 at 0", lambda T, x: T.log2(x) + T.log10(x), [[0.0, -1.0, 8.0]]),
     ("erf tails", lambda T, x: T.erf(x) + T.erfc(x) * 2, [[-30.0, 0.0, 30.0, INF]]),
     ("exp2 expm1 extremes", lambda T, x: T.exp2(x) + T.expm1(x), [[-INF, 0.0, 2.0]]),
+    ("xlogy at x = 0", lambda T, x, y: T.xlogy(x, y),
+     [[0.0, 0.0, 0.0, 1.0, 0.0, -0.0], [0.0, -1.0, 2.0, 0.0, NAN, -2.0]]),
+    ("xlogy number other 0", lambda T, x: T.xlogy(x, 0.0), [[0.0, 1.0]]),
+    ("xlogy number other < 0", lambda T, x: T.xlogy(x, -1.0), [[0.0, -0.0]]),
+    ("xlogy number other > 0", lambda T, x: T.xlogy(x, 2.0), [[0.0, 1.0]]),
+    ("xlogy number self 0", lambda T, y: T.xlogy(0.0, y), [[0.0, 1.0, -1.0]]),
+    ("copysign at zeros", lambda T, x, y: T.copysign(x, y),
+     [[0.0, -0.0, 1.0, -2.0, NAN], [1.0, -1.0, -1.0, -0.0, 1.0]]),
+    ("copysign number", lambda T, x: T.copysign(x, -0.0), [[0.0, 2.0, -3.0]]),
+    ("logit without eps", lambda T, x: T.logit(x), [[0.0, 1.0, -0.5, 1.5, 0.5]]),
+    ("logit eps bounds", lambda T, x: T.logit(x, eps=0.25), [[0.25, 0.75, 0.1, 0.9, 0.5, NAN]]),
+    ("logit crossed eps", lambda T, x: T.logit(x, eps=0.7), [[0.2, 0.5, 0.9]]),
+    ("sinc at 0", lambda T, x: T.sinc(x), [[0.0, 1.0, 1e-20, -0.5]]),
+    ("sgn anywhere", lambda T, x: T.sgn(x) * 2, [[0.0, 1.0, -2.0, NAN, INF]]),
+    ("logaddexp infinities", lambda T, x, y: T.logaddexp(x, y),
+     [[INF, -INF, 1.0, 2.0], [1.0, 3.0, 1.0, -INF]]),
+    ("logaddexp2 ties", lambda T, x, y: T.logaddexp2(x, y), [[1.0, 3.0], [1.0, 0.0]]),
+    ("addcdiv by zero", lambda T, a, b, c: T.addcdiv(a, b, c, value=2),
+     [[1.0, 1.0], [1.0, 0.0], [0.0, 0.0]]),
+    ("addcmul value 0", lambda T, a, b, c: T.addcmul(a, b, c, value=0),
+     [[1.0, 1.0], [INF, 2.0], [3.0, 4.0]]),
+    ("float_power of 0", lambda T, x: T.float_power(x, 0.5) + T.float_power(x, 0),
+     [[0.0, 4.0]]),
+    ("deg2rad rad2deg", lambda T, x: T.deg2rad(x) * T.rad2deg(x), [[0.0, 90.0, -1.0]]),
 ]
 
 
@@ -587,6 +612,9 @@ NOT_DIFFERENTIABLE = [
     ("floor_divide", lambda T, x, w: x.floor_divide(w.detach())),
     ("remainder", lambda T, x, w: 7.5 % x),
     ("remainder", lambda T, x, w: T.remainder(2, x)),
+    ("heaviside", lambda T, x, w: T.heaviside(x, w)),
+    ("heaviside", lambda T, x, w: x.heaviside(w.detach())),
+    ("heaviside", lambda T, x, w: T.heaviside(x.detach(), w)),
 ]
 
 
@@ -667,6 +695,16 @@ SECOND = [
     ("maximum", lambda T, x: T.maximum(x, x * x)), ("lerp", lambda T, x: T.lerp(x, x * x, x)),
     ("masked_fill", lambda T, x: (x * x).masked_fill(x > 0.4, 2.0)),
     ("nan_to_num", lambda T, x: T.nan_to_num(x * x)),
+    ("addcmul", lambda T, x: T.addcmul(x, x, x * x, value=2)),
+    ("addcdiv", lambda T, x: T.addcdiv(x, x * x, x + 1, value=-0.5)),
+    ("logaddexp", lambda T, x: T.logaddexp(x, x * x)),
+    ("logaddexp2", lambda T, x: T.logaddexp2(x, x * 3)),
+    ("xlogy", lambda T, x: T.xlogy(x, x * x)), ("xlogy number", lambda T, x: T.xlogy(x, 2.0)),
+    ("xlogy number self", lambda T, x: T.xlogy(3.0, x)),
+    ("copysign", lambda T, x: T.copysign(x * x, x - 0.6)),
+    ("float_power", lambda T, x: T.float_power(x, x)), ("logit", lambda T, x: T.logit(x)),
+    ("logit eps", lambda T, x: T.logit(x, 0.1)), ("sinc", lambda T, x: T.sinc(x)),
+    ("deg2rad", lambda T, x: T.deg2rad(x * x)), ("sgn", lambda T, x: T.sgn(x) * x * x),
 ]
 
 
@@ -979,3 +1017,177 @@ ALIAS_ERRORS = {
 @pytest.mark.parametrize("name", ALIAS_ERRORS)
 def test_alias_errors_match_torch(torch, name):
     same(torch, ALIAS_ERRORS[name])
+
+
+# ---- addcmul, addcdiv, logaddexp, xlogy, copysign, float_power, logit, sinc, deg2rad, rad2deg,
+# heaviside, sgn: dtypes, numbers, special values, in-place forms, errors ---------------------
+
+MORE_VALUES = [
+    lambda T: T.addcmul(T.tensor([1, 2]), T.tensor([3, 4]), T.tensor([5, 6]), value=2),
+    lambda T: T.addcmul(T.tensor([1, 2]), T.tensor([3, 4]), T.tensor([5, 6]), value=0.5),
+    lambda T: T.addcmul(T.tensor([1, 2]), T.tensor([1.5, 2.0]), T.tensor(2.0, dtype=T.float64)),
+    lambda T: T.addcmul(T.ones(2, 1), T.ones(3), T.tensor(2.0), value=True),
+    lambda T: T.addcdiv(T.tensor([1.0, 2.0]), T.tensor([3.0, 4.0]), T.tensor([0.0, -0.0])),
+    lambda T: T.addcdiv(T.tensor([1, 2]), T.tensor([3.0, 4.0]), T.tensor([2, 8]), value=-1),
+    lambda T: T.tensor([1.0, 2.0]).addcmul(T.tensor([2.0]), T.tensor([3.0]), value=-2),
+    lambda T: T.tensor([1.0, 2.0]).addcdiv(T.tensor([2.0]), T.tensor([3.0])),
+    lambda T: T.logaddexp(T.tensor([INF, -INF, NAN, 1.0, -0.0]), T.tensor([INF, -INF, 1.0, 1.0,
+                                                                           0.0])),
+    lambda T: T.logaddexp(T.tensor([1.0, 2.0]), T.tensor(3.0, dtype=T.float64)),
+    lambda T: T.logaddexp2(T.tensor([1.0, 2.0], dtype=T.float16), T.tensor([3.0, -INF],
+                                                                           dtype=T.float16)),
+    lambda T: T.tensor([1.0, 2.0]).logaddexp(T.tensor([3.0, 4.0])),
+    lambda T: T.xlogy(T.tensor([0.0, 0.0, 1.0, 2.0, -0.0]), T.tensor([0.0, NAN, 0.0, -1.0, 3.0])),
+    lambda T: T.xlogy(T.tensor([1, 2, 0]), T.tensor([1, 2, 0])),
+    lambda T: T.xlogy(T.tensor([1, 2, 0]), 2.0),
+    lambda T: T.xlogy(2, T.tensor([1.0, 3.0], dtype=T.float64)),
+    lambda T: T.xlogy(T.tensor([True, False]), 3),
+    lambda T: T.xlogy(0.0, T.tensor([NAN, -1.0])),
+    lambda T: T.tensor([1.0, 2.0]).xlogy(T.tensor(2.0)),
+    lambda T: T.copysign(T.tensor([1, -2, 3]), T.tensor([-1, 0, 1])),
+    lambda T: T.copysign(T.tensor([1.0, -2.0, NAN]), -0.0),
+    lambda T: T.copysign(T.tensor([1.0, 2.0]), T.tensor([-1.0], dtype=T.float64)),
+    lambda T: T.tensor([1, 2]).copysign(-1),
+    lambda T: T.float_power(T.tensor([1, 2, 3]), 2),
+    lambda T: T.float_power(T.tensor([2.0, 3.0]), T.tensor([1, 2])),
+    lambda T: T.float_power(2, T.tensor([1, 2])),
+    lambda T: T.float_power(T.tensor([-8.0, 4.0]), 1 / 3),
+    lambda T: T.tensor([1.5, 2.0]).float_power(2.5),
+    lambda T: T.logit(T.tensor([0.0, 0.25, 1.0, -0.5, 1.5, NAN])),
+    lambda T: T.logit(T.tensor([0.0, 0.25, 1.0, -0.5, 1.5]), eps=0.0),
+    lambda T: T.logit(T.tensor([0.0, 0.25, 1.0, -0.5, 1.5]), eps=0.1),
+    lambda T: T.logit(T.tensor([0.2, 0.5, 0.9]), eps=0.7),
+    lambda T: T.logit(T.tensor([0.2, 1.0]), eps=-0.1),
+    lambda T: T.logit(T.tensor([0, 1, 2])),
+    lambda T: T.tensor([0.3], dtype=T.float64).logit(0.4),
+    lambda T: T.sinc(T.tensor([0.0, 0.5, 1.0, -2.5, INF, NAN])),
+    lambda T: T.sinc(T.tensor([0, 1, 2])),
+    lambda T: T.sinc(T.tensor([0.25, 3.0], dtype=T.float64)),
+    lambda T: T.deg2rad(T.tensor([180, -90, 0])),
+    lambda T: T.deg2rad(T.tensor([True, False])),
+    lambda T: T.rad2deg(T.tensor([180], dtype=T.int16)),
+    lambda T: T.rad2deg(T.tensor([3.0, -1.0], dtype=T.float64)),
+    lambda T: T.tensor([45.0]).deg2rad(),
+    lambda T: T.heaviside(T.tensor([-1.0, 0.0, 2.0, NAN, -0.0]), T.tensor([7.0])),
+    lambda T: T.heaviside(T.tensor([-1, 0, 2]), T.tensor([5, 6, 7])),
+    lambda T: T.heaviside(T.tensor([[-1.0], [0.0]]), T.tensor([0.5, 0.25])),
+    lambda T: T.sgn(T.tensor([-2.0, 0.0, -0.0, NAN, INF])),
+    lambda T: T.sgn(T.tensor([-2, 0, 5])),
+    lambda T: T.sgn(T.tensor([True, False])),
+    lambda T: T.tensor(-3.0).sgn(),
+]
+
+
+@pytest.mark.parametrize("k", range(len(MORE_VALUES)))
+def test_more_elementwise_values_match_torch(torch, k):
+    same(torch, MORE_VALUES[k], exact=False)
+
+
+MORE_INPLACE = [
+    lambda T: T.tensor([1.0, 2.0]).addcmul_(T.tensor([2.0]), T.tensor([3.0]), value=2),
+    lambda T: T.tensor([1.0, 2.0]).addcdiv_(T.tensor([2.0]), T.tensor([4.0])),
+    lambda T: T.tensor([1, 2]).addcdiv_(T.tensor([2.0]), T.tensor([4.0])),
+    lambda T: T.tensor([1.0, 2.0]).xlogy_(3.0),
+    lambda T: T.tensor([1.0, -2.0]).copysign_(T.tensor([-1.0, 1.0])),
+    lambda T: T.tensor([1, 2]).copysign_(-1),
+    lambda T: T.tensor([0.25, 0.5]).logit_(),
+    lambda T: T.tensor([0.25, 0.5]).sinc_(),
+    lambda T: T.tensor([90.0]).deg2rad_(),
+    lambda T: T.tensor([3.0]).rad2deg_(),
+    lambda T: T.tensor([-1.0, 0.0, 1.0]).heaviside_(T.tensor([0.5])),
+    lambda T: T.tensor([-1.0, 0.0, 1.0]).sgn_(),
+    lambda T: T.tensor([2.0, 3.0], dtype=T.float64).float_power_(2),
+    lambda T: T.tensor([2.0, 3.0]).float_power_(2),
+    lambda T: T.tensor([2, 3]).float_power_(T.tensor([2.0])),
+]
+
+
+@pytest.mark.parametrize("k", range(len(MORE_INPLACE)))
+def test_more_elementwise_in_place_match_torch(torch, k):
+    same(torch, MORE_INPLACE[k], exact=False)
+
+
+def test_more_elementwise_in_place_gradients_match_torch(torch):
+    def fn(T, x, y):
+        parts = [(x * 1).addcmul_(y, y, value=3).deg2rad_(), (x * 1).logit_(eps=0.1),
+                 (y * 1).xlogy_(x), (x * 1).copysign_(-1.0), (y * 1).sinc_(),
+                 (y * 1).addcdiv_(x, y).rad2deg_(), (x * 1).sgn_() * x]
+        return sum(parts[1:], parts[0])
+
+    ours, our_name = grads(cr, fn, [0.2, 0.7], [0.5, 2.0], dtype="float64")
+    ref, ref_name = grads(torch, fn, [0.2, 0.7], [0.5, 2.0], dtype="float64")
+    assert our_name == ref_name == "AddBackward0"
+    for a, b in zip(ours, ref):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+MORE_ERRORS = [
+    lambda T: T.addcdiv(T.tensor([1, 2]), T.tensor([3, 4]), T.tensor([5, 6])),
+    lambda T: T.addcdiv(T.tensor([1.0]), T.tensor([3]), T.tensor([True])),
+    lambda T: T.addcmul(T.ones(3), T.ones(3), T.ones(2)),
+    lambda T: T.addcmul(T.ones(3), T.ones(3), T.ones(3), value=1j),
+    lambda T: T.addcmul(T.ones(3), T.ones(3), T.ones(3), value="a"),
+    lambda T: T.addcmul(T.ones(3), T.ones(3), 2.0),
+    lambda T: T.addcmul(T.ones(3), T.ones(3), T.ones(3), 2),
+    lambda T: T.logaddexp(T.tensor([1, 2]), T.tensor([1, 2])),
+    lambda T: T.logaddexp2(T.tensor([True]), T.tensor([True])),
+    lambda T: T.logaddexp(T.ones(2), 2),
+    lambda T: T.logaddexp(T.ones(2), T.ones(3)),
+    lambda T: T.xlogy(2.0, 3.0),
+    lambda T: T.xlogy("a", T.ones(2)),
+    lambda T: T.xlogy(T.ones(2, dtype=T.complex64), T.ones(2)),
+    lambda T: T.ones(2).xlogy("a"),
+    lambda T: T.ones(2).copysign(None),
+    lambda T: T.ones(2).float_power("2"),
+    lambda T: T.copysign(2, T.ones(2)),
+    lambda T: T.copysign(T.ones(2), "a"),
+    lambda T: T.copysign(T.ones(2, dtype=T.complex64), T.ones(2)),
+    lambda T: T.float_power(2, 3),
+    lambda T: T.float_power(T.ones(2), "a"),
+    lambda T: T.logit(T.ones(2, dtype=T.complex64)),
+    lambda T: T.logit([0.5]),
+    lambda T: T.deg2rad(T.ones(2, dtype=T.complex64)),
+    lambda T: T.rad2deg(T.ones(2, dtype=T.complex64)),
+    lambda T: T.heaviside(T.ones(2), 0.5),
+    lambda T: T.heaviside(T.ones(2), T.ones(2, dtype=T.float64)),
+    lambda T: T.heaviside(T.ones(2, dtype=T.complex64), T.ones(2, dtype=T.complex64)),
+    lambda T: T.heaviside(T.ones(2), T.ones(3)),
+    lambda T: T.ones(2).heaviside(0.5),
+    lambda T: T.tensor([1, 2]).logit_(),
+    lambda T: T.tensor([1, 2]).sinc_(),
+    lambda T: T.tensor([1, 2]).deg2rad_(),
+    lambda T: T.tensor([1.0, 2.0], requires_grad=True).addcmul_(T.ones(2), T.ones(2)),
+    lambda T: T.sgn([1.0]),
+    lambda T: T.sinc((1.0,)),
+    lambda T: T.deg2rad(1.0),
+    lambda T: T.addcdiv([1.0], T.ones(1), T.ones(1)),
+]
+
+
+@pytest.mark.parametrize("k", range(len(MORE_ERRORS)))
+def test_more_elementwise_errors_match_torch(torch, k):
+    same(torch, MORE_ERRORS[k])
+
+
+def test_logaddexp_of_equal_infinities_gives_nan_gradients(torch):
+    # inf - inf inside the formula: torch's gradient is nan on both sides (its sign bit is
+    # not compared)
+    for T in (cr, torch):
+        x = T.tensor([INF, -INF, NAN], requires_grad=True)
+        y = T.tensor([INF, -INF, 1.0], requires_grad=True)
+        T.logaddexp(x, y).backward(T.ones(3))
+        assert T.isnan(x.grad).all() and T.isnan(y.grad).all()
+
+
+def test_more_elementwise_real_only_and_without_torch():
+    # torch takes complex tensors in these; chainrule says plainly that it does not
+    for fn in (lambda x: cr.sinc(x), lambda x: cr.sgn(x), lambda x: cr.logaddexp(x, x)):
+        with pytest.raises(NotImplementedError, match="takes real tensors"):
+            fn(cr.ones(2, dtype=cr.complex64))
+    x = cr.tensor([0.0, 2.0], requires_grad=True)
+    cr.xlogy(x, cr.tensor([0.0, 1.0])).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]
+    x = cr.tensor([0.0], requires_grad=True)
+    cr.sinc(x).sum().backward()
+    assert x.grad.tolist() == [0.0]
+    assert cr.float_power(cr.tensor([2.0]), 2).dtype == cr.float64

@@ -61,9 +61,14 @@ def test_tangent_matches_torch(torch, rec):
     def f(*args):
         return rec.fn(torch, *args)
 
-    _, theirs = torch.func.jvp(f, tuple(torch.tensor(v) for v in values),
-                               tuple(torch.tensor(t) for t in tangents))
-    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-9, atol=1e-9)
+    try:
+        _, theirs = torch.func.jvp(f, tuple(torch.tensor(v) for v in values),
+                                   tuple(torch.tensor(t) for t in tangents))
+    except NotImplementedError as e:  # cdist: torch has no forward AD for it
+        assert "Trying to use forward AD with" in str(e)
+        pytest.skip("torch has no forward AD for this op; the dot-product test checks ours")
+    # force: torch may give a ZeroTensor (the tangent of sgn of a real tensor)
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(force=True), rtol=1e-9, atol=1e-9)
 
 
 def test_dual_tensor_api_matches_torch(torch):

@@ -171,6 +171,79 @@ ERRORS = {
 }
 
 
+ERRORS.update({
+    # addmv, addr, baddbmm, addbmm
+    "addmv vec size": lambda T: T.addmv(_o(T, 2), _o(T, 2, 3), _o(T, 4)),
+    "addmv input size": lambda T: T.addmv(_o(T, 3), _o(T, 2, 3), _o(T, 3)),
+    "addmv input 2-D": lambda T: T.addmv(_o(T, 2, 2), _o(T, 2, 3), _o(T, 3)),
+    "addmv mat 1-D": lambda T: T.addmv(_o(T, 2), _o(T, 3), _o(T, 3)),
+    "addmv dtypes": lambda T: T.addmv(_o(T, 2), _o(T, 2, 3, dtype=T.float64), _o(T, 3)),
+    "addmv input dtype": lambda T: T.addmv(_o(T, 2, dtype=T.float64), _o(T, 2, 3), _o(T, 3)),
+    "addmv complex beta": lambda T: T.addmv(_o(T, 2), _o(T, 2, 3), _o(T, 3), beta=0.5j),
+    "addmv not a tensor": lambda T: T.addmv(_o(T, 2), [[1.0]], _o(T, 3)),
+    "addr expand": lambda T: T.addr(_o(T, 2, 3), _o(T, 2), _o(T, 4)),
+    "addr vec1 2-D": lambda T: T.addr(_o(T, 2, 3), _o(T, 2, 1), _o(T, 3)),
+    "addr vec2 0-d": lambda T: T.addr(_o(T, 2, 3), _o(T, 2), _o(T)),
+    "addr float alpha ints": lambda T: T.addr(_ints(T, 2, 3), _ints(T, 2), _ints(T, 3),
+                                              alpha=0.5),
+    "addr float beta ints": lambda T: T.addr(_ints(T, 2, 3), _ints(T, 2), _ints(T, 3),
+                                             beta=2.0),
+    "addr complex alpha": lambda T: T.addr(_o(T, 2, 3), _o(T, 2), _o(T, 3), alpha=1j),
+    "baddbmm sizes": lambda T: T.baddbmm(_o(T, 2, 2, 2), _o(T, 2, 2, 3), _o(T, 2, 4, 2)),
+    "baddbmm input expand": lambda T: T.baddbmm(_o(T, 3, 2, 2), _o(T, 2, 2, 3), _o(T, 2, 3, 2)),
+    "baddbmm batch1 2-D": lambda T: T.baddbmm(_o(T, 2, 2, 2), _o(T, 2, 3), _o(T, 2, 3, 2)),
+    "baddbmm batch2 2-D": lambda T: T.baddbmm(_o(T, 2, 2), _o(T, 2, 2, 3), _o(T, 3, 2)),
+    "baddbmm batch dtypes": lambda T: T.baddbmm(_o(T, 2, 2, 2), _o(T, 2, 2, 3),
+                                                _o(T, 2, 3, 2, dtype=T.float64)),
+    "baddbmm input dtype": lambda T: T.baddbmm(_o(T, 2, 2, 2, dtype=T.float64), _o(T, 2, 2, 3),
+                                               _o(T, 2, 3, 2)),
+    "addbmm batches": lambda T: T.addbmm(_o(T, 2, 2), _o(T, 2, 2, 3), _o(T, 3, 3, 2)),
+    "addbmm sizes": lambda T: T.addbmm(_o(T, 2, 2), _o(T, 2, 2, 3), _o(T, 2, 4, 2)),
+    "addbmm 2-D batches": lambda T: T.addbmm(_o(T, 2, 2), _o(T, 2, 3), _o(T, 3, 2)),
+    "addbmm input expand": lambda T: T.addbmm(_o(T, 3, 2), _o(T, 2, 2, 3), _o(T, 2, 3, 2)),
+    "addbmm input dtype": lambda T: T.addbmm(_o(T, 2, 2, dtype=T.float64), _o(T, 2, 2, 3),
+                                             _o(T, 2, 3, 2)),
+    "addbmm mat2 dtype": lambda T: T.addbmm(_o(T, 2, 2), _o(T, 2, 2, 3),
+                                            _o(T, 2, 3, 2, dtype=T.float64)),
+    # cross
+    "cross length": lambda T: T.linalg.cross(_o(T, 2, 3), _o(T, 2, 4)),
+    "cross ranks": lambda T: T.linalg.cross(_o(T, 2, 3), _o(T, 3)),
+    "cross dim length": lambda T: T.linalg.cross(_o(T, 3, 2), _o(T, 3, 2)),
+    "cross dim range": lambda T: T.linalg.cross(_o(T, 3), _o(T, 3), dim=2),
+    "cross dim float": lambda T: T.linalg.cross(_o(T, 3), _o(T, 3), dim=1.0),
+    "cross dtypes": lambda T: T.linalg.cross(_o(T, 3), _o(T, 3, dtype=T.float64)),
+    "cross broadcast": lambda T: T.linalg.cross(_o(T, 2, 3), _o(T, 4, 3)),
+    "torch.cross no size 3": lambda T: T.cross(_o(T, 2, 4), _o(T, 2, 4)),
+    "torch.cross ranks": lambda T: T.cross(_o(T, 2, 3), _o(T, 3)),
+    # matrix_power, slogdet, logdet
+    "matrix_power not square": lambda T: T.linalg.matrix_power(_o(T, 2, 3), 2),
+    "matrix_power 1-D": lambda T: T.linalg.matrix_power(_o(T, 3), 2),
+    "matrix_power float n": lambda T: T.linalg.matrix_power(_o(T, 2, 2), 2.0),
+    "torch.matrix_power float n": lambda T: T.matrix_power(_o(T, 2, 2), 2.0),
+    "matrix_power method float n": lambda T: _o(T, 2, 2).matrix_power(2.0),
+    "matrix_power long inverse": lambda T: T.linalg.matrix_power(_ints(T, 2, 2), -1),
+    "matrix_power singular": lambda T: T.matrix_power(_sing(T), -2),
+    "slogdet not square": lambda T: T.linalg.slogdet(_o(T, 2, 3)),
+    "slogdet 1-D": lambda T: T.linalg.slogdet(_o(T, 3)),
+    "slogdet long": lambda T: T.linalg.slogdet(_ints(T, 2, 2)),
+    "slogdet half": lambda T: T.slogdet(_o(T, 2, 2, dtype=T.float16)),
+    "logdet long": lambda T: T.logdet(_ints(T, 2, 2)),
+    "logdet not square": lambda T: T.logdet(_o(T, 2, 3)),
+    "logdet half": lambda T: T.logdet(_o(T, 2, 2, dtype=T.float16)),
+    # cdist
+    "cdist 1-D": lambda T: T.cdist(_o(T, 3), _o(T, 3)),
+    "cdist x2 1-D": lambda T: T.cdist(_o(T, 2, 3), _o(T, 3)),
+    "cdist columns": lambda T: T.cdist(_o(T, 2, 3), _o(T, 2, 4)),
+    "cdist negative p": lambda T: T.cdist(_o(T, 2, 3), _o(T, 2, 3), p=-1),
+    "cdist long": lambda T: T.cdist(_ints(T, 2, 3), _ints(T, 2, 3)),
+    "cdist dtypes": lambda T: T.cdist(_o(T, 2, 3), _o(T, 2, 3, dtype=T.float64)),
+    "cdist mm dtypes": lambda T: T.cdist(_o(T, 30, 3), _o(T, 30, 3, dtype=T.float64)),
+    "cdist batches": lambda T: T.cdist(_o(T, 2, 2, 3), _o(T, 3, 2, 3)),
+    "cdist mode": lambda T: T.cdist(_o(T, 2, 3), _o(T, 2, 3), compute_mode="x"),
+    "cdist half": lambda T: T.cdist(_o(T, 2, 3, dtype=T.float16), _o(T, 2, 3, dtype=T.float16)),
+})
+
+
 def _raises_as_torch(torch, fn):
     ours, theirs = _outcome(cr, fn), _outcome(torch, fn)
     assert ours[0] == "raise", ours
@@ -178,6 +251,7 @@ def _raises_as_torch(torch, fn):
 
 
 @pytest.mark.parametrize("name", list(ERRORS))
+@pytest.mark.filterwarnings("ignore:Using torch.cross without specifying the dim")
 def test_errors_match_torch(torch, name):
     _raises_as_torch(torch, ERRORS[name])
 
@@ -260,7 +334,62 @@ VALUES = {
 }
 
 
+VALUES.update({
+    "addmv long scalars": lambda T: T.addmv(_ints(T, 2), _ints(T, 2, 3), _ints(T, 3), beta=2.9,
+                                            alpha=0.5),
+    "addmv beta 0 ignores nan": lambda T: T.addmv(T.full((2,), float("nan")), _o(T, 2, 3),
+                                                  _o(T, 3), beta=0),
+    "addmv 0-d input": lambda T: T.addmv(T.tensor(1.0), _o(T, 2, 3), _o(T, 3)),
+    "addmv method": lambda T: _o(T, 2).addmv(_o(T, 2, 3), T.arange(3.0), alpha=2),
+    "addr promotes": lambda T: T.addr(_o(T, 2, 3), _o(T, 2, dtype=T.float64), _o(T, 3)),
+    "addr long input": lambda T: T.addr(_ints(T, 2, 3), _o(T, 2), _o(T, 3)),
+    "addr broadcast input": lambda T: T.addr(_o(T, 3), T.arange(2.0), _o(T, 3)),
+    "addr bool": lambda T: T.addr(_o(T, 2, 3, dtype=T.bool), _o(T, 2, dtype=T.bool),
+                                  _o(T, 3, dtype=T.bool)),
+    "addr long": lambda T: T.addr(_ints(T, 2, 3), _ints(T, 2), _ints(T, 3), beta=2, alpha=-1),
+    "addr beta 0 ignores nan": lambda T: T.addr(T.full((2, 3), float("nan")), _o(T, 2),
+                                                _o(T, 3), beta=0),
+    "baddbmm long": lambda T: T.baddbmm(_ints(T, 2, 2, 2), _ints(T, 2, 2, 3), _ints(T, 2, 3, 2),
+                                        beta=0.5),
+    "baddbmm broadcast input": lambda T: T.baddbmm(_o(T, 2), _ints(T, 2, 2, 3).float(),
+                                                   _o(T, 2, 3, 2), alpha=2),
+    "baddbmm beta 0 ignores nan": lambda T: T.baddbmm(T.full((1, 2, 2), float("nan")),
+                                                      _o(T, 2, 2, 3), _o(T, 2, 3, 2), beta=0),
+    "addbmm long": lambda T: T.addbmm(_ints(T, 2, 2), _ints(T, 2, 2, 3), _ints(T, 2, 3, 2),
+                                      beta=0.5),
+    "addbmm no batches": lambda T: T.addbmm(_o(T, 2, 2), _o(T, 0, 2, 3), _o(T, 0, 3, 2), beta=2),
+    "addbmm beta 0 ignores nan": lambda T: T.addbmm(T.full((2, 2), float("nan")), _o(T, 2, 2, 3),
+                                                    _o(T, 2, 3, 2), beta=0),
+    "cross long": lambda T: T.linalg.cross(_ints(T, 2, 3), _ints(T, 2, 3) + 1),
+    "cross broadcast": lambda T: T.linalg.cross(_ints(T, 1, 3).float(), _o(T, 4, 3)),
+    "torch.cross first size 3": lambda T: T.cross(_ints(T, 3, 3), _ints(T, 3, 3).T),
+    "cross method dim": lambda T: _ints(T, 3, 2).cross(_ints(T, 3, 2) * 2 + 1, dim=0),
+    "matrix_power long": lambda T: T.linalg.matrix_power(_ints(T, 3, 3), 4),
+    "matrix_power 0": lambda T: T.matrix_power(_ints(T, 2, 2, 2), 0),
+    "matrix_power -2": lambda T: T.linalg.matrix_power(T.tensor([[2.0, 1.0], [1.0, 3.0]]), -2),
+    "matrix_power 7 batched": lambda T: _ints(T, 2, 2, 2).float().matrix_power(7),
+    "matrix_power empty": lambda T: T.linalg.matrix_power(_o(T, 0, 0), 3),
+    "slogdet sign": lambda T: T.linalg.slogdet(T.tensor([[0.0, 2.0], [1.0, 0.0]])).sign,
+    "slogdet singular": lambda T: T.slogdet(_sing(T)).logabsdet,
+    "slogdet batch": lambda T: T.linalg.slogdet(_ints(T, 2, 3, 3).double())[1],
+    "logdet negative": lambda T: T.logdet(T.tensor([[0.0, 1.0], [1.0, 0.0]])),
+    "logdet zero": lambda T: T.logdet(T.zeros(2, 2)),
+    "logdet batch": lambda T: _ints(T, 2, 3, 3).double().logdet(),
+    "cdist empty": lambda T: T.cdist(_o(T, 0, 3), _o(T, 2, 3)),
+    "cdist no columns": lambda T: T.cdist(_o(T, 2, 0), _o(T, 3, 0), p=float("inf")),
+    "cdist p 0": lambda T: T.cdist(_ints(T, 2, 3).float(), _ints(T, 4, 3).float(), p=0),
+    "cdist batch broadcast": lambda T: T.cdist(_o(T, 2, 1, 2, 3), _ints(T, 3, 2, 3).float()),
+    "cdist mm": lambda T: T.cdist(_ints(T, 30, 3).float(), _ints(T, 2, 3).float() + 0.5),
+    "cdist mm batch": lambda T: T.cdist(_ints(T, 2, 1, 26, 3).float(), _o(T, 3, 2, 3)),
+    "cdist mm forced": lambda T: T.cdist(_o(T, 1, 2, 3), _ints(T, 2, 3).float(),
+                                         compute_mode="use_mm_for_euclid_dist"),
+    "cdist mm refused": lambda T: T.cdist(_ints(T, 30, 3).float(), _o(T, 2, 3),
+                                          compute_mode="donot_use_mm_for_euclid_dist"),
+})
+
+
 @pytest.mark.parametrize("name", list(VALUES))
+@pytest.mark.filterwarnings("ignore:Using torch.cross without specifying the dim")
 def test_values_match_torch(torch, name):
     fn = VALUES[name]
     ours, theirs = _outcome(cr, fn), _outcome(torch, fn)
@@ -391,6 +520,22 @@ SECOND = {
     "solve right": (lambda T, a, b: T.linalg.solve(_wc(T, a), b, left=False),
                     [(3, 3), (2, 3)]),
 }
+
+
+SECOND.update({
+    "addmv": (lambda T, s, a, b: T.addmv(s, a, b, beta=2, alpha=-0.5), [(2,), (2, 3), (3,)]),
+    "addr": (lambda T, s, a, b: T.addr(s, a, b, alpha=3), [(2, 3), (2,), (3,)]),
+    "baddbmm": (lambda T, s, a, b: T.baddbmm(s, a, b, beta=0.5), [(2, 1, 4), (2, 2, 3),
+                                                                   (2, 3, 4)]),
+    "addbmm": (lambda T, s, a, b: T.addbmm(s, a, b, alpha=2), [(4,), (3, 2, 3), (3, 3, 4)]),
+    "cross": (lambda T, a, b: T.linalg.cross(a, b), [(2, 3), (1, 3)]),
+    "matrix_power": (lambda T, a: T.linalg.matrix_power(a, 5), [(2, 3, 3)]),
+    "matrix_power -2": (lambda T, a: T.linalg.matrix_power(_wc(T, a), -2), [(3, 3)]),
+    "slogdet": (lambda T, a: T.linalg.slogdet(_wc(T, a)).logabsdet, [(2, 3, 3)]),
+    "logdet": (lambda T, a: T.logdet(_wc(T, a)), [(3, 3)]),
+    "cdist mm": (lambda T, a, b: T.cdist(a, b, compute_mode="use_mm_for_euclid_dist"),
+                 [(2, 3), (4, 3)]),
+})
 
 
 @pytest.mark.parametrize("name", list(SECOND))
@@ -660,3 +805,96 @@ def test_singular_value_norms_match_torch(torch, name):
         assert ours[4] is None
     else:
         np.testing.assert_allclose(ours[4], theirs[4], rtol=1e-6, atol=1e-9)
+
+
+# ---- slogdet at singular matrices, the sign output, cdist's conventions -----------------------
+
+def test_slogdet_gradient_at_singular_matrices(torch):
+    # log|det| = -inf: torch's lu_solve keeps the LU's zero pivot and returns infinities and
+    # nans. Which entry gets which depends on the arithmetic of its BLAS (fused multiply-adds);
+    # an LU of our own keeps the zero pivot too: equal for this matrix, non-finite for others
+    def grad(lib, m):  # noqa: ANN001, ANN202
+        a = lib.tensor(m, dtype=lib.float64, requires_grad=True)
+        lib.linalg.slogdet(a).logabsdet.sum().backward()
+        return a.grad.numpy()
+
+    np.testing.assert_array_equal(grad(cr, SINGULAR[0]), grad(torch, SINGULAR[0]))
+    for m in (SINGULAR[2], SINGULAR[3], [[[1.0, 2.0], [2.0, 4.0]], [[2.0, 0.0], [0.0, 4.0]]]):
+        ours, theirs = grad(cr, m), grad(torch, m)
+        assert not np.isfinite(ours).all() and not np.isfinite(theirs).all()
+    # a regular matrix in the same batch keeps its exact gradient
+    np.testing.assert_allclose(grad(cr, [[[1.0, 2.0], [2.0, 4.0]], [[2.0, 0.0], [0.0, 4.0]]])[1],
+                               [[0.5, 0.0], [0.0, 0.25]])
+
+
+def test_slogdet_sign_is_an_output_without_gradient(torch):
+    for T in (cr, torch):
+        a = T.tensor([[2.0, 1.0], [1.0, 3.0]], requires_grad=True)
+        r = T.linalg.slogdet(a)
+        assert type(r).__name__ == "linalg_slogdet" and r[0] is r.sign and r[1] is r.logabsdet
+        assert r.sign.requires_grad and r.sign.grad_fn.name() == "LinalgSlogdetBackward0"
+        r.sign.backward()
+        assert a.grad is None
+        assert type(T.slogdet(a)).__name__ == "slogdet"
+
+
+CDIST_KINKS = [
+    ("p 2 at equal rows", 2.0, [[1.0, 2.0]], [[1.0, 2.0], [0.0, 0.0]]),
+    ("p 1 at equal coordinates", 1.0, [[1.0, 2.0]], [[1.0, 1.0], [1.0, 2.0]]),
+    ("p 0.5 at equal coordinates", 0.5, [[1.0, 2.0]], [[1.0, 1.0], [1.0, 2.0]]),
+    ("p 3 at equal rows", 3.0, [[1.0, 2.0]], [[1.0, 1.0], [1.0, 2.0]]),
+    ("p 1.5 at equal coordinates", 1.5, [[1.0, 2.0]], [[1.0, 1.0], [1.0, 2.0]]),
+    ("p inf ties", float("inf"), [[1.0, 2.0], [0.0, 0.0]], [[0.0, 1.0], [0.0, 0.0]]),
+    ("p 0", 0.0, [[1.0, 2.0]], [[0.0, 2.0]]),
+    ("mm at equal rows", "mm", [[1.0, 2.0]], [[1.0, 2.0], [0.0, 0.0]]),
+]
+
+
+@pytest.mark.parametrize("name, p, a, b", CDIST_KINKS, ids=[k[0] for k in CDIST_KINKS])
+def test_cdist_kinks_match_torch(torch, name, p, a, b):
+    def grad(lib):  # noqa: ANN001, ANN202
+        x = lib.tensor(a, dtype=lib.float64, requires_grad=True)
+        y = lib.tensor(b, dtype=lib.float64, requires_grad=True)
+        out = lib.cdist(x, y, compute_mode="use_mm_for_euclid_dist") if p == "mm" else \
+            lib.cdist(x, y, p=p)
+        (out * lib.arange(1.0, out.numel() + 1, dtype=lib.float64).reshape(out.shape)).sum() \
+            .backward()
+        return x.grad.numpy(), y.grad.numpy()
+
+    for ours, theirs in zip(grad(cr), grad(torch)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
+
+
+def test_cdist_second_derivative_where_torch_has_none(torch):
+    # torch does not differentiate _cdist_backward; chainrule's formulas are recorded ops, so
+    # the second derivative exists: checked against finite differences
+    x = torch.tensor([[1.0, 2.0], [0.5, -1.0]], dtype=torch.float64, requires_grad=True)
+    (g,) = torch.autograd.grad(torch.cdist(x, x.detach() * 2).sum(), x, create_graph=True)
+    with pytest.raises(RuntimeError, match="_cdist_backward"):
+        g.sum().backward()
+    a = cr.tensor([[1.0, 2.0], [0.5, -1.0]], dtype=cr.float64, requires_grad=True)
+    b = cr.tensor([[0.3, 1.1], [2.0, 0.5], [1.4, 0.7]], dtype=cr.float64, requires_grad=True)
+    for p in (1.0, 2.0, 3.0, 0.5):
+        assert cr.autograd.gradgradcheck(lambda u, v, p=p: cr.cdist(u, v, p=p), (a, b))
+
+
+def test_matrix_power_without_torch():
+    a = cr.tensor([[1.0, 1.0], [0.0, 1.0]], requires_grad=True)
+    out = cr.linalg.matrix_power(a, 0)
+    assert out.tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    out.sum().backward()
+    assert a.grad.tolist() == [[0.0, 0.0], [0.0, 0.0]]
+    assert cr.matrix_power(a, 6).tolist() == [[1.0, 6.0], [0.0, 1.0]]
+
+
+def test_cross_without_dim_warns_once():
+    from chainrule._ops import linalg
+
+    linalg._CROSS_WARNED[0] = False
+    text = ("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass "
+            "the dim explicitly or simply use torch.linalg.cross.\nThe default value of dim will "
+            "change to agree with that of linalg.cross in a future release.")
+    with pytest.warns(UserWarning) as record:
+        cr.cross(_o(cr, 3, 2), _o(cr, 3, 2))
+        cr.cross(_o(cr, 3, 2), _o(cr, 3, 2))
+    assert [str(w.message) for w in record] == [text]

@@ -136,6 +136,47 @@ GRADIENTS = [
     ("std_mean both", lambda T, x: (lambda r: r[0] - r[1])(T.std_mean(x, unbiased=False)),
      [[1.0, 2.0], [4.0, 4.0]]),
     ("std_mean mean only", lambda T, x: T.std_mean(x, 0)[1], [[1.0, 2.0], [4.0, 4.0]]),
+    # nansum / nanmean: no gradient to the nans; a slice of nans only gives nan
+    ("nansum nan", lambda T, x: T.nansum(x), [1.0, nan, 2.0]),
+    ("nansum dim", lambda T, x: x.nansum(1), [[1.0, nan], [nan, nan]]),
+    ("nanmean nan", lambda T, x: T.nanmean(x, 1, keepdim=True), [[1.0, nan, 3.0], [nan, nan, 2.0]]),
+    ("nanmean all nan", lambda T, x: x.nanmean(), [nan, nan]),
+    # logcumsumexp with infinities and a large spread (torch's log-space backward)
+    ("logcumsumexp -inf", lambda T, x: x.logcumsumexp(0), [-inf, 1.0, -inf, 2.0]),
+    ("logcumsumexp spread", lambda T, x: T.logcumsumexp(x, 0), [1000.0, 1.0, -1000.0]),
+    ("logcumsumexp inf", lambda T, x: x.logcumsumexp(0), [1.0, inf, 2.0]),
+    # quantiles: ties (sorted positions in stable order), nans, every interpolation
+    ("quantile ties", lambda T, x: T.quantile(x, 0.5), [1.0, 1.0, 1.0, 2.0]),
+    ("quantile ties lerp", lambda T, x: T.quantile(x, 0.4), [3.0, 1.0, 3.0, 3.0, 1.0]),
+    ("quantile nan", lambda T, x: T.quantile(x, 0.5), [1.0, nan, 1.0, 2.0]),
+    ("quantile nan dim", lambda T, x: x.quantile(0.3, 1), [[1.0, nan, 2.0], [4.0, 3.0, 5.0]]),
+    ("nanquantile nan", lambda T, x: T.nanquantile(x, 0.5), [1.0, nan, 3.0, 2.0]),
+    ("nanquantile all nan", lambda T, x: T.nanquantile(x, 0.5, dim=1),
+     [[nan, nan], [1.0, 2.0]]),
+    ("quantile q list", lambda T, x: T.quantile(x, T.tensor([0.0, 0.25, 1.0], dtype=x.dtype),
+                                                dim=0, keepdim=True),
+     [[3.0, 1.0], [2.0, 2.0], [0.0, 5.0]]),
+    ("quantile lower", lambda T, x: T.quantile(x, 0.6, interpolation="lower"), [4.0, 1.0, 3.0]),
+    ("quantile higher", lambda T, x: T.quantile(x, 0.6, interpolation="higher"), [4.0, 1.0, 3.0]),
+    ("quantile nearest half", lambda T, x: T.quantile(x, 0.5, interpolation="nearest"),
+     [4.0, 1.0, 3.0, 2.0]),
+    ("quantile nearest 1.5", lambda T, x: T.quantile(x, 0.5, interpolation="nearest"),
+     [4.0, 1.0, 3.0, 2.0, 0.0, 7.0]),
+    ("quantile midpoint", lambda T, x: T.quantile(x, 0.2, interpolation="midpoint"),
+     [4.0, 1.0, 3.0]),
+    ("quantile 0-d", lambda T, x: T.quantile(x, 0.7, dim=0, keepdim=True), 2.0),
+    # dist at equal inputs and at ties of the largest difference
+    ("dist equal", lambda T, x: T.dist(x, x.detach()), [1.0, 2.0]),
+    ("dist inf ties", lambda T, x: T.dist(x, T.tensor([0.0, 1.0, 0.0], dtype=x.dtype), inf),
+     [1.0, 2.0, 0.0]),
+    ("dist 1 equal", lambda T, x: x.dist(T.tensor([1.0, 3.0], dtype=x.dtype), 1), [1.0, 2.0]),
+    ("dist 0.5 equal", lambda T, x: x.dist(T.tensor([1.0, 3.0], dtype=x.dtype), 0.5),
+     [1.0, 2.0]),
+    ("dist -inf", lambda T, x: x.dist(T.zeros(2, dtype=x.dtype), -inf), [3.0, -2.0]),
+    # renorm: rows above, at and below maxnorm, and a zero row
+    ("renorm", lambda T, x: T.renorm(x, 2, 0, 5.0),
+     [[3.0, 4.0], [0.3, 0.4], [6.0, 8.0], [0.0, 0.0]]),
+    ("renorm dim 1 inf", lambda T, x: x.renorm(inf, 1, 1.0), [[3.0, 0.5], [-4.0, 0.2]]),
 ]
 
 
@@ -195,6 +236,13 @@ SECOND_ORDER = [
     ("logsumexp", lambda T, x: x.logsumexp(1), [[1.0, 3.0], [1.5, 2.0]]),
     ("sort", lambda T, x: x.sort().values ** 2, [3.0, 1.0, 2.0]),
     ("median", lambda T, x: x.median(0).values ** 2, [3.0, 1.0, 2.0]),
+    ("nansum", lambda T, x: T.nansum(x * x, 0), [[1.0, 3.0], [1.5, 2.0]]),
+    ("nanmean", lambda T, x: T.nanmean(x * x), [1.0, 3.0, 1.5]),
+    ("logcumsumexp", lambda T, x: x.logcumsumexp(1), [[1.0, 3.0, -1.0], [1.5, 2.0, 0.5]]),
+    ("quantile", lambda T, x: T.quantile(x * x, 0.3, dim=1), [[1.0, 3.0, -1.0], [1.5, 2.0, 0.5]]),
+    ("dist", lambda T, x: T.dist(x, x * x), [1.5, 3.0, -1.0]),
+    ("dist 3", lambda T, x: T.dist(x, x * x, 3), [1.5, 3.0, -1.0]),
+    ("renorm", lambda T, x: T.renorm(x, 2, 0, 2.0), [[1.0, 3.0], [1.5, 0.5]]),
 ]
 
 
@@ -380,6 +428,35 @@ VALUES = [
     ("var half large", lambda T: T.tensor([300.0, -400.0], dtype=T.float16).var()),
     ("norm 0-d dim", lambda T: T.tensor(-3.0).norm(dim=0)),
     ("norm dims all", lambda T: T.tensor(F[1:]).norm(dim=[])),
+    ("nansum", lambda T: T.tensor(F).nansum()),
+    ("nansum int", lambda T: T.tensor(I32).nansum(1)),
+    ("nansum bool", lambda T: T.nansum(T.tensor([True, True]))),
+    ("nansum dims", lambda T: T.nansum(T.tensor(F), (0, 1), keepdim=True)),
+    ("nansum dtype", lambda T: T.nansum(T.tensor(F), dtype=T.float64)),
+    ("nansum empty dims", lambda T: T.tensor(F).nansum([])),
+    ("nansum empty", lambda T: T.nansum(T.ones(0, 3), 0)),
+    ("nansum 0-d", lambda T: T.nansum(T.tensor(nan), 0)),
+    ("nanmean", lambda T: T.nanmean(T.tensor(F), 1)),
+    ("nanmean all nan", lambda T: T.nanmean(T.tensor([nan, nan]))),
+    ("nanmean dtype", lambda T: T.tensor(F).nanmean(dtype=T.float64)),
+    ("logcumsumexp", lambda T: T.tensor([-inf, -inf, 1.0, inf, nan, 1.0]).logcumsumexp(0)),
+    ("logcumsumexp 0-d", lambda T: T.logcumsumexp(T.tensor(2.0), -1)),
+    ("logcumsumexp float64", lambda T: T.tensor(F, dtype=T.float64).logcumsumexp(1)),
+    ("quantile", lambda T: T.tensor(F[1:]).quantile(0.3)),
+    ("quantile nan", lambda T: T.tensor(F).quantile(0.3, dim=1)),
+    ("nanquantile", lambda T: T.tensor(F).nanquantile(0.3, dim=1)),
+    ("quantile tensor q", lambda T: T.tensor(TIES).quantile(T.tensor([0.1, 0.5, 0.95]))),
+    ("quantile keepdim no dim", lambda T: T.tensor(F[1:]).quantile(T.tensor([0.5]),
+                                                                    keepdim=True)),
+    ("quantile q 0 and 1", lambda T: T.quantile(T.tensor(TIES), T.tensor([0.0, 1.0]))),
+    ("quantile float64", lambda T: T.quantile(T.tensor(F, dtype=T.float64), 0.9, 0)),
+    ("dist", lambda T: T.dist(T.tensor(F[1:]), T.tensor([1.0, 2.0, 3.0, 4.0]), 3)),
+    ("dist float64", lambda T: T.dist(T.ones(3), T.zeros(3, dtype=T.float64))),
+    ("dist 0", lambda T: T.dist(T.tensor([1.0, 0.0, 2.0]), T.tensor([1.0, 1.0, 0.0]), 0)),
+    ("dist empty", lambda T: T.dist(T.ones(0), T.ones(0))),
+    ("dist tensor p", lambda T: T.dist(T.ones(2), T.zeros(2), T.tensor(1.0))),
+    ("renorm", lambda T: T.tensor(F[1:]).renorm(1, 0, 0.5)),
+    ("renorm float64", lambda T: T.renorm(T.tensor([[3.0, 4.0]], dtype=T.float64), 2, 1, 3.5)),
 ]
 
 
@@ -709,6 +786,38 @@ ERRORS = [
 ]
 
 
+ERRORS += [
+    lambda T: T.nansum(T.ones(2, dtype=T.complex64)),
+    lambda T: T.nansum(T.ones(2, 3), 5),
+    lambda T: T.nanmean(T.tensor([1, 2])),
+    lambda T: T.logcumsumexp(T.tensor([1, 2]), 0),
+    lambda T: T.logcumsumexp(T.ones(2, 3), 2),
+    lambda T: T.quantile(T.ones(3), 1.5),
+    lambda T: T.nanquantile(T.ones(3), -0.5),
+    lambda T: T.quantile(T.ones(3), T.tensor([1.5])),
+    lambda T: T.quantile(T.ones(3), T.tensor([[0.5]])),
+    lambda T: T.quantile(T.ones(3), T.tensor([0.5], dtype=T.float64)),
+    lambda T: T.quantile(T.tensor([1, 2]), 0.5),
+    lambda T: T.quantile(T.ones(0), 0.5),
+    lambda T: T.quantile(T.ones(3), 0.5, interpolation="foo"),
+    lambda T: T.quantile(T.ones(0), 1.5, interpolation="foo"),
+    lambda T: T.quantile(T.ones(2, 3), 0.5, dim=3),
+    lambda T: T.dist(T.tensor([1, 2]), T.tensor([1, 2])),
+    lambda T: T.dist(T.ones(2, 3), T.ones(2)),
+    lambda T: T.dist(T.ones(2), T.ones(2), "fro"),
+    lambda T: T.dist(T.ones(0), T.ones(0), inf),
+    lambda T: T.dist(T.ones(0), T.ones(0), -1),
+    lambda T: T.renorm(T.ones(3), 2, 0, 1.0),
+    lambda T: T.renorm(T.ones(2, 3), -1, 0, 1.0),
+    lambda T: T.renorm(T.ones(2, 3), 0, 0, 1.0),
+    lambda T: T.renorm(T.ones(2, 3), 2, 0, -1.0),
+    lambda T: T.renorm(T.ones(2, 3), 2, 0, -0.5),
+    lambda T: T.renorm(T.ones(2, 3, dtype=T.int64), 2, 0, 1.0),
+    lambda T: T.renorm(T.ones(2, 3), 2, 2, 1.0),
+    lambda T: T.ones(2, 3, dtype=T.int64).renorm_(2, 0, 1.0),
+]
+
+
 @pytest.mark.parametrize("fn", ERRORS)
 def test_errors_match_torch(torch, fn):
     with pytest.raises(Exception) as theirs:
@@ -878,3 +987,42 @@ def test_count_nonzero_under_vmap_matches_torch(torch):
     results = [T.func.vmap(lambda t, T=T: T.count_nonzero(t, 0))(T.tensor(F.reshape(2, 2, 2)))
                for T in (cr, torch)]
     assert_same(*results)
+
+
+def test_dist_0_has_no_gradient_and_fails_for_other(torch):
+    # the 0-"norm" counts nonzeros: no gradient for input; torch negates that undefined
+    # gradient for other and fails
+    for T in (cr, torch):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        T.dist(x, T.tensor([1.0, 3.0]), 0).backward()
+        assert x.grad is None
+        y = T.tensor([1.0, 3.0], requires_grad=True)
+        with pytest.raises(RuntimeError, match="Expected a proper Tensor but got None"):
+            T.dist(x, y, 0).backward()
+
+
+def test_quantile_gradient_reaches_q(torch):
+    got = []
+    for T in (cr, torch):
+        x = T.tensor([1.0, 3.0, 2.0, 4.0], dtype=T.float64, requires_grad=True)
+        q = T.tensor([0.3, 0.5], dtype=T.float64, requires_grad=True)
+        T.quantile(x, q).sum().backward()
+        got.append((x.grad.numpy(), q.grad.numpy()))
+        # lower/higher/nearest/midpoint do not depend on q continuously: no gradient
+        p = T.tensor([0.3], dtype=T.float64, requires_grad=True)
+        T.quantile(x, p, interpolation="midpoint").sum().backward()
+        assert p.grad is None
+    np.testing.assert_allclose(got[0][0], got[1][0], rtol=1e-12)
+    np.testing.assert_allclose(got[0][1], got[1][1], rtol=1e-12)
+    # without torch: d/dq of the linear interpolation is (x_above - x_below) * (n - 1)
+    np.testing.assert_allclose(got[0][1], [3.0, 3.0])
+
+
+def test_nan_reductions_in_place_and_methods_without_torch():
+    x = cr.tensor([[3.0, 4.0], [0.3, 0.4]])
+    assert x.renorm_(2, 0, 1.0) is x
+    np.testing.assert_allclose(x.numpy(), [[0.6, 0.8], [0.3, 0.4]], rtol=1e-6)
+    y = cr.tensor([1.0, nan, 3.0], requires_grad=True)
+    y.nanmean().backward()
+    assert y.grad.tolist() == [0.5, 0.0, 0.5]
+    assert cr.nansum(cr.tensor([nan, nan])).item() == 0.0

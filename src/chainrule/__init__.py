@@ -43,6 +43,7 @@ from ._ops.api import (  # noqa: E402
 from ._ops.elementwise import *  # noqa: E402,F403
 from ._ops.indexing import *  # noqa: E402,F403
 from ._ops.linalg import *  # noqa: E402,F403
+from ._ops.linalg import _euclidean_dist  # noqa: E402,F401
 from ._ops.reductions import *  # noqa: E402,F403
 from ._ops.shape import *  # noqa: E402,F403
 from .nn.functional import (  # noqa: E402

@@ -43,5 +43,6 @@ cummin = _structseq("cummin", ("values", "indices"))
 aminmax = _structseq("aminmax", ("min", "max"))
 var_mean = _structseq("var_mean", ("var", "mean"))  # torch returns a plain tuple; kept for use
 slogdet = _structseq("slogdet", ("sign", "logabsdet"))
+linalg_slogdet = _structseq("linalg_slogdet", ("sign", "logabsdet"))
 linalg_svd = _structseq("linalg_svd", ("U", "S", "Vh"))
 svd = _structseq("svd", ("U", "S", "V"))

@@ -108,8 +108,41 @@ RECORDS = [
            lambda T, a, b: (a * 1).greater_equal_(b), SAME_SHAPE, fixed_shapes=True),
 ]
 
-# nodes these records do not reach: floor_divide (and number % tensor) record a node whose
-# backward raises, so no gradient can be compared (tests/test_elementwise.py checks it)
+RECORDS += [
+    # products and quotients with a scale
+    Record("addcmul", "AddcmulBackward0", lambda T, a, b, c: T.addcmul(a, b, c, value=0.5),
+           TERNARY),
+    Record("addcmul_method", "AddcmulBackward0", lambda T, a, b, c: a.addcmul(b, c), TERNARY),
+    Record("addcdiv", "AddcdivBackward0", lambda T, a, b, c: T.addcdiv(a, b, c, value=-2),
+           TERNARY, low=0.5, high=2.0),
+    # log-sum-exp of two, x log y
+    Record("logaddexp", "LogaddexpBackward0", lambda T, a, b: T.logaddexp(a, b), BINARY),
+    Record("logaddexp2", "Logaddexp2Backward0", lambda T, a, b: a.logaddexp2(b), BINARY),
+    Record("xlogy", "XlogyBackward0", lambda T, a, b: T.xlogy(a - 1, b), BINARY, low=0.2),
+    Record("xlogy_number_other", "XlogyBackward2", lambda T, a: a.xlogy(2.5)),
+    Record("xlogy_number_self", "XlogyBackward1", lambda T, a: T.xlogy(1.5, a), low=0.2),
+    # signs: the jump at 0 kept out of reach of finite differences
+    Record("copysign", "CopysignBackward0", lambda T, a, b: T.copysign(a, b), BINARY,
+           avoid=(0.0,)),
+    Record("copysign_number", "CopysignBackward1", lambda T, a: a.copysign(-1.5), avoid=(0.0,)),
+    Record("sgn", "SgnBackward0", lambda T, a: T.sgn(a), avoid=(0.0,)),
+    # float_power: cast to float64, then pow
+    Record("float_power", "PowBackward0", lambda T, a: T.float_power(a, 3)),
+    Record("float_power_tensor", "PowBackward1", lambda T, a, b: a.float_power(b), BINARY,
+           low=0.2),
+    Record("float_power_number_base", "PowBackward2", lambda T, a: T.float_power(2, a)),
+    # logit inside (0, 1), and with eps away from its clamp points
+    Record("logit", "LogitBackward0", lambda T, a: T.logit(a), low=0.1, high=0.9),
+    Record("logit_eps", "LogitBackward0", lambda T, a: a.logit(eps=0.2), low=0.05, high=0.95,
+           avoid=(0.2, 0.8)),
+    # sinc's formula cancels near 0, where float32 results part from the exact ones
+    Record("sinc", "SincBackward0", lambda T, a: T.sinc(a), avoid=(0.0,)),
+    Record("deg2rad", "Deg2RadBackward0", lambda T, a: T.deg2rad(a * 90)),
+    Record("rad2deg", "Rad2DegBackward0", lambda T, a: a.rad2deg()),
+]
+
+# nodes these records do not reach: floor_divide, heaviside (and number % tensor) record a
+# node whose backward raises, so no gradient can be compared (tests/test_elementwise.py checks it)
 SPECIAL = {
     "torch::autograd::NotImplemented": None,
 }

@@ -11,6 +11,8 @@ LAPACK builds choose differently), so the records return what signs cancel in: `
 
 from __future__ import annotations
 
+import math
+
 from .base import Record
 
 
@@ -168,3 +170,92 @@ RECORDS = [
            lambda T, a: T.linalg.norm(_separated(T, a), -2, dim=(1, 2)) if a.ndim == 3 else
            T.linalg.matrix_norm(_separated(T, a), -2), _SVD_SHAPES, **_SVD),
 ]
+
+_ADDMV = [((2,), (2, 3), (3,)), ((), (2, 3), (3,)), ((1,), (2, 3), (3,))]
+_ADDR = [((2, 3), (2,), (3,)), ((3,), (2,), (3,)), ((), (2,), (3,)), ((2, 1), (2,), (3,))]
+_BADDBMM = [((2, 2, 4), (2, 2, 3), (2, 3, 4)), ((4,), (2, 2, 3), (2, 3, 4)),
+            ((), (1, 2, 3), (1, 3, 4)), ((2, 1, 4), (2, 2, 3), (2, 3, 4))]
+_ADDBMM = [((2, 4), (3, 2, 3), (3, 3, 4)), ((4,), (3, 2, 3), (3, 3, 4)), ((), (1, 2, 1), (1, 1, 2))]
+_CDIST = [((2, 3), (4, 3)), ((2, 2, 3), (2, 4, 3)), ((2, 1, 2, 3), (3, 4, 3)), ((1, 3), (1, 3)),
+          ((3, 1), (2, 1))]
+
+RECORDS += [
+    # products added to a scaled input
+    Record("addmv", "AddmvBackward0", lambda T, s, a, b: T.addmv(s, a, b), _ADDMV,
+           fixed_shapes=True),
+    Record("addmv_scaled", "AddmvBackward0",
+           lambda T, s, a, b: s.addmv(a, b, beta=0.5, alpha=-2), _ADDMV, fixed_shapes=True),
+    Record("addr", "AddrBackward0", lambda T, s, a, b: T.addr(s, a, b), _ADDR,
+           fixed_shapes=True),
+    Record("addr_scaled", "AddrBackward0", lambda T, s, a, b: s.addr(a, b, beta=0, alpha=3),
+           _ADDR, fixed_shapes=True),
+    Record("baddbmm", "BaddbmmBackward0", lambda T, s, a, b: T.baddbmm(s, a, b), _BADDBMM,
+           fixed_shapes=True),
+    Record("baddbmm_scaled", "BaddbmmBackward0",
+           lambda T, s, a, b: s.baddbmm(a, b, beta=-1, alpha=0.5), _BADDBMM, fixed_shapes=True),
+    Record("addbmm", "AddbmmBackward0", lambda T, s, a, b: T.addbmm(s, a, b), _ADDBMM,
+           fixed_shapes=True),
+    Record("addbmm_scaled", "AddbmmBackward0",
+           lambda T, s, a, b: s.addbmm(a, b, beta=2, alpha=0.25), _ADDBMM, fixed_shapes=True),
+    # cross products (batch dims broadcast)
+    Record("linalg_cross", "LinalgCrossBackward0", lambda T, a, b: T.linalg.cross(a, b),
+           [((3,), (3,)), ((2, 3), (2, 3)), ((2, 3), (1, 3)), ((2, 1, 3), (1, 4, 3))],
+           fixed_shapes=True),
+    Record("linalg_cross_dim", "LinalgCrossBackward0",
+           lambda T, a, b: T.linalg.cross(a, b, dim=0), [((3, 2), (3, 2)), ((3, 1), (3, 4))],
+           fixed_shapes=True),
+    Record("cross", "LinalgCrossBackward0", lambda T, a, b: a.cross(b, dim=-2),
+           [((2, 3, 2), (2, 3, 2))], fixed_shapes=True),
+    # matrix powers, composed as torch composes them
+    Record("matrix_power_0", "torch::autograd::CopyBackwards",
+           lambda T, a: T.linalg.matrix_power(a, 0), [(3, 3), (2, 2, 2)], fixed_shapes=True),
+    Record("matrix_power_1", "CloneBackward0", lambda T, a: a.matrix_power(1), [(3, 3)],
+           fixed_shapes=True),
+    Record("matrix_power_2", "MmBackward0", lambda T, a: T.matrix_power(a, 2), [(3, 3)],
+           low=-1.0, high=1.0, fixed_shapes=True),
+    Record("matrix_power_5", "MmBackward0", lambda T, a: T.linalg.matrix_power(a, 5), [(3, 3)],
+           low=-1.0, high=1.0, fixed_shapes=True),
+    Record("matrix_power_6_batched", "UnsafeViewBackward0",
+           lambda T, a: T.linalg.matrix_power(a, 6), [(2, 2, 2), (1, 3, 3)], low=-1.0,
+           high=1.0, fixed_shapes=True),
+    Record("matrix_power_-1", "LinalgInvExBackward0",
+           lambda T, a: T.linalg.matrix_power(_well_conditioned(T, a), -1), [(3, 3)],
+           low=-0.5, high=0.5, fixed_shapes=True),
+    Record("matrix_power_-3", "MmBackward0",
+           lambda T, a: T.linalg.matrix_power(_well_conditioned(T, a), -3), [(3, 3)],
+           low=-0.5, high=0.5, fixed_shapes=True),
+    # log-determinants of well-conditioned matrices, of either sign
+    Record("slogdet", "LinalgSlogdetBackward0",
+           lambda T, a: T.linalg.slogdet(_well_conditioned(T, a)).logabsdet,
+           [(3, 3), (2, 2, 2), (1, 1)], low=-0.5, high=0.5, fixed_shapes=True),
+    Record("slogdet_negative", "LinalgSlogdetBackward0",
+           lambda T, a: T.slogdet(-_well_conditioned(T, a))[1], [(3, 3), (2, 1, 1)],
+           low=-0.5, high=0.5, fixed_shapes=True),
+    Record("logdet", "WhereBackward0", lambda T, a: T.logdet(_well_conditioned(T, a)),
+           [(3, 3), (2, 2, 2)], low=-0.5, high=0.5, fixed_shapes=True),
+    # distances: drawn points are apart, their coordinates differ (no kinks of |.|)
+    Record("cdist", "CdistBackward0", lambda T, a, b: T.cdist(a, b), _CDIST, fixed_shapes=True),
+    Record("cdist_1", "CdistBackward0", lambda T, a, b: T.cdist(a, b, p=1), _CDIST,
+           fixed_shapes=True),
+    Record("cdist_0", "CdistBackward0", lambda T, a, b: T.cdist(a, b, 0), _CDIST[:2],
+           fixed_shapes=True),
+    Record("cdist_half", "CdistBackward0", lambda T, a, b: T.cdist(a, b, 0.5), _CDIST,
+           fixed_shapes=True),
+    Record("cdist_3", "CdistBackward0", lambda T, a, b: T.cdist(a, b, 3), _CDIST,
+           fixed_shapes=True),
+    Record("cdist_inf", "CdistBackward0", lambda T, a, b: T.cdist(a, b, math.inf), _CDIST,
+           fixed_shapes=True),
+    # p = 2 with more than 25 rows, or asked for: one matrix product, then a view. The
+    # product form cancels |x|^2 + |y|^2 - 2 x.y, so near points would part float32 results by
+    # rounding alone: the rows of b + 6 stay at least 2 away from a's in every coordinate
+    Record("cdist_mm", "ViewBackward0", lambda T, a, b: T.cdist(a, b + 6), [((26, 2), (2, 2))],
+           fixed_shapes=True),
+    Record("cdist_mm_mode", "ViewBackward0",
+           lambda T, a, b: T.cdist(a, b + 6, compute_mode="use_mm_for_euclid_dist"), _CDIST,
+           fixed_shapes=True),
+]
+
+# cdist's matrix-product form ends with a view; torch exposes its node's op on its own
+SPECIAL = {
+    "EuclideanDistBackward0": lambda T, a: T._euclidean_dist(a, a * 2 + 1),
+}

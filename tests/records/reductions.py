@@ -96,6 +96,48 @@ RECORDS = [
     Record("topk_smallest", "TopkBackward0", lambda T, a: T.topk(a, 1, 0, largest=False)[0]),
 ]
 
+RECORDS += [
+    # nan-ignoring sum and mean (nans themselves: tests/test_reductions.py)
+    Record("nansum", "NansumBackward0", lambda T, a: T.nansum(a)),
+    Record("nansum_dim", "NansumBackward0", lambda T, a: a.nansum(-1, keepdim=True)),
+    Record("nanmean", "DivBackward0", lambda T, a: T.nanmean(a, 0)),
+    Record("nanmean_all", "DivBackward0", lambda T, a: a.nanmean()),
+    Record("logcumsumexp", "LogcumsumexpBackward0", lambda T, a: a.logcumsumexp(-1)),
+    Record("logcumsumexp_0", "LogcumsumexpBackward0", lambda T, a: T.logcumsumexp(a * 3, 0)),
+    # quantiles: sort, gather and lerp, ending with squeeze_ (drawn values have no ties)
+    Record("quantile", "SqueezeBackward4", lambda T, a: T.quantile(a, 0.3)),
+    Record("quantile_dim", "SqueezeBackward4",
+           lambda T, a: a.quantile(0.7, dim=-1, keepdim=True)),
+    # q mapped into [0.0625, 0.2875]: between the ranks' kinks (1/3, 1/2) of these sizes
+    Record("quantile_q_tensor", "SqueezeBackward4",
+           lambda T, a, q: T.quantile(a, q * 0.25 + 0.05, dim=0),
+           [((3, 2), (2,)), ((4,), (3,)), ((), (1,))], low=0.0, high=1.0, fixed_shapes=True),
+    Record("quantile_lower", "SqueezeBackward4",
+           lambda T, a: T.quantile(a, 0.4, dim=0, interpolation="lower")),
+    Record("quantile_higher", "SqueezeBackward4",
+           lambda T, a: a.quantile(0.4, interpolation="higher")),
+    Record("quantile_nearest", "SqueezeBackward4",
+           lambda T, a: T.quantile(a, 0.6, dim=-1, interpolation="nearest")),
+    Record("quantile_midpoint", "SqueezeBackward4",
+           lambda T, a: T.quantile(a, 0.6, keepdim=True, interpolation="midpoint")),
+    Record("nanquantile", "SqueezeBackward4", lambda T, a: T.nanquantile(a, 0.4, dim=0)),
+    Record("nanquantile_q_tensor", "SqueezeBackward4",
+           lambda T, a, q: a.nanquantile(q * 0.1 + 0.05), [((2, 3), (3,)), ((3,), (2,))],
+           low=0.0, high=1.0, fixed_shapes=True),
+    # dist: the p-norm of the broadcast difference
+    Record("dist", "DistBackward0", lambda T, a, b: T.dist(a, b), BINARY),
+    Record("dist_1", "DistBackward0", lambda T, a, b: a.dist(b, 1), BINARY),
+    Record("dist_3", "DistBackward0", lambda T, a, b: T.dist(a, b, 3), BINARY),
+    Record("dist_inf", "DistBackward0", lambda T, a, b: T.dist(a, b, math.inf), BINARY),
+    Record("dist_half", "DistBackward0", lambda T, a, b: T.dist(a, b * 3, 0.5), BINARY),
+    # renorm: drawn rows have norms on both sides of maxnorm
+    Record("renorm", "RenormBackward0", lambda T, a: T.renorm(a, 2, 0, 1.5), MATRICES,
+           fixed_shapes=True),
+    Record("renorm_1", "RenormBackward0", lambda T, a: a.renorm(1, -1, 1.0), MATRICES,
+           fixed_shapes=True),
+    Record("renorm_3", "RenormBackward0", lambda T, a: T.renorm(a, 3, 1, 0.8), MATRICES,
+           fixed_shapes=True),
+]
 # nodes with no derivative, whose backward raises as torch's does (test_reductions.py checks
 # their values, names and errors against torch)
 SPECIAL = {

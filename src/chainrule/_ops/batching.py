@@ -904,22 +904,58 @@ def r_trace(c: _Call) -> Any:
     return p.diagonal(0, -2, -1).sum(-1)
 
 
-def r_addmm(c: _Call) -> Any:
-    s, m1, m2 = c.inputs
+def _ph(c: _Call, t: Any) -> Any:
+    p = c.phys(t)
+    return t if p is None else p
+
+
+def _add_scaled(c: _Call, prod: Any, rank: int) -> Any:
+    """``beta * self + alpha * prod`` of the add-product ops, self aligned to ``rank``."""
     beta, alpha = c.args
-    T = _T()
-
-    def ph(t: Any) -> Any:
-        p = c.phys(t)
-        return t if p is None else p
-
-    prod = T.matmul(ph(m1), ph(m2))
     if alpha != 1:
         prod = prod * alpha
     if beta == 0:
+        if all(c.phys(t) is None for t in c.inputs[1:]):  # only self batched: every sample
+            prod = prod.unsqueeze(0).expand((c.B,) + tuple(prod.shape)).contiguous()
         return prod
-    s = c.aligned(s, 2)
+    s = c.aligned(c.inputs[0], rank)
     return prod + (s if beta == 1 else s * beta)
+
+
+def r_addmm(c: _Call) -> Any:
+    return _add_scaled(c, _T().matmul(_ph(c, c.inputs[1]), _ph(c, c.inputs[2])), 2)
+
+
+def r_addmv(c: _Call) -> Any:
+    # the vector as a column, so that either operand may carry the batch
+    _, m, v = c.inputs
+    return _add_scaled(c, _T().matmul(_ph(c, m), _ph(c, v).unsqueeze(-1)).squeeze(-1), 1)
+
+
+def r_addr(c: _Call) -> Any:
+    _, v1, v2 = c.inputs
+    return _add_scaled(c, _ph(c, v1).unsqueeze(-1) * _ph(c, v2).unsqueeze(-2), 2)
+
+
+def r_baddbmm(c: _Call) -> Any:
+    return _add_scaled(c, _T().matmul(_ph(c, c.inputs[1]), _ph(c, c.inputs[2])), 3)
+
+
+def r_addbmm(c: _Call) -> Any:
+    return _add_scaled(c, _T().matmul(_ph(c, c.inputs[1]), _ph(c, c.inputs[2])).sum(-3), 2)
+
+
+def r_cdist(c: _Call) -> Any:
+    """cdist (and its matrix-product form) broadcasts batch dims itself: inputs aligned."""
+    rank = max(np.ndim(t._data) for t in c.inputs)
+    return c.run([c.aligned(t, rank) for t in c.inputs])
+
+
+def r_dist(c: _Call) -> Any:
+    """dist over each sample's elements: the inputs aligned to the broadcast logical rank,
+    the norm over every dim after the batch dim."""
+    p, dims = c.args
+    return c.run([c.aligned(t, len(dims)) for t in c.inputs], (p, tuple(d + 1 for d in dims)))
 
 
 def r_kron(c: _Call) -> Any:
@@ -1125,7 +1161,9 @@ def _build() -> dict:
         "DIV_SCALAR ELU ELU_BACKWARD ELU_INPLACE GELU GELU_BACKWARD HARDTANH HARDTANH_BACKWARD "
         "LEAKY_RELU LEAKY_RELU_BACKWARD LEAKY_RELU_INPLACE LOG_SIGMOID LOG_SIGMOID_BACKWARD SILU "
         "SOFTPLUS SOFTPLUS_BACKWARD THRESHOLD_BACKWARD EQ_ EQ_TENSOR_ NE_ NE_TENSOR_ LT_ "
-        "LT_TENSOR_ LE_ LE_TENSOR_ GT_ GT_TENSOR_ GE_ GE_TENSOR_")
+        "LT_TENSOR_ LE_ LE_TENSOR_ GT_ GT_TENSOR_ GE_ GE_TENSOR_ "
+        "ADDCMUL ADDCDIV LOGADDEXP LOGADDEXP2 XLOGY XLOGY_SCALAR_SELF XLOGY_SCALAR_OTHER "
+        "COPYSIGN COPYSIGN_SCALAR LOGIT SINC DEG2RAD RAD2DEG SGN")
     for name in elementwise.split():
         rules[getattr(D, name)] = r_elementwise
     rules[D.MASKED_FILL_TENSOR] = r_masked_fill_tensor
@@ -1133,6 +1171,7 @@ def _build() -> dict:
     for name in ("SUM_DIM", "MEAN_DIM", "AMAX", "AMIN", "AMINMAX", "PROD_DIM", "MAX_DIM",
                  "MIN_DIM", "CUMSUM", "CUMPROD", "CUMMAX", "CUMMIN", "MEDIAN_DIM",
                  "NANMEDIAN_DIM", "KTHVALUE", "MODE", "SORT", "SORT_STABLE", "TOPK", "UNBIND",
+                 "NANSUM", "LOGCUMSUMEXP", "SQUEEZE_DIM_INPLACE", "RENORM", "LINALG_CROSS",
                  "SPLIT", "SPLIT_WITH_SIZES", "CAT", "STACK", "SOFTMAX", "LOG_SOFTMAX",
                  "SOFTMAX_BACKWARD_DATA", "LOG_SOFTMAX_BACKWARD_DATA", "SQUEEZE_DIM",
                  "SQUEEZE_DIMS", "UNSQUEEZE", "FLIP", "SELECT", "SLICE", "TRANSPOSE_",
@@ -1141,6 +1180,9 @@ def _build() -> dict:
         names = tuple(n for n in entry.args if n in ("dim", "dims", "dim0", "dim1"))
         rules[entry] = _dims_rule(names)
     rules[D.TRANSPOSE] = rules[D.ROT90] = _dims_rule(("dim0", "dim1"))
+    rules.update({D.DIST: r_dist, D.SLOGDET: r_same, D.ADDMV: r_addmv, D.ADDR: r_addr,
+                  D.BADDBMM: r_baddbmm, D.ADDBMM: r_addbmm, D.CDIST: r_cdist,
+                  D.EUCLIDEAN_DIST: r_cdist})
     for name in ("VAR", "STD", "VAR_MEAN", "STD_MEAN", "NORM", "LOGSUMEXP"):
         rules[getattr(D, name)] = _dims_rule(("dim",), none_all=True)
     rules[D.SUM] = _full_reduce(D.SUM_DIM)

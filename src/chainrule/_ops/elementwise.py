@@ -15,7 +15,7 @@ from .. import _dtypes
 from .._backend import generic, laid_out_as, ndarray, np, preserved_axes
 from .._dtypes import DEFAULT, category
 from .._tensor import Tensor, _make
-from . import api, batching
+from . import api, batching, inplace
 from . import derivatives as D
 from .derivatives import elementwise as E
 from .registry import GRAPH, NUMPY, binary_arrays, broadcast_check, call, call1
@@ -829,6 +829,310 @@ def _where_method(self: Tensor, condition: Any, y: Any) -> Tensor:
     return api.where(condition, self, y)
 
 
+# ---- ops torch adds to the family: products and quotients with a scale, log-sum-exp of two,
+# x log y, signs, logit, sinc, angle conversions ---------------------------------------------
+
+def _real_only(name: str, dt: Any) -> None:
+    """torch also takes complex tensors here; chainrule's formulas are written for real ones."""
+    if dt.kind == "c":
+        raise NotImplementedError(f"chainrule's {name} takes real tensors")
+
+
+def _addc(name: str, entry: Any, method: bool) -> Any:
+    def f(input: Tensor, tensor1: Tensor, tensor2: Tensor, *, value: Any = 1) -> Tensor:
+        args = (("tensor1", tensor1), ("tensor2", tensor2))
+        if not method:
+            args = (("input", input),) + args
+        for pos, (arg, t) in enumerate(args, 1):
+            _need_tensor(name, arg, pos, t)
+        v = _number(value)
+        if v is None:
+            raise TypeError(f"{name}(): argument 'value' must be Number, not "
+                            f"{_type_name(value)}")
+        tensors = (input, tensor1, tensor2)
+        if name == "addcdiv" and all(category(t._data.dtype) < 2 for t in tensors[1:]):
+            raise RuntimeError(_ADDCDIV_INTEGER_MSG)
+        shape = input._data.shape
+        for t in tensors[1:]:
+            if t._data.shape != shape:
+                broadcast_check(shape, t._data.shape)
+                shape = np.broadcast_shapes(shape, t._data.shape)
+        dt = _dtypes.result_type(tuple(t._data.dtype for t in tensors if t._data.ndim),
+                                 tuple(t._data.dtype for t in tensors if not t._data.ndim), ())
+        if isinstance(v, complex) and dt.kind != "c":
+            raise RuntimeError(f"value cannot be converted to type {_CPP_NAME[dt.name]} without "
+                               "overflow")
+        arrays = tuple(t._data if t._data.dtype == dt else t._data.astype(dt) for t in tensors)
+        return call(entry, tensors, arrays, (v,))
+
+    f.__name__ = f.__qualname__ = name
+    op = "*" if name == "addcmul" else "/"
+    f.__doc__ = (f"``input + value * tensor1 {op} tensor2``, the three broadcast together and "
+                 f"their dtypes promoted (grad_fn ``{entry.node_name}``).\n\n"
+                 "    >>> import chainrule as torch\n"
+                 f"    >>> torch.{name}(torch.tensor([1., 1.]), torch.tensor([2., 3.]), "
+                 "torch.tensor([4., 2.]), value=0.5)\n"
+                 f"    tensor([{'5., 4.' if op == '*' else '1.2500, 1.7500'}])\n")
+    return f
+
+
+_ADDCDIV_INTEGER_MSG = (
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will "
+    "perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be "
+    "implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+    "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+    "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
+    "for all dtypes.")
+
+addcmul = _addc("addcmul", D.ADDCMUL, False)
+addcdiv = _addc("addcdiv", D.ADDCDIV, False)
+_addcmul_method = _addc("addcmul", D.ADDCMUL, True)
+_addcdiv_method = _addc("addcdiv", D.ADDCDIV, True)
+
+
+def _logaddexp_check(name: str) -> Any:
+    def check(dt: Any) -> None:
+        _real_only(name, dt)
+        if dt.kind != "f":
+            raise _not_implemented_for(f"{name}_cpu", dt)
+
+    return check
+
+
+logaddexp, _logaddexp_method = _binary_tensor_op(
+    D.LOGADDEXP, "logaddexp", _logaddexp_check("logaddexp"),
+    "``log(exp(input) + exp(other))`` without overflow (grad_fn ``LogaddexpBackward0``).\n\n"
+    "    >>> import chainrule as torch\n"
+    "    >>> torch.logaddexp(torch.tensor([1000.]), torch.tensor([1000.]))\n"
+    "    tensor([1000.6932])\n")
+logaddexp2, _logaddexp2_method = _binary_tensor_op(
+    D.LOGADDEXP2, "logaddexp2", _logaddexp_check("logaddexp2"),
+    "``log2(2**input + 2**other)`` without overflow (grad_fn ``Logaddexp2Backward0``).\n\n"
+    "    >>> import chainrule as torch\n"
+    "    >>> torch.logaddexp2(torch.tensor([3.]), torch.tensor([3.]))\n"
+    "    tensor([4.])\n")
+
+
+def _signature_error(name: str, got: tuple, forms: tuple) -> TypeError:
+    return TypeError(f"{name}() received an invalid combination of arguments - got "
+                     f"({', '.join(got)}), but expected one of:\n" +
+                     "".join(f" * ({form}, *, Tensor out = None)\n" for form in forms))
+
+
+def _describe_operand(x: Any) -> str:
+    return "Tensor" if isinstance(x, Tensor) else _type_name(x)
+
+
+_XLOGY_FORMS = ("Tensor input, Tensor other", "Number self, Tensor other",
+                "Tensor input, Number other")
+
+
+def xlogy(input: Any, other: Any) -> Tensor:
+    """``input * log(other)``, 0 wherever ``input`` is 0 (and nan wherever ``other`` is nan);
+    either operand may be a number. Integers compute in the default float.
+
+    >>> import chainrule as torch
+    >>> torch.xlogy(torch.tensor([0., 2.]), torch.tensor([0., 1.]))
+    tensor([0., 0.])
+    """
+    a, b = _operand(input), _operand(other)
+    if not (isinstance(a, Tensor) or isinstance(b, Tensor)) or a is None or b is None:
+        raise _signature_error("xlogy", (_describe_operand(input), _describe_operand(other)),
+                               _XLOGY_FORMS)
+    if isinstance(a, Tensor):
+        A, B, dt = _arrays(a, b)
+    else:
+        B, A = binary_arrays(False, b, a)
+        dt = B.dtype
+    if dt.kind == "c":
+        raise _not_implemented_for("xlogy_cpu", dt)
+    if category(dt) < 2:  # integers and bools compute in the default float
+        A = A.astype(DEFAULT.float) if isinstance(a, Tensor) else A
+        B = B.astype(DEFAULT.float) if isinstance(b, Tensor) else B
+    if not isinstance(b, Tensor):
+        return call(D.XLOGY_SCALAR_OTHER, (a,), (A,), (B,))
+    if not isinstance(a, Tensor):
+        return call(D.XLOGY_SCALAR_SELF, (b,), (B,), (A,))
+    return call(D.XLOGY, (a, b), (A, B))
+
+
+def _tensor_or_number_method(fn: Any, arg: str) -> Any:
+    """The method form of ``fn(input, <arg>)``, whose argument is a tensor or a number."""
+    name = fn.__name__
+
+    def method(self: Tensor, other: Any) -> Tensor:
+        if _operand(other) is None:
+            why = f"      didn't match because some of the arguments have invalid types: " \
+                  f"(!{_type_name(other)}!)\n"
+            raise TypeError(f"{name}() received an invalid combination of arguments - got "
+                            f"({_type_name(other)}), but expected one of:\n"
+                            f" * (Tensor {arg})\n{why} * (Number {arg})\n{why}")
+        return fn(self, other)
+
+    method.__name__ = method.__qualname__ = name
+    return method
+
+
+def copysign(input: Tensor, other: Any) -> Tensor:
+    """``|input|`` with the sign of ``other`` (a tensor or a number; -0. counts as negative);
+    integers compute in the default float. The gradient is 0 at ``input == 0`` and none
+    reaches ``other``.
+
+    >>> import chainrule as torch
+    >>> torch.copysign(torch.tensor([1., -2.]), -0.)
+    tensor([-1., -2.])
+    """
+    b = _operand(other)
+    if not isinstance(input, Tensor) or b is None:
+        raise _signature_error("copysign", (_describe_operand(input), _describe_operand(other)),
+                               ("Tensor input, Tensor other", "Tensor input, Number other"))
+    A, B, dt = _arrays(input, b)
+    if dt.kind == "c":
+        raise _not_implemented_for("copysign_cpu", dt)
+    if category(dt) < 2:
+        A = A.astype(DEFAULT.float)
+        B = B.astype(DEFAULT.float) if isinstance(b, Tensor) else B
+    if isinstance(b, Tensor):
+        return call(D.COPYSIGN, (input, b), (A, B))
+    return call(D.COPYSIGN_SCALAR, (input,), (A,), (B,))
+
+
+def float_power(input: Any, exponent: Any) -> Tensor:
+    """``input ** exponent`` in float64 (complex128 when either is complex), composed as torch
+    composes it: both cast, then ``pow`` (grad_fn ``PowBackward0/1/2``).
+
+    >>> import chainrule as torch
+    >>> torch.float_power(torch.tensor([2, 3]), 2)
+    tensor([4., 9.], dtype=torch.float64)
+    """
+    a, e = _operand(input), _operand(exponent)
+    if not (isinstance(a, Tensor) or isinstance(e, Tensor)) or a is None or e is None:
+        raise _signature_error("float_power",
+                               (_describe_operand(input), _describe_operand(exponent)),
+                               ("Tensor input, Tensor exponent", "Number self, Tensor exponent",
+                                "Tensor input, Number exponent"))
+    dt = _float_power_dtype(a, e)
+    a, e = (_cast(x, dt) for x in (a, e))
+    return api.pow(a, e)
+
+
+def _float_power_dtype(a: Any, e: Any) -> Any:
+    complex_ = any(x._data.dtype.kind == "c" if isinstance(x, Tensor) else isinstance(x, complex)
+                   for x in (a, e))
+    return _dtypes.complex128 if complex_ else _dtypes.float64
+
+
+def _cast(x: Any, dt: Any) -> Any:
+    if isinstance(x, Tensor):
+        return api.to(x, dt)
+    return complex(x) if dt is _dtypes.complex128 else float(x)
+
+
+def _float_power_(self: Tensor, exponent: Any) -> Tensor:
+    """In-place ``float_power``: ``self`` must already be float64 (complex128)."""
+    dt = _float_power_dtype(self, _operand(exponent))
+    if self._data.dtype != dt.np:
+        raise RuntimeError(f"the base given to float_power_ has dtype "
+                           f"{_scalar_name(self._data.dtype)} but the operation's result requires "
+                           f"dtype {_scalar_name(dt.np)}")
+    return inplace.apply_inplace(self, float_power, exponent)
+
+
+def logit(input: Tensor, eps: float | None = None) -> Tensor:
+    """``log(p / (1 - p))``, ``p`` first clamped to [``eps``, ``1 - eps``] when ``eps`` is given
+    (a negative ``eps`` counts as none). The gradient is 0 where the clamp holds, nan outside
+    [0, 1] without ``eps``.
+
+    >>> import chainrule as torch
+    >>> torch.logit(torch.tensor([0.25, 0.5, 1.]), eps=0.25)
+    tensor([-1.0986,  0.0000,  1.0986])
+    """
+    _need_tensor("logit", "input", 1, input)
+    if input._data.dtype.kind == "c":
+        raise _not_implemented_for("logit_cpu", input._data.dtype)
+    if eps is not None and eps < 0:
+        eps = None
+    return call1(D.LOGIT, input, (None if eps is None else float(eps),))
+
+
+def sinc(input: Tensor) -> Tensor:
+    """The normalized sinc, ``sin(pi x) / (pi x)``, 1 at 0.
+
+    >>> import chainrule as torch
+    >>> torch.sinc(torch.tensor([0., 0.5]))
+    tensor([1.0000, 0.6366])
+    """
+    _need_tensor("sinc", "input", 1, input)
+    _real_only("sinc", input._data.dtype)
+    return call1(D.SINC, input)
+
+
+def _angle(name: str, entry: Any, doc: str) -> Any:
+    def f(input: Tensor) -> Tensor:
+        _need_tensor(name, "input", 1, input)
+        if input._data.dtype.kind == "c":
+            raise RuntimeError(f"{name} is not supported for complex tensors.")
+        return call1(entry, input)
+
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return f
+
+
+deg2rad = _angle("deg2rad", D.DEG2RAD, """Degrees to radians, ``input * pi / 180``; integers
+    give the default float.
+
+    >>> import chainrule as torch
+    >>> torch.deg2rad(torch.tensor([180.]))
+    tensor([3.1416])
+    """)
+rad2deg = _angle("rad2deg", D.RAD2DEG, """Radians to degrees, ``input * 180 / pi``; integers
+    give the default float.
+
+    >>> import chainrule as torch
+    >>> torch.rad2deg(torch.tensor([3.1416]))
+    tensor([180.0004])
+    """)
+
+
+def heaviside(input: Tensor, values: Tensor) -> Tensor:
+    """The step function: 0 where ``input < 0`` (and at nan), 1 where ``input > 0``, ``values``
+    where ``input == 0``. Not differentiable: torch records a node whose backward raises.
+
+    >>> import chainrule as torch
+    >>> torch.heaviside(torch.tensor([-1., 0., 2.]), torch.tensor([0.5]))
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    _need_tensor("heaviside", "input", 1, input)
+    _need_tensor("heaviside", "values", 2, values)
+    A, B = input._data, values._data
+    if A.dtype.kind == "c" or B.dtype.kind == "c":
+        raise RuntimeError("heaviside is not yet implemented for complex tensors.")
+    if A.dtype != B.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    if A.shape != B.shape:
+        broadcast_check(A.shape, B.shape)
+    return _not_implemented_op(input, values, A, B, E._heaviside, "heaviside")
+
+
+def _heaviside_method(self: Tensor, values: Tensor) -> Tensor:
+    _need_tensor("heaviside", "values", 1, values)
+    return heaviside(self, values)
+
+
+def sgn(input: Tensor) -> Tensor:
+    """``sign`` for real tensors (torch's extension of it to complex ones is ``x / |x|``);
+    gradient 0 everywhere.
+
+    >>> import chainrule as torch
+    >>> torch.sgn(torch.tensor([-2., 0., 3.]))
+    tensor([-1.,  0.,  1.])
+    """
+    _need_tensor("sgn", "input", 1, input)
+    _real_only("sgn", input._data.dtype)
+    return call1(D.SGN, input)
+
+
 # ---- the formula namespaces ------------------------------------------------------------------
 
 NUMPY.rsqrt = lambda x: 1 / np.sqrt(x)
@@ -845,6 +1149,10 @@ GRAPH.isfinite = isfinite
 GRAPH.isnan = isnan
 GRAPH.div_floor = lambda a, b: div_mode(a, b, "floor")
 GRAPH.div_trunc = lambda a, b: div_mode(a, b, "trunc")
+NUMPY.xlogy = E.xlogy_array
+GRAPH.xlogy = xlogy
+NUMPY.abs = np.abs
+GRAPH.abs = api.abs
 
 
 # ---- random tensors shaped like another (exported from here with this module's names) -------
@@ -877,6 +1185,8 @@ randn_like = _random_like("randn_like", "randn")
 
 __all__ = [
     "rand_like", "randn_like",
+    "addcdiv", "addcmul", "copysign", "deg2rad", "float_power", "heaviside", "logaddexp",
+    "logaddexp2", "logit", "rad2deg", "sgn", "sinc", "xlogy",
     "acos", "acosh", "allclose", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
     "arctanh", "asin", "asinh", "atan", "atan2", "atanh", "ceil", "clamp", "clamp_max",
     "clamp_min", "clip", "cosh", "equal", "erf", "erfc", "exp2", "expm1", "fix", "floor",
@@ -899,6 +1209,12 @@ METHODS.update({
     "arctan2": _arctan2_method, "isclose": _close_methods("isclose", False),
     "allclose": _close_methods("allclose", True), "equal": _equal_method,
     "where": _where_method,
+    "addcmul": _addcmul_method, "addcdiv": _addcdiv_method, "logaddexp": _logaddexp_method,
+    "logaddexp2": _logaddexp2_method, "xlogy": _tensor_or_number_method(xlogy, "other"),
+    "copysign": _tensor_or_number_method(copysign, "other"),
+    "float_power": _tensor_or_number_method(float_power, "exponent"),
+    "float_power_": _float_power_, "logit": logit, "sinc": sinc,
+    "deg2rad": deg2rad, "rad2deg": rad2deg, "heaviside": _heaviside_method, "sgn": sgn,
     "__floordiv__": floor_divide, "__rfloordiv__": _rfloordiv,
     "__mod__": remainder, "__rmod__": _rremainder,
 })

@@ -9,6 +9,7 @@ computes every case as one NumPy ``matmul`` and records one node.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 from .. import _dtypes, return_types
@@ -352,12 +353,7 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1,
     for name, pos, t in (("input", 1, input), ("mat1", 2, mat1), ("mat2", 3, mat2)):
         _tensor_arg("addmm", name, pos, t)
     s, a, b = input._data, mat1._data, mat2._data
-    if s.dtype != b.dtype:
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_sname(s.dtype)} "
-                           f"and {_sname(b.dtype)}")
-    if a.dtype != b.dtype:
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_sname(a.dtype)} "
-                           f"and {_sname(b.dtype)}")
+    _check_addmm_dtypes(s.dtype, a.dtype, b.dtype)
     for name, m in (("mat1", a), ("mat2", b)):
         if m.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix, got {m.ndim}-D tensor")
@@ -366,6 +362,16 @@ def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Any = 1,
     if s.dtype.kind in "biu":  # integer tensors take the scalars as integers
         beta, alpha = int(beta), int(alpha)
     return call(D.ADDMM, (input, mat1, mat2), (s, a, b), (beta, alpha))
+
+
+def _check_addmm_dtypes(ds: Any, da: Any, db: Any) -> None:
+    """torch's dtype checks of addmm: self against mat2, then mat1 against mat2."""
+    if ds != db:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_sname(ds)} and "
+                           f"{_sname(db)}")
+    if da != db:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_sname(da)} and "
+                           f"{_sname(db)}")
 
 
 def _expand_check(a: Any, size: tuple) -> None:
@@ -980,6 +986,345 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True) -> Any:
                              _make(np.zeros(batch + (n, n), a.dtype))))
 
 
+# ---- products added to a scaled input: addmv, addr, baddbmm, addbmm -----------------------------
+
+def _scalars(fn: str, dt: Any, beta: Any, alpha: Any, strict_ints: bool = False) -> tuple:
+    """beta and alpha as the kernels take them: integer tensors truncate float scalars (or,
+    for addr, refuse them); a complex scalar does not fit a real tensor."""
+    for v in (beta, alpha):
+        if isinstance(v, complex) and dt.kind != "c":
+            raise RuntimeError(f"value cannot be converted to type {_cname(dt)} without overflow")
+    if dt.kind in "iu":
+        if strict_ints:
+            for name, v in (("beta", beta), ("alpha", alpha)):
+                if isinstance(v, float):
+                    raise RuntimeError(f"For integral input tensors, argument {name} must not be "
+                                       "a floating point number.")
+        return int(beta), int(alpha)
+    if dt.kind == "b":
+        return bool(beta), bool(alpha)
+    return beta, alpha
+
+
+def _size(a: Any, d: int) -> int:
+    """``a.size(d)``, with torch's IndexError for a dim out of range."""
+    return a.shape[_dim(d, a.ndim)]
+
+
+def addmv(input: Tensor, mat: Tensor, vec: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * (mat @ vec)`` (``AddmvBackward0``); with ``beta=0`` ``input``
+    is ignored, nan included.
+
+    >>> import chainrule as torch
+    >>> torch.addmv(torch.ones(2), torch.eye(2), torch.tensor([1., 2.]), beta=2)
+    tensor([3., 4.])
+    """
+    for name, pos, t in (("input", 1, input), ("mat", 2, mat), ("vec", 3, vec)):
+        _tensor_arg("addmv", name, pos, t)
+    s, m, v = input._data, mat._data, vec._data
+    if not (m.ndim == 2 and v.ndim == 1 and s.ndim <= 1):
+        raise RuntimeError(f"vector + matrix @ vector expected, got {s.ndim}, {m.ndim}, {v.ndim}")
+    if m.shape[1] != v.shape[0] or (m.shape[0] != s.size and s.size != 1):
+        raise RuntimeError(f"size mismatch, got input ({s.shape[0] if s.ndim else 1}), mat "
+                           f"({m.shape[0]}x{m.shape[1]}), vec ({v.shape[0]})")
+    if not s.dtype == m.dtype == v.dtype:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                           f"{_sname(s.dtype)}, {_sname(m.dtype)}, and {_sname(v.dtype)}")
+    beta, alpha = _scalars("addmv", s.dtype, beta, alpha)
+    return call(D.ADDMV, (input, mat, vec), (s, m, v), (beta, alpha))
+
+
+def addr(input: Tensor, vec1: Tensor, vec2: Tensor, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * outer(vec1, vec2)``, dtypes promoted, ``input`` broadcast to
+    the outer product (``AddrBackward0``); with ``beta=0`` ``input`` is ignored.
+
+    >>> import chainrule as torch
+    >>> torch.addr(torch.zeros(2, 2), torch.tensor([1., 2.]), torch.tensor([1., 3.]))
+    tensor([[1., 3.],
+            [2., 6.]])
+    """
+    for name, pos, t in (("input", 1, input), ("vec1", 2, vec1), ("vec2", 3, vec2)):
+        _tensor_arg("addr", name, pos, t)
+    for name, t in (("vec1", vec1), ("vec2", vec2)):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    tensors = (input, vec1, vec2)
+    dt = _dtypes.result_type(tuple(t._data.dtype for t in tensors if t._data.ndim),
+                             tuple(t._data.dtype for t in tensors if not t._data.ndim), ())
+    s = input._data
+    _expand_check(s, (vec1._data.shape[0], vec2._data.shape[0]))
+    beta, alpha = _scalars("addr", dt, beta, alpha, strict_ints=True)
+    arrays = tuple(t._data if t._data.dtype == dt else t._data.astype(dt) for t in tensors)
+    return call(D.ADDR, tensors, arrays, (beta, alpha))
+
+
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
+            alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * (batch1 @ batch2)`` for batches of matrices, ``input``
+    broadcast to the product (``BaddbmmBackward0``); with ``beta=0`` ``input`` is ignored."""
+    for name, pos, t in (("input", 1, input), ("batch1", 2, batch1), ("batch2", 3, batch2)):
+        _tensor_arg("baddbmm", name, pos, t)
+    s, a, b = input._data, batch1._data, batch2._data
+    _expand_check(s, (_size(a, 0), _size(a, 1), _size(b, 2)))
+    for name, m in (("batch1", a), ("batch2", b)):
+        if m.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+    if b.shape[0] != a.shape[0] or b.shape[1] != a.shape[2]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected scalar type {_sname(a.dtype)} but found {_sname(b.dtype)}")
+    if s.dtype != a.dtype:
+        raise RuntimeError(f"Input dtypes must be the same, got: input {_cname(s.dtype)}, "
+                           f"batch1: {_cname(a.dtype)}, batch2: {_cname(b.dtype)}")
+    beta, alpha = _scalars("baddbmm", s.dtype, beta, alpha)
+    return call(D.BADDBMM, (input, batch1, batch2), (s, a, b), (beta, alpha))
+
+
+def addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Any = 1,
+           alpha: Any = 1) -> Tensor:
+    """``beta * input + alpha * sum_i batch1[i] @ batch2[i]``, ``input`` broadcast to one
+    matrix product (``AddbmmBackward0``); with ``beta=0`` ``input`` is ignored.
+
+    >>> import chainrule as torch
+    >>> torch.addbmm(torch.zeros(1, 1), torch.ones(3, 1, 2), torch.ones(3, 2, 1))
+    tensor([[6.]])
+    """
+    for name, pos, t in (("input", 1, input), ("batch1", 2, batch1), ("batch2", 3, batch2)):
+        _tensor_arg("addbmm", name, pos, t)
+    s, a, b = input._data, batch1._data, batch2._data
+    _expand_check(s, (_size(a, 1), _size(b, 2)))
+    for name, m in (("batch1", a), ("batch2", b)):
+        if m.ndim != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+    if a.shape[0] != b.shape[0]:
+        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got "
+                           f"{a.shape[0]} and {b.shape[0]}")
+    if a.shape[2] != b.shape[1]:
+        raise RuntimeError(f"Incompatible matrix sizes for bmm ({a.shape[1]}x{a.shape[2]} and "
+                           f"{b.shape[1]}x{b.shape[2]})")
+    if a.shape[0]:  # torch's per-batch addmm_ checks the dtypes
+        _check_addmm_dtypes(s.dtype, a.dtype, b.dtype)
+    beta, alpha = _scalars("addbmm", s.dtype, beta, alpha)
+    return call(D.ADDBMM, (input, batch1, batch2), (s, a, b), (beta, alpha))
+
+
+# ---- cross products, matrix powers, log-determinants, distances -------------------------------
+
+def _int_arg(fn: str, name: str, pos: int, v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+        raise TypeError(f"{fn}(): argument '{name}'{f' (position {pos})' if pos else ''} must be "
+                        f"int, not {type(v).__name__}")
+    return int(v)
+
+
+def linalg_cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
+    """The cross product of 3-vectors along ``dim`` (batch dims broadcast; one dtype)
+    (``LinalgCrossBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.linalg.cross(torch.tensor([1., 0., 0.]), torch.tensor([0., 1., 0.]))
+    tensor([0., 0., 1.])
+    """
+    _tensor_arg("linalg_cross", "input", 1, input)
+    _tensor_arg("linalg_cross", "other", 2, other)
+    _int_arg("linalg_cross", "dim", 0, dim)
+    a, b = input._data, other._data
+    if a.ndim != b.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    d = _dim(dim, a.ndim)
+    if a.shape[d] != 3 or b.shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{a.shape[d]} and {b.shape[d]}")
+    broadcast_check(a.shape, b.shape)
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected scalar type {_sname(a.dtype)} but found {_sname(b.dtype)}")
+    return call(D.LINALG_CROSS, (input, other), (a, b), (d,))
+
+
+_CROSS_WARNED = [False]
+
+
+def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
+    """``linalg.cross`` along ``dim``; without ``dim`` (deprecated, with torch's warning once)
+    the first dim of size 3."""
+    if dim is None:
+        if not _CROSS_WARNED[0]:
+            _CROSS_WARNED[0] = True
+            warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\n"
+                          "Please either pass the dim explicitly or simply use torch.linalg.cross."
+                          "\nThe default value of dim will change to agree with that of "
+                          "linalg.cross in a future release.", UserWarning, stacklevel=2)
+        _tensor_arg("cross", "input", 1, input)
+        dim = next((i for i, n in enumerate(input._data.shape) if n == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
+    return linalg_cross(input, other, dim=dim)
+
+
+def _matrix_power(fn: str, pos: int) -> Any:
+    def power(A: Tensor, n: int) -> Tensor:
+        """``A`` to the integer power ``n`` by repeated squaring (negative: of its inverse),
+        composed as torch composes it: ``n = 0`` copies the identity into a clone of ``A``
+        (``CopyBackwards``, zero gradient), ``n = 1`` clones, ``n = -1`` inverts, others
+        multiply (``MmBackward0`` for one matrix).
+
+        >>> import chainrule as torch
+        >>> torch.linalg.matrix_power(torch.tensor([[1., 1.], [0., 1.]]), 3)
+        tensor([[1., 3.],
+                [0., 1.]])
+        """
+        from .._tensor import contiguous_format
+        from .api import clone
+
+        _tensor_arg(fn, "A" if fn.startswith("linalg") else "input", 1, A)
+        n = _int_arg(fn, "n", pos, n)
+        _square_check(A, "linalg.matrix_power")
+        if n == 0:
+            eye = np.broadcast_to(np.eye(A._data.shape[-1], dtype=A._data.dtype), A._data.shape)
+            out = clone(A, memory_format=contiguous_format)
+            return call(D.COPY, (out, None), (out._data, eye))
+        if n == 1:
+            return clone(A, memory_format=contiguous_format)
+        if n == -1:
+            return inv(A)
+        a = inv(A) if n < 0 else A
+        n = abs(n)
+        if n == 2:
+            return matmul(a, a)
+        if n == 3:
+            return matmul(matmul(a, a), a)
+        # binary powers from the least significant bit: z = a^(2^k), the result collects the
+        # z of every set bit
+        z = result = None
+        while n > 0:
+            bit, n = n % 2, n // 2
+            z = a if z is None else matmul(z, z)
+            if bit:
+                result = z if result is None else matmul(result, z)
+        return result
+
+    power.__name__ = power.__qualname__ = "matrix_power"
+    return power
+
+
+matrix_power = _matrix_power("matrix_power", 2)
+linalg_matrix_power = _matrix_power("linalg_matrix_power", 2)
+_matrix_power_method = _matrix_power("matrix_power", 1)
+
+
+def _slogdet(A: Tensor, fn: str) -> tuple:
+    _tensor_arg(fn.replace(".", "_"), "A", 1, A)
+    a = _square_check(A, fn)
+    _float_check(a, fn, low_precision=False)
+    return call_multi(D.SLOGDET, (A,), (a,))
+
+
+def linalg_slogdet(A: Tensor) -> Any:
+    """``(sign, log|det A|)`` of a square matrix or a batch of them
+    (``torch.return_types.linalg_slogdet``; ``LinalgSlogdetBackward0``). A singular matrix gives
+    ``(0, -inf)``.
+
+    >>> import chainrule as torch
+    >>> torch.linalg.slogdet(torch.tensor([[0., 2.], [1., 0.]]))
+    torch.return_types.linalg_slogdet(
+    sign=tensor(-1.),
+    logabsdet=tensor(0.6931))
+    """
+    return return_types.linalg_slogdet(_slogdet(A, "linalg.slogdet"))
+
+
+def slogdet(input: Tensor) -> Any:
+    """``linalg.slogdet`` as ``torch.return_types.slogdet``."""
+    return return_types.slogdet(_slogdet(input, "linalg.slogdet"))
+
+
+def logdet(input: Tensor) -> Tensor:
+    """``log det(input)``: nan where the determinant is negative, -inf where it is 0; composed
+    as torch composes it, ``where(sign == -1, nan, logabsdet)`` (``WhereBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.logdet(torch.tensor([[2., 0.], [0., 3.]]))
+    tensor(1.7918)
+    """
+    from .api import eq, where
+
+    _tensor_arg("logdet", "input", 1, input)
+    a = _square_check(input, "logdet")
+    _float_check(a, "logdet", low_precision=False)
+    sign, logabsdet = call_multi(D.SLOGDET, (input,), (a,))
+    return where(eq(sign, -1), math.nan, logabsdet)
+
+
+_CDIST_MODES = {"use_mm_for_euclid_dist_if_necessary": 0, "use_mm_for_euclid_dist": 1,
+                "donot_use_mm_for_euclid_dist": 2}
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0,
+          compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
+    """The ``p``-norm distance between each row of ``x1`` and each row of ``x2`` (batch dims
+    broadcast): ``(..., P, M)`` and ``(..., R, M)`` give ``(..., P, R)`` (``CdistBackward0``).
+    For ``p=2`` with more than 25 rows (or ``compute_mode='use_mm_for_euclid_dist'``) torch
+    computes through one matrix product, ``EuclideanDistBackward0`` then a view; so does this.
+
+    >>> import chainrule as torch
+    >>> torch.cdist(torch.tensor([[0., 0.]]), torch.tensor([[3., 4.], [1., 0.]]))
+    tensor([[5., 1.]])
+    """
+    from .shape import expand, reshape, view
+
+    mode = _CDIST_MODES.get(compute_mode)
+    if mode is None:
+        raise ValueError(f"{compute_mode} is not a valid value for compute_mode")
+    _tensor_arg("cdist", "x1", 1, x1)
+    _tensor_arg("cdist", "x2", 2, x2)
+    a, b = x1._data, x2._data
+    for name, m in (("X1", a), ("X2", b)):
+        if m.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {m.ndim}D")
+    if a.shape[-1] != b.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {a.shape[-1]} "
+                           f"X2: {b.shape[-1]}")
+    for name, m in (("X1", a), ("X2", b)):
+        if m.dtype.kind != "f":
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{_sname(m.dtype)}")
+    p = float(p)
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    batch = broadcast_shape(a.shape[:-2], b.shape[:-2])
+    r1, r2 = a.shape[-2], b.shape[-2]
+    mm = p == 2 and (mode == 1 or (mode == 0 and (r1 > 25 or r2 > 25)))
+    if mm and a.size and b.size and a.shape[-1]:
+        if a.dtype != b.dtype:
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                               f"{_cname(a.dtype)} != {_cname(b.dtype)}")
+        if math.prod(batch) != 1:  # both batches as one flat batch dim
+            flat = (math.prod(batch),)
+            x1 = reshape(expand(x1, batch + a.shape[-2:]), flat + a.shape[-2:])
+            x2 = reshape(expand(x2, batch + b.shape[-2:]), flat + b.shape[-2:])
+        return view(_euclidean_dist(x1, x2), batch + (r1, r2))
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected scalar type {_sname(a.dtype)} but found {_sname(b.dtype)}")
+    if a.dtype == np.float16:
+        raise NotImplementedError("\"cdist\" not implemented for 'Half'")
+    return call(D.CDIST, (x1, x2), (a, b), (p,))
+
+
+def _euclidean_dist(x1: Tensor, x2: Tensor) -> Tensor:
+    """torch's ``_euclidean_dist``: cdist's p = 2 through one matrix product
+    (``EuclideanDistBackward0``), for rows of equal dtype and batch dims that broadcast."""
+    _tensor_arg("_euclidean_dist", "x1", 1, x1)
+    _tensor_arg("_euclidean_dist", "x2", 2, x2)
+    return call(D.EUCLIDEAN_DIST, (x1, x2), (x1._data, x2._data))
+
+
+def broadcast_shape(sa: tuple, sb: tuple) -> tuple:
+    """The broadcast of two shapes, with torch's error."""
+    broadcast_check(sa, sb)
+    return tuple(np.broadcast_shapes(sa, sb))
+
+
 # ---- backward helpers of both namespaces -------------------------------------------------------
 
 def _adjugate_t(a: Any) -> Any:
@@ -1032,6 +1377,73 @@ def _det_backward_graph(grad: Tensor, A: Tensor, det: Tensor) -> Tensor:
     return where(_make(mask), singular, regular)
 
 
+def _lu_solve_t(a: Any, b: Any) -> Any:
+    """X with A^T X = B through LU with partial pivoting of A, as LAPACK's getrf/getrs: a
+    zero pivot is kept, so a singular A gives infinities and nans as torch's lu_solve does
+    (np.linalg.solve refuses such A). Which entries are infinite and which nan depends on the
+    arithmetic of the BLAS under torch; this follows the textbook order."""
+    n = a.shape[-1]
+    lu = np.array(a, dtype=np.result_type(a, b), copy=True)
+    x = np.array(np.broadcast_to(b, np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) +
+                                 b.shape[-2:]), dtype=lu.dtype, copy=True)
+    lu = np.broadcast_to(lu, x.shape[:-2] + (n, n)).copy()
+    perm = np.broadcast_to(np.arange(n), x.shape[:-2] + (n,)).copy()
+    idx = np.indices(x.shape[:-2])
+    for k in range(n):
+        p = k + np.argmax(np.abs(lu[..., k:, k]), axis=-1)
+        rows = lu[(*idx, k)].copy()
+        lu[(*idx, k)] = lu[(*idx, p)]
+        lu[(*idx, p)] = rows
+        pk = perm[(*idx, k)].copy()
+        perm[(*idx, k)] = perm[(*idx, p)]
+        perm[(*idx, p)] = pk
+        pivot = lu[..., k, k]
+        # LAPACK scales by the pivot's reciprocal (not a division: the rounding differs), and
+        # leaves a zero column below a zero pivot as it is
+        col = np.where((pivot == 0)[..., None], lu[..., k + 1:, k],
+                       lu[..., k + 1:, k] * (1 / np.where(pivot == 0, 1, pivot))[..., None])
+        lu[..., k + 1:, k] = col
+        lu[..., k + 1:, k + 1:] -= col[..., :, None] * lu[..., None, k, k + 1:]
+    # P A = L U, so A^T = U^T L^T P: solve U^T y = B, then L^T z = y, then X = P^T z
+    for i in range(n):
+        x[..., i, :] = (x[..., i, :] - np.einsum("...j,...jk->...k", lu[..., :i, i],
+                                                 x[..., :i, :])) / lu[..., i, i, None]
+    for i in range(n - 1, -1, -1):
+        x[..., i, :] -= np.einsum("...j,...jk->...k", lu[..., i + 1:, i], x[..., i + 1:, :])
+    out = np.empty_like(x)
+    np.put_along_axis(out, perm[..., None], x, axis=-2)
+    return out
+
+
+def _slogdet_backward_numpy(grad: Any, a: Any, sign: Any) -> Any:
+    # dL/dA = g A^-T: solve A^T X = g I (torch's lu_solve with adjoint=True). Where the LU of
+    # A met a zero pivot (sign 0, log|det| = -inf) torch keeps it and gets infinities; so does
+    # the LU of A here (LAPACK's solve would factor A^T, or refuse)
+    n = a.shape[-1]
+    rhs = np.asarray(grad)[..., None, None] * np.eye(n, dtype=a.dtype)
+    if np.any(np.asarray(sign) == 0):
+        return _lu_solve_t(a, rhs)
+    return np.linalg.solve(np.swapaxes(a, -1, -2), rhs)
+
+
+def _slogdet_backward_graph(grad: Tensor, A: Tensor, sign: Tensor) -> Tensor:
+    # recorded: solve(A^T, g I); a singular A (log|det| = -inf, not differentiable) gets the
+    # values of the plain backward, recorded as g times a constant
+    from .api import mul
+
+    a = A._data
+    n = a.shape[-1]
+    s = np.asarray(sign._data)
+    if np.any(s == 0):
+        ones = np.ones(np.shape(grad._data), dtype=a.dtype)
+        return mul(_matrix_dims(grad), _make(_slogdet_backward_numpy(ones, a, s)))
+    return _solve(A, mul(_matrix_dims(grad), _make(np.eye(n, dtype=a.dtype))), True, True, False)
+
+
+NUMPY.slogdet_backward = _slogdet_backward_numpy
+GRAPH.slogdet_backward = _slogdet_backward_graph
+NUMPY.cross = lambda a, b, dim: np.cross(a, b, axis=dim)
+GRAPH.cross = lambda a, b, dim: linalg_cross(a, b, dim=dim)
 NUMPY.matmul_t = DL.matmul_forward
 GRAPH.matmul_t = _matmul_t
 NUMPY.einsum = lambda equation, *operands: DL.einsum_forward(list(operands), equation)
@@ -1044,10 +1456,13 @@ NUMPY.det_backward = _det_backward_numpy
 GRAPH.det_backward = _det_backward_graph
 
 # the public names (exported from chainrule) and the Tensor methods of this family
-__all__ = ["addmm", "bmm", "det", "dot", "einsum", "ger", "inner", "inverse", "kron", "matmul",
-           "mm", "mv", "outer", "svd", "tensordot", "trace", "vdot"]
+__all__ = ["addbmm", "addmm", "addmv", "addr", "baddbmm", "bmm", "cdist", "cross", "det", "dot",
+           "einsum", "ger", "inner", "inverse", "kron", "logdet", "matmul", "matrix_power", "mm",
+           "mv", "outer", "slogdet", "svd", "tensordot", "trace", "vdot"]
 METHODS: dict = {
     "__matmul__": _matmul_method, "__rmatmul__": _rmatmul_method, "matmul": matmul, "mm": mm,
     "bmm": bmm, "mv": mv, "dot": dot, "vdot": vdot, "inner": inner, "outer": outer, "ger": ger,
     "addmm": addmm, "trace": trace, "kron": kron, "det": det, "inverse": inverse, "svd": svd,
+    "addmv": addmv, "addr": addr, "baddbmm": baddbmm, "addbmm": addbmm, "cross": cross,
+    "matrix_power": _matrix_power_method, "slogdet": slogdet, "logdet": logdet,
 }

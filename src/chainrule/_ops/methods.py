@@ -74,10 +74,15 @@ for _name in ("sign", "exp2", "expm1", "log2", "log10", "log1p", "rsqrt", "asin"
               "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos", "arctan", "arcsinh",
               "arccosh", "arctanh", "erf", "erfc", "floor", "ceil", "round", "trunc", "fix",
               "frac", "nan_to_num", "floor_divide", "remainder", "fmod", "atan2", "arctan2",
-              "hypot", "lerp", "clamp", "clip", "clamp_min", "clamp_max", "masked_fill"):
+              "hypot", "lerp", "clamp", "clip", "clamp_min", "clamp_max", "masked_fill",
+              "addcmul", "addcdiv", "xlogy", "copysign", "logit", "sinc", "deg2rad", "rad2deg",
+              "heaviside", "sgn"):
     _op = getattr(elementwise, _name, None)
     if _op is not None:
         _METHODS[_name + "_"] = inplace.make_inplace(_op, fill=_name == "masked_fill")
+_METHODS["renorm_"] = inplace.make_inplace(reductions.renorm)
+for _name in ("addmv", "addr", "baddbmm", "addbmm"):
+    _METHODS[_name + "_"] = inplace.make_inplace(getattr(linalg, _name))
 _METHODS.update({
     "add_": _ADD, "sub_": _SUB, "mul_": _MUL, "div_": _div_,
     "subtract_": _SUB, "multiply_": _MUL, "divide_": _div_,

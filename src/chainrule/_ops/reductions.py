@@ -740,6 +740,229 @@ def mode(input: Tensor, dim: int = -1, keepdim: bool = False) -> Any:
     return return_types.mode((values, indices))
 
 
+# ---- nan-ignoring sums and means, logcumsumexp ------------------------------------------------
+
+def _reduce_dims(input: Tensor, dim: Any) -> tuple:
+    """``dim`` as a sorted tuple of dims; None or an empty list: every dim."""
+    return _all_dims(dim, input._data.ndim)
+
+
+def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *,
+           dtype: Any = None) -> Tensor:
+    """The sum with every nan taken as 0, over all elements or ``dim``; integers and bools give
+    int64. The gradient is 0 at the nans (``NansumBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nansum(torch.tensor([1., float('nan'), 2.]))
+    tensor(3.)
+    """
+    if input._data.dtype.kind == "c":
+        raise RuntimeError("nansum on CPU does not support complex inputs")
+    if dtype is not None and input._data.dtype != dtype.np:
+        input = input.to(dtype)
+    a = _integral_to_long(input._data, None)
+    return call(D.NANSUM, (input,), (a,), (_reduce_dims(input, dim), bool(keepdim)))
+
+
+def nanmean(input: Tensor, dim: Any = None, keepdim: bool = False, *,
+            dtype: Any = None) -> Tensor:
+    """The mean of the elements that are not nan, composed as torch composes it: ``nansum``
+    divided by the count of numbers (``DivBackward0``); nan where there are none.
+
+    >>> import chainrule as torch
+    >>> torch.nanmean(torch.tensor([1., float('nan'), 2.]))
+    tensor(1.5000)
+    """
+    from .api import div, logical_not
+    from .elementwise import isnan
+
+    if input._data.dtype.kind not in "fc":
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
+                           f"but got {_type_name(input._data.dtype)}")
+    count = _sum(logical_not(isnan(input)), dim, keepdim)
+    return div(nansum(input, dim, keepdim, dtype=dtype), count)
+
+
+def logcumsumexp(input: Tensor, dim: int) -> Tensor:
+    """``log(cumsum(exp(input)))`` along ``dim`` without overflow.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1000., 1000.]).logcumsumexp(0)
+    tensor([1000.0000, 1000.6932])
+    """
+    a = input._data
+    if a.dtype.kind == "c":
+        raise NotImplementedError("chainrule's logcumsumexp takes real tensors")
+    if a.dtype.kind != "f":
+        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for '
+                                  f"'{_type_name(a.dtype)}'")
+    return call1(D.LOGCUMSUMEXP, input, (_dim(dim, a.ndim),))
+
+
+# ---- quantiles ---------------------------------------------------------------------------------
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def quantile(input: Tensor, q: Any, dim: int | None = None, keepdim: bool = False, *,
+             interpolation: str = "linear") -> Tensor:
+    """The ``q``-quantiles (``q`` a number or a 1-D tensor in [0, 1]) of all elements, or
+    along ``dim``; between two ranks ``interpolation`` takes the ``lower``, the ``higher``, the
+    ``nearest``, their ``midpoint``, or interpolates (``linear``). A nan gives nan. A tensor
+    ``q`` leads the result's shape. Composed as torch composes it (sort, gather, lerp; grad_fn
+    ``SqueezeBackward4``), so ties and nans get torch's gradients, and a ``q`` that requires
+    grad receives one.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1., 4., 2., 3.]).quantile(torch.tensor([0.25, 0.5]))
+    tensor([1.7500, 2.5000])
+    """
+    return _quantile(input, q, dim, keepdim, interpolation, False)
+
+
+def nanquantile(input: Tensor, q: Any, dim: int | None = None, keepdim: bool = False, *,
+                interpolation: str = "linear") -> Tensor:
+    """``quantile`` of the numbers, ignoring nans (nan only where all are nan).
+
+    >>> import chainrule as torch
+    >>> torch.nanquantile(torch.tensor([1., float('nan'), 3.]), 0.5)
+    tensor(2.)
+    """
+    return _quantile(input, q, dim, keepdim, interpolation, True)
+
+
+def _quantile(input: Tensor, q: Any, dim: Any, keepdim: bool, interpolation: str,
+              ignore_nan: bool) -> Tensor:
+    from .api import logical_not
+    from .elementwise import isnan, lerp, masked_fill
+    from .indexing import gather, unsqueeze
+    from .shape import expand, reshape, transpose, view
+
+    a = input._data
+    if not isinstance(q, Tensor):
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {q:g}")
+        q = _make(np.asarray(q, dtype=a.dtype))
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, "
+                           f"midpoint or nearest, but got {interpolation}")
+    qa = q._data
+    if a.size == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    if qa.ndim > 1:
+        raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+    if a.dtype not in (np.float32, np.float64):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    if qa.dtype != a.dtype:
+        raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+    if not np.all((qa >= 0) & (qa <= 1)):
+        raise RuntimeError("quantile() q values must be in the range [0, 1]")
+    # the values to pick from, sorted along a last dim: all of them, or dim moved last
+    if dim is None:
+        ordered = sort(reshape(input, (-1,))).values
+        out_shape = [1] * a.ndim if keepdim else []
+    else:
+        d = _dim(dim, a.ndim)
+        ordered = sort(transpose(unsqueeze(input, -1), d, -1)).values
+        out_shape = list(a.shape)
+        if a.ndim:
+            if keepdim:
+                out_shape[d] = 1
+            else:
+                del out_shape[d]
+    n = ordered._data.shape[-1]
+    ordered = view(ordered, tuple(out_shape) + (n,))
+    # q as fractional ranks into each sorted row (a nan: quantile takes the last, a nan)
+    nans = isnan(ordered)
+    if ignore_nan:
+        count = _sum(logical_not(nans), -1, True)
+        ranks = q * (count - 1)
+        ranks = masked_fill(ranks, ranks < 0, 0)  # every value nan: rank 0, a nan
+    else:
+        has_nan = any(nans, -1, True)
+        ranks = q * (n - 1)
+        shape = np.broadcast_shapes(ranks._data.shape, has_nan._data.shape)
+        ranks = masked_fill(expand(ranks, shape), has_nan, n - 1)
+    r = np.asarray(ranks._data)
+    if interpolation == "lower":
+        r = np.floor(r)
+    elif interpolation == "higher":
+        r = np.ceil(r)
+    elif interpolation == "nearest":
+        r = np.rint(r)  # half to even, as torch's round
+    below = r.astype(np.int64)
+    values = gather(ordered, -1, _make(below))
+    if interpolation in ("linear", "midpoint"):
+        weights = ranks - _make(below) if interpolation == "linear" else \
+            _make(np.full(r.shape, 0.5, a.dtype))
+        above = gather(ordered, -1, _make(np.ceil(r).astype(np.int64)))
+        values = lerp(values, above, weights)
+    if qa.ndim:  # the quantiles' dim moved first
+        values = transpose(unsqueeze(values, 0), 0, -1)
+    return call1(D.SQUEEZE_DIM_INPLACE, values, (values._data.ndim - 1,))
+
+
+# ---- dist, renorm -----------------------------------------------------------------------------
+
+def _p_number(fn: str, p: Any, pos: int) -> float:
+    if isinstance(p, Tensor):
+        p = p.item()
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.number)):
+        raise TypeError(f"{fn}(): argument 'p' (position {pos}) must be Number, not "
+                        f"{type(p).__name__}")
+    return float(p)
+
+
+def dist(input: Tensor, other: Tensor, p: Any = 2) -> Tensor:
+    """The ``p``-norm of ``input - other`` (broadcast) over all its elements
+    (``DistBackward0``); at equal inputs the gradient is 0.
+
+    >>> import chainrule as torch
+    >>> torch.dist(torch.tensor([1., 2.]), torch.tensor([4., 6.]))
+    tensor(5.)
+    """
+    from .elementwise import _arrays
+
+    p = _p_number("dist", p, 3)
+    A, B, dt = _arrays(input, other)
+    if dt.kind not in "fc":
+        raise RuntimeError("norm(): input dtype should be either floating point or complex. Got "
+                           f"{_type_name(dt)} instead.")
+    shape = np.broadcast_shapes(np.shape(A), np.shape(B))
+    if math.prod(shape) == 0 and (p < 0 or p == math.inf):
+        raise RuntimeError(f"linalg.vector_norm cannot compute the {_format_ord(p)} norm on an "
+                           "empty tensor because the operation does not have an identity")
+    return call(D.DIST, (input, other), (A, B), (p, tuple(range(len(shape)))))
+
+
+def renorm(input: Tensor, p: Any, dim: int, maxnorm: Any) -> Tensor:
+    """Each slice ``input.select(dim, i)`` whose ``p``-norm exceeds ``maxnorm`` scaled down to
+    norm ``maxnorm`` (by ``maxnorm / (norm + 1e-7)``), the others as they are.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([[3., 4.], [0.3, 0.4]]).renorm(2, 0, 1.)
+    tensor([[0.6000, 0.8000],
+            [0.3000, 0.4000]])
+    """
+    if isinstance(p, complex):
+        raise RuntimeError("renorm: p must be real-valued")
+    if not p > 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if isinstance(maxnorm, complex):
+        raise RuntimeError("renorm: maxnorm must be real-valued")
+    if not maxnorm >= 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {float(maxnorm):g}")
+    a = input._data
+    if a.ndim <= 1:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {a.ndim} dimensions")
+    d = _dim(dim, a.ndim)
+    if a.dtype.kind not in "fc":
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {_type_name(a.dtype)}")
+    dims = tuple(i for i in range(a.ndim) if i != d)
+    return call1(D.RENORM, input, (float(p), dims, float(maxnorm)))
+
+
 # ---- formula functions: NumPy for a plain backward, recorded ops under create_graph ----------
 
 # ---- counting and distinct values (no gradient) ---------------------------------------------
@@ -1035,6 +1258,10 @@ NUMPY.scatter_add_along = _np_scatter_add_along
 GRAPH.scatter_add_along = _graph_scatter_add_along
 NUMPY.fill_where = _np_fill_where
 GRAPH.fill_where = _graph_fill_where
+NUMPY.logcumsumexp = R.logcumsumexp_array
+GRAPH.logcumsumexp = logcumsumexp
+NUMPY.vector_norm = R._vector_norm
+GRAPH.vector_norm = lambda x, ord, dims, keepdim: vector_norm(x, ord, dims, keepdim)
 
 
 # ---- searching sorted values --------------------------------------------------------------------
@@ -1125,8 +1352,9 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False,
 
 
 __all__ = ["all", "amax", "amin", "aminmax", "any", "argmax", "argmin", "argsort", "bucketize",
-           "count_nonzero", "cummax", "cummin", "cumprod", "cumsum", "isin", "kthvalue",
-           "logsumexp", "max", "median", "min", "mode", "msort", "nanmedian", "norm", "prod",
+           "count_nonzero", "cummax", "cummin", "cumprod", "cumsum", "dist", "isin", "kthvalue",
+           "logcumsumexp", "logsumexp", "max", "median", "min", "mode", "msort", "nanmean",
+           "nanmedian", "nanquantile", "nansum", "norm", "prod", "quantile", "renorm",
            "searchsorted", "sort", "std", "std_mean", "topk", "unique", "unique_consecutive",
            "var", "var_mean"]
 METHODS = {"max": max, "min": min, "amax": amax, "amin": amin, "aminmax": aminmax,
@@ -1136,4 +1364,6 @@ METHODS = {"max": max, "min": min, "amax": amax, "amin": amin, "aminmax": aminma
            "nanmedian": nanmedian, "sort": sort, "argsort": argsort, "msort": msort,
            "topk": topk, "kthvalue": kthvalue, "mode": mode,
            "count_nonzero": _count_nonzero_method, "unique": unique,
-           "unique_consecutive": unique_consecutive}
+           "unique_consecutive": unique_consecutive, "nansum": nansum,
+           "nanmean": nanmean, "logcumsumexp": logcumsumexp, "quantile": quantile,
+           "nanquantile": nanquantile, "dist": dist, "renorm": renorm}

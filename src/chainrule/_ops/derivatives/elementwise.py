@@ -12,6 +12,8 @@ from ..registry import op
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_PI_180 = math.pi / 180
+_180_PI = 180 / math.pi
 
 # ---- forwards that NumPy lacks or computes differently from torch ---------------------------
 
@@ -236,6 +238,58 @@ def _like_input(out: Any, self: Any) -> Any:
     return out if self.flags.c_contiguous else preserving(out, self)
 
 
+def _scalar_as(x: Any, like: Any) -> Any:
+    """A Python number operand in the dtype of the array operand ``like`` (a NumPy float64
+    scalar would otherwise widen a float32 result)."""
+    return x if hasattr(x, "dtype") else np.asarray(x, dtype=like.dtype)[()]
+
+
+def xlogy_array(self: Any, other: Any) -> Any:
+    """``self * log(other)``: 0 where ``self`` is 0 (whatever ``other``), nan where ``other``
+    is nan, as torch's kernel. One operand may be a Python number."""
+    if not hasattr(self, "dtype"):
+        self = _scalar_as(self, other)
+    elif not hasattr(other, "dtype"):
+        other = _scalar_as(other, self)
+    out = np.where(self == 0, 0, self * np.log(other))
+    return np.where(np.isnan(other), other, out).astype(out.dtype, copy=False)
+
+
+def _addcmul(self: Any, tensor1: Any, tensor2: Any, value: Any) -> Any:
+    # torch's kernel: self + (value * t1) * t2, value in the op's dtype
+    dt = np.result_type(self, tensor1, tensor2)
+    return self + np.asarray(value).astype(dt) * tensor1 * tensor2
+
+
+def _addcdiv(self: Any, tensor1: Any, tensor2: Any, value: Any) -> Any:
+    # torch's kernel: self + (value * t1) / t2
+    dt = np.result_type(self, tensor1, tensor2)
+    return self + np.asarray(value).astype(dt) * tensor1 / tensor2
+
+
+def _logit(self: Any, eps: Any) -> Any:
+    # log(x / (1 - x)), x first clamped to [eps, 1 - eps] as torch's kernel clamps (x < lo
+    # gives lo, else x > hi gives hi: for eps > 0.5 the bounds cross and that order decides)
+    x = self
+    if eps is not None:
+        lo = _scalar_as(eps, x)
+        hi = 1 - lo
+        x = np.where(x < lo, lo, np.where(x > hi, hi, x))
+    return np.log(x / (1 - x))
+
+
+def _sinc(self: Any) -> Any:
+    # sin(pi x) / (pi x) in the input's dtype (pi rounded to it, as torch), 1 at 0
+    p = self * _scalar_as(math.pi, self)
+    return np.where(self == 0, 1, np.sin(p) / p).astype(self.dtype, copy=False)
+
+
+def _heaviside(self: Any, values: Any) -> Any:
+    # values where self is 0, else (self > 0): nan gives 0, as torch's kernel
+    step = np.greater(self, 0).astype(np.result_type(self, values))
+    return np.where(self == 0, values, step)
+
+
 def _zeros(F: Any, grad: Any) -> Any:
     return F.zeros_like(grad)
 
@@ -272,6 +326,40 @@ def _clamp_min_grad(F: Any, grad: Any, self: Any, min: Any, max: Any) -> Any:  #
 def _clamp_max_grad(F: Any, grad: Any, self: Any, min: Any, max: Any) -> Any:  # noqa: A002
     mask = self > max if min is None else (self > max) | (max < min)
     return F.where(mask, grad, 0.0)
+
+
+def _xlogy_self_grad(F: Any, grad: Any, self: Any, other: Any) -> Any:
+    # d/dx x log y = log y, written xlogy(grad, y); 0 where x is 0 and y <= 0 (there x log y
+    # is 0 whatever x's sign, so torch takes the gradient of the constant)
+    return F.where((self == 0) & (other <= 0), 0.0, F.xlogy(grad, other))
+
+
+def _xlogy_self_grad_number(F: Any, grad: Any, self: Any, other: Any) -> Any:
+    # a number y: the mask is needed only when y <= 0 (or nan)
+    if other > 0:
+        return F.xlogy(grad, other)
+    return F.where(self == 0, 0.0, F.xlogy(grad, other))
+
+
+def _copysign_grad(F: Any, grad: Any, self: Any, result: Any) -> Any:
+    # d copysign(x, y) / dx = copysign(x, y) / x, +1 or -1; 0 at x == 0
+    return grad * F.where(self == 0, 0.0, result / self)
+
+
+def _logit_grad(F: Any, grad: Any, self: Any, eps: Any) -> Any:
+    # d logit = 1 / (x (1 - x)) inside [eps, 1 - eps]; outside it 0 (the clamp), or nan
+    # without eps (outside [0, 1] logit is nan); +-inf at 0 and 1; nan at nan
+    lo = 0.0 if eps is None else eps
+    outside = (self < lo) | (self > 1 - lo)
+    return F.where(outside, math.nan if eps is None else 0.0, grad / (self * (1 - self)))
+
+
+def _sinc_grad(F: Any, grad: Any, self: Any) -> Any:
+    # d sinc = (pi x cos(pi x) - sin(pi x)) / (pi x^2); 0 at x == 0, as torch
+    pi_x = self * math.pi
+    pi_x2 = self * self * math.pi
+    out = grad * (pi_x * F.cos(pi_x) - F.sin(pi_x)) / pi_x2
+    return F.where(pi_x2 == 0, 0.0, out)
 
 
 def _not_implemented(aten: str) -> Any:
@@ -331,6 +419,16 @@ NAN_TO_NUM = op("NanToNumBackward0",
                 lambda self, nan, posinf, neginf: _like_input(np.nan_to_num(
                     self, nan=nan, posinf=posinf, neginf=neginf), self),
                 self=lambda F, grad, self: grad * F.isfinite(self))
+
+LOGIT = op("LogitBackward0", _logit, dtype="float", self=_logit_grad)
+SINC = op("SincBackward0", _sinc, dtype="float", self=_sinc_grad)
+# x * pi / 180 and x * 180 / pi, the constant rounded to the input's dtype as torch's product
+DEG2RAD = op("Deg2RadBackward0", lambda self: self * _scalar_as(_PI_180, self), dtype="float",
+             self=lambda F, grad: grad * _PI_180)
+RAD2DEG = op("Rad2DegBackward0", lambda self: self * _scalar_as(_180_PI, self), dtype="float",
+             self=lambda F, grad: grad * _180_PI)
+# sgn of a real tensor is sign; its gradient is 0 everywhere (nan and the infinities too)
+SGN = op("SgnBackward0", _sign, self=lambda F, grad: _zeros(F, grad))
 
 # ---- two inputs -----------------------------------------------------------------------------
 
@@ -396,6 +494,29 @@ LE_, LE_TENSOR_ = _comparison_("Le", np.less_equal)
 GT_, GT_TENSOR_ = _comparison_("Gt", np.greater)
 GE_, GE_TENSOR_ = _comparison_("Ge", np.greater_equal)
 
+
+# log(e^x + e^y) and log2(2^x + 2^y): NumPy's kernels are torch's (equal infinities give
+# themselves). d/dx = 1 / (1 + e^(y - x)): nan where both are the same infinity, as torch
+LOGADDEXP = op("LogaddexpBackward0", lambda self, other: np.logaddexp(self, other),
+               self=lambda F, grad, self, other: grad / (1 + F.exp(other - self)),
+               other=lambda F, grad, self, other: grad / (1 + F.exp(self - other)))
+LOGADDEXP2 = op("Logaddexp2Backward0", lambda self, other: np.logaddexp2(self, other),
+                self=lambda F, grad, self, other: grad / (1 + 2.0 ** (other - self)),
+                other=lambda F, grad, self, other: grad / (1 + 2.0 ** (self - other)))
+# xlogy(x, y) = x log y, 0 at x == 0: tensor and tensor, number and tensor, tensor and number
+XLOGY = op("XlogyBackward0", lambda self, other: xlogy_array(self, other),
+           self=_xlogy_self_grad,
+           other=lambda F, grad, self, other: grad * self / other)
+XLOGY_SCALAR_SELF = op("XlogyBackward1", lambda other, self: xlogy_array(self, other),
+                       other=lambda F, grad, self, other: grad * self / other)
+XLOGY_SCALAR_OTHER = op("XlogyBackward2", lambda self, other: xlogy_array(self, other),
+                        self=_xlogy_self_grad_number)
+# |x| with y's sign: the sign carries no gradient (torch gives other zeros, not None)
+COPYSIGN = op("CopysignBackward0", lambda self, other: np.copysign(self, other),
+              self=_copysign_grad, other=lambda F, grad: _zeros(F, grad))
+COPYSIGN_SCALAR = op("CopysignBackward1", lambda self, other: np.copysign(self, other),
+                     self=_copysign_grad)
+
 # ---- clamps: the gradient passes where the input is within the bounds, bounds included ------
 
 CLAMP = op("ClampBackward1", _clamp,
@@ -425,6 +546,16 @@ LERP_TENSOR = op("LerpBackward1", _lerp,
                  self=lambda F, grad, weight: grad * (1 - weight),
                  end=lambda F, grad, weight: grad * weight,
                  weight=lambda F, grad, self, end: grad * (end - self))
+# addcmul: self + value * t1 * t2; addcdiv: self + value * t1 / t2
+ADDCMUL = op("AddcmulBackward0", _addcmul,
+             self=lambda F, grad: grad,
+             tensor1=lambda F, grad, tensor2, value: grad * (tensor2 * value),
+             tensor2=lambda F, grad, tensor1, value: grad * (tensor1 * value))
+ADDCDIV = op("AddcdivBackward0", _addcdiv,
+             self=lambda F, grad: grad,
+             tensor1=lambda F, grad, tensor2, value: grad * (value / tensor2),
+             tensor2=lambda F, grad, tensor1, tensor2, value: -grad * (
+                 value * tensor1 / (tensor2 * tensor2)))
 # the mask is not an input of the node (not differentiable); a 0-d value tensor receives the
 # sum of the gradient over the filled positions
 MASKED_FILL = op("MaskedFillBackward0", lambda self, value, mask: _masked_fill(self, value, mask),

@@ -9,10 +9,12 @@ The entries below differ only in the grad_fn name torch gives each case of ``mat
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..._backend import ndarray, np
 from ..registry import op
+from .reductions import _vector_norm
 
 # ---- products -------------------------------------------------------------------------------
 
@@ -153,6 +155,127 @@ def trace_backward(F: Any, grad: Any, self_shape: tuple) -> Any:
 
 
 TRACE = op("TraceBackward0", lambda self: np.trace(self), fw="linear", self=trace_backward)
+
+
+def add_scaled(self: Any, prod: Any, beta: Any, alpha: Any) -> Any:
+    """``beta * self + alpha * prod`` (``self`` broadcast to the product); beta == 0 ignores
+    ``self``, nan and inf included, as torch's addmv, addr, baddbmm and addbmm."""
+    if alpha != 1:
+        prod = prod * alpha
+    if beta == 0:
+        return prod
+    return prod + (self if beta == 1 else self * beta)
+
+
+# beta * self + alpha * mat @ vec
+ADDMV = op("AddmvBackward0",
+           lambda self, mat, vec, beta, alpha: add_scaled(self, np.matmul(mat, vec), beta, alpha),
+           fw=None,
+           self=lambda F, grad, beta: _scaled(grad, beta),
+           mat=lambda F, grad, vec, alpha: _scaled(F.unsqueeze_dim(grad, -1) * vec, alpha),
+           vec=lambda F, grad, mat, alpha: _scaled(F.matmul_t(mat, grad, True, False), alpha))
+# beta * self + alpha * outer(vec1, vec2)
+ADDR = op("AddrBackward0",
+          lambda self, vec1, vec2, beta, alpha: add_scaled(self, np.multiply.outer(vec1, vec2),
+                                                           beta, alpha),
+          fw=None,
+          self=lambda F, grad, beta: _scaled(grad, beta),
+          vec1=lambda F, grad, vec2, alpha: _scaled(F.matmul_t(grad, vec2, False, False), alpha),
+          vec2=lambda F, grad, vec1, alpha: _scaled(F.matmul_t(grad, vec1, True, False), alpha))
+
+
+def _add_batch_product(name: str, product: Any) -> Any:
+    """``beta * self + alpha * product(batch1, batch2)``. Each batch's gradient is grad
+    against the other factor; addbmm's grad (one matrix for the whole sum) broadcasts over
+    the batch."""
+    return op(name,
+              lambda self, batch1, batch2, beta, alpha: add_scaled(
+                  self, product(batch1, batch2), beta, alpha),
+              fw=None,
+              self=lambda F, grad, beta: _scaled(grad, beta),
+              batch1=lambda F, grad, batch2, alpha: _scaled(
+                  F.matmul_t(grad, batch2, False, True), alpha),
+              batch2=lambda F, grad, batch1, alpha: _scaled(
+                  F.matmul_t(batch1, grad, True, False), alpha))
+
+
+# batch1 @ batch2 batch by batch, and its sum over the batch
+BADDBMM = _add_batch_product("BaddbmmBackward0", np.matmul)
+ADDBMM = _add_batch_product("AddbmmBackward0", lambda a, b: np.matmul(a, b).sum(0))
+
+# ---- cross products and distances ------------------------------------------------------------
+
+# a x b along dim; d(a x b) = da x b + a x db, and (u, a x b) = (b x u, a) = (u x a, b)
+LINALG_CROSS = op("LinalgCrossBackward0",
+                  lambda self, other, dim: np.cross(self, other, axis=dim), fw="bilinear",
+                  self=lambda F, grad, other, dim: F.cross(other, grad, dim),
+                  other=lambda F, grad, self, dim: F.cross(grad, self, dim))
+
+
+def cdist_forward(x1: Any, x2: Any, p: float) -> Any:
+    """The p-norm distance of every row of x1 to every row of x2 (batch dims broadcast)."""
+    diff = np.expand_dims(x1, -2) - np.expand_dims(x2, -3)
+    if diff.shape[-1] == 0:  # no columns: every distance 0
+        return np.zeros(diff.shape[:-1], diff.dtype)
+    return _vector_norm(diff, p, (-1,), False)
+
+
+def cdist_backward(F: Any, grad: Any, x1: Any, x2: Any, result: Any, p: float) -> Any:
+    """torch's _cdist_backward for x1: sum over the rows j of x2 of grad_ij d||x1_i - x2_j||_p.
+    Where a distance is 0 the gradient is 0 (p <= 2: also where a coordinate difference is 0,
+    p < 1); for inf every coordinate that attains the largest |difference| gets it whole."""
+    if p == 0:
+        return F.zeros_like(x1)
+    diff = F.unsqueeze_dim(x1, -2) - F.unsqueeze_dim(x2, -3)
+    g = F.unsqueeze_dim(grad, -1)
+    dist = F.unsqueeze_dim(result, -1)
+    if p == 1:
+        part = F.sign(diff) * g
+    elif p == 2:
+        part = F.where(dist == 0, 0.0, g * diff / dist)
+    elif p == math.inf:
+        part = g * F.sign(diff) * (F.abs(diff) == dist)
+    elif p < 2:
+        part = F.where(dist == 0, 0.0,
+                       F.sign(diff) * F.abs(diff) ** (p - 1) * g / dist ** (p - 1))
+        if p < 1:
+            part = F.where(diff == 0, 0.0, part)
+    else:
+        part = F.where(dist == 0, 0.0, diff * F.abs(diff) ** (p - 2) * g / dist ** (p - 1))
+    return F.reduce_sum(part, (-2,), False)
+
+
+CDIST = op("CdistBackward0", cdist_forward, fw=None,
+           x1=lambda F, grad, x1, x2, result, p: cdist_backward(F, grad, x1, x2, result, p),
+           x2=lambda F, grad, x1, x2, result, p: cdist_backward(
+               F, F.transpose(grad, -1, -2), x2, x1, F.transpose(result, -1, -2), p))
+
+
+def euclidean_dist_forward(x1: Any, x2: Any) -> Any:
+    """torch's _euclidean_dist: |x1|^2 - 2 x1.x2 + |x2|^2 as one matrix product of padded
+    rows, clamped at 0 before the square root."""
+    n1 = np.sum(x1 * x1, axis=-1, keepdims=True)
+    n2 = np.sum(x2 * x2, axis=-1, keepdims=True)
+    a = np.concatenate([x1 * -2, n1, np.ones_like(n1)], axis=-1)
+    b = np.concatenate([x2, np.ones_like(n2), n2], axis=-1)
+    return np.sqrt(np.maximum(np.matmul(a, np.swapaxes(b, -1, -2)), 0))
+
+
+def euclidean_dist_backward(F: Any, grad: Any, x1: Any, x2: Any, result: Any,
+                            rows: bool) -> Any:
+    """d r_ij / d x1_i = (x1_i - x2_j) / r_ij (``rows``: for x1, else for x2), with grad / r
+    taken as 0 where r is 0, as torch's _euclidean_dist_backward."""
+    ratio = F.where(result == 0, 0.0, grad / result)
+    if rows:
+        return x1 * F.reduce_sum(ratio, (-1,), True) - F.matmul_t(ratio, x2, False, False)
+    return x2 * F.unsqueeze_dim(F.reduce_sum(ratio, (-2,), False), -1) - F.matmul_t(
+        ratio, x1, True, False)
+
+
+EUCLIDEAN_DIST = op(
+    "EuclideanDistBackward0", euclidean_dist_forward, fw=None,
+    x1=lambda F, grad, x1, x2, result: euclidean_dist_backward(F, grad, x1, x2, result, True),
+    x2=lambda F, grad, x1, x2, result: euclidean_dist_backward(F, grad, x1, x2, result, False))
 
 # ---- einsum and the contractions built on it -------------------------------------------------
 
@@ -313,6 +436,15 @@ SOLVE = op("LinalgSolveExBackward0", solve_forward, fw=None,
            A=solve_backward_A, B=solve_backward_B)
 
 
+# (sign, log|det|): sign is an output of the node but carries no gradient for real input;
+# d log|det A| = tr(A^-1 dA), so dL/dA = g A^-T, through a solve (see slogdet_backward in
+# _ops/linalg.py for singular matrices)
+SLOGDET = op("LinalgSlogdetBackward0", lambda A: tuple(np.linalg.slogdet(A)), fw=None,
+             outputs=("sign", "logabsdet"), n_diff=2,
+             A=lambda F, grads, A, sign: None if grads[1] is None else F.slogdet_backward(
+                 grads[1], A, sign))
+
+
 # ---- singular value decomposition -----------------------------------------------------------
 
 
@@ -386,7 +518,8 @@ SVD = op("LinalgSvdBackward0", svd_forward, fw=None, outputs=("U", "S", "Vh"), n
          A=svd_backward)
 
 # the table's entries; the helpers above stay in this module
-__all__ = ["ADDMM", "BMM", "DET", "DOT", "EINSUM_MUL", "EINSUM_PERMUTE", "EINSUM_SUM",
-           "EINSUM_VIEW", "INV", "KRON", "LINEAR_ADDMM", "LINEAR_MM", "MATMUL", "MATMUL_FOLDED_T",
-           "MATMUL_FOLDED_T_VIEW", "MATMUL_VM", "MM", "MV", "OUTER", "SOLVE", "SVD", "TENSORDOT",
-           "TRACE", "VDOT"]
+__all__ = ["ADDBMM", "ADDMM", "ADDMV", "ADDR", "BADDBMM", "BMM", "CDIST", "DET",
+           "DOT", "EINSUM_MUL", "EINSUM_PERMUTE", "EINSUM_SUM", "EINSUM_VIEW", "EUCLIDEAN_DIST",
+           "INV", "KRON", "LINALG_CROSS", "LINEAR_ADDMM", "LINEAR_MM", "MATMUL", "MATMUL_FOLDED_T",
+           "MATMUL_FOLDED_T_VIEW", "MATMUL_VM", "MM", "MV", "OUTER", "SLOGDET", "SOLVE", "SVD",
+           "TENSORDOT", "TRACE", "VDOT"]

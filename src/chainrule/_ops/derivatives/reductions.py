@@ -242,6 +242,38 @@ def _logsumexp(self: Any, dim: tuple, keepdim: bool) -> Any:
     return _row_major(out if keepdim else np.squeeze(out, dim), x)
 
 
+def _nansum(self: Any, dim: tuple, keepdim: bool) -> Any:
+    # the sum with every nan taken as 0, in the input's dtype
+    x = np.asarray(self)
+    if x.dtype.kind == "f":
+        x = np.where(np.isnan(x), 0, x).astype(x.dtype, copy=False)
+    return np.sum(x, axis=dim, keepdims=keepdim, dtype=x.dtype)
+
+
+def logcumsumexp_array(self: Any, dim: int) -> Any:
+    """log(cumsum(exp(x))) along ``dim`` without overflow: NumPy's logaddexp accumulated, which
+    handles infinities and nan as torch's kernel does."""
+    x = np.asarray(self)
+    if x.ndim == 0:
+        return x.copy()
+    return np.logaddexp.accumulate(x, axis=dim)
+
+
+def _dist(self: Any, other: Any, p: float, dims: tuple) -> Any:
+    # the p-norm of the (broadcast) difference over every dim
+    return _vector_norm(np.asarray(self - other), p, dims, False)
+
+
+def renorm_array(self: Any, p: float, dims: tuple, maxnorm: float) -> Any:
+    """Each slice whose p-norm over ``dims`` exceeds ``maxnorm`` scaled to norm ``maxnorm``
+    (torch's factor maxnorm / (norm + 1e-7), in the input's dtype)."""
+    x = np.asarray(self)
+    norm = _vector_norm(x, p, dims, True)
+    top = np.asarray(maxnorm, dtype=norm.dtype)
+    factor = np.where(norm > top, top / (norm + np.asarray(1e-7, dtype=norm.dtype)), 1)
+    return x * factor.astype(x.dtype, copy=False)
+
+
 # ---- backward helpers ------------------------------------------------------------------------
 
 def _restore(F: Any, grad: Any, dim: tuple, keepdim: bool) -> Any:
@@ -404,6 +436,52 @@ def _cumsum_backward(F: Any, grad: Any, dim: int) -> Any:
     if np.ndim(grad) == 0:
         return grad
     return F.flip_dim(F.cumsum(F.flip_dim(grad, dim), dim), dim)
+
+
+def _nansum_backward(F: Any, grad: Any, self: Any, self_shape: tuple, dim: tuple,
+                     keepdim: bool) -> Any:
+    # the sum's gradient times 0 where the input was nan (self == self is False there): an
+    # infinite gradient gives nan there, as torch's product does
+    return fm.sum_backward(F, grad, self_shape, dim, keepdim) * (self == self)
+
+
+def _logcumsumexp_backward(F: Any, grad: Any, self: Any, result: Any, dim: int) -> Any:
+    """d out_j / d x_k = exp(x_k - out_j) for j >= k. As torch, the positive and the negative
+    parts of grad are summed separately in log space (a reversed logcumsumexp), so nothing
+    overflows; log 0 is the dtype's lowest value."""
+    if np.ndim(grad) == 0 or np.size(getattr(grad, "_data", grad)) == 0:
+        return grad
+    lowest = float(np.finfo(np.result_type(getattr(grad, "_data", grad))).min)
+    log_abs = F.log(F.abs(grad))
+    total = None
+    for part in (F.where(grad > 0, log_abs, lowest), F.where(grad < 0, log_abs, lowest)):
+        rev = F.flip_dim(F.logcumsumexp(F.flip_dim(part - result, dim), dim), dim)
+        term = F.exp(rev + self)
+        total = term if total is None else total - term
+    return total
+
+
+_UNDEFINED_MSG = ("Expected a proper Tensor but got None (or an undefined Tensor in C++) for "
+                  "argument #0 'self'")
+
+
+def _dist_backward_other(F: Any, grad: Any, self: Any, other: Any, result: Any, p: float,
+                         dims: tuple) -> Any:
+    g = _norm_backward(F, grad, self - other, result, p, dims, False)
+    if g is None:
+        # the 0-norm has no gradient; torch negates that undefined gradient and fails
+        raise RuntimeError(_UNDEFINED_MSG)
+    return -g
+
+
+def _renorm_backward(F: Any, grad: Any, self: Any, p: float, dims: tuple,
+                     maxnorm: float) -> Any:
+    """torch's renorm_backward: where the norm n exceeds maxnorm the output is x * m / (n + e),
+    whose gradient is (m / (n + e)) (grad - d n / dx * sum(x * grad) / (n + e))."""
+    norm = F.vector_norm(self, p, dims, True)
+    nb = _norm_backward(F, F.reduce_sum(self * grad, dims, True), self, norm, p, dims, True)
+    invnorm = 1 / (norm + 1e-7)
+    return F.where(norm > maxnorm, (invnorm * maxnorm) * (grad - invnorm * nb), grad)
 
 
 # ---- the entries -----------------------------------------------------------------------------
@@ -574,3 +652,17 @@ UNIQUE_CONSECUTIVE = op("UniqueConsecutiveBackward0",
                         lambda self, dim: unique_consecutive_array(self, dim), fw=None,
                         outputs=("output", "inverse_indices", "counts"),
                         self=lambda F, grad: no_derivative("unique_consecutive"))
+
+
+# nansum: the sum with nan as 0 (dim: a tuple, every dim when none is given)
+NANSUM = op("NansumBackward0", _nansum, fw=None, self=_nansum_backward)
+LOGCUMSUMEXP = op("LogcumsumexpBackward0", logcumsumexp_array, fw=None,
+                  self=lambda F, grad, self, result, dim: _logcumsumexp_backward(
+                      F, grad, self, result, dim))
+# dist(x, y, p) = ||x - y||_p over every element of the broadcast difference
+DIST = op("DistBackward0", _dist, fw=None,
+          self=lambda F, grad, self, other, result, p, dims: _norm_backward(
+              F, grad, self - other, result, p, dims, False),
+          other=_dist_backward_other)
+# renorm: dims are the dims the norm runs over (all but torch's dim)
+RENORM = op("RenormBackward0", renorm_array, fw=None, self=_renorm_backward)

@@ -87,6 +87,10 @@ SQUEEZE_DIMS = op("SqueezeBackward2",
                                                             if np.shape(self)[d] == 1)),
                   fw="linear", view=True,
                   self=lambda F, grad, self_shape, dims: unsqueeze_to(F, grad, self_shape, dims))
+# squeeze_(dim), in place on a tensor nothing else sees (the last step of quantile): the
+# squeeze(dim) of a fresh result (not a view), under the in-place op's name
+SQUEEZE_DIM_INPLACE = op("SqueezeBackward4", SQUEEZE_DIM.forward, fw="linear",
+                         self=SQUEEZE_DIM.formulas["self"])
 # squeeze(dim) of a 0-d tensor: the identity, under squeeze(dim)'s name
 SQUEEZE_SCALAR = op("SqueezeBackward1", lambda self, dim: self, fw="linear", view=True,
                     self=lambda F, grad: grad)
