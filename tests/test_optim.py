@@ -11,7 +11,7 @@ import pytest
 
 import chainrule as cr
 import chainrule.optim as optim
-from chainrule.optim import _kernels, adam, optimizer, sgd
+from chainrule.optim import _kernels, adam, optimizer, rmsprop, sgd
 
 # (optimizer name, keyword arguments): each trained in both libraries
 CONFIGS = [
@@ -27,6 +27,14 @@ CONFIGS = [
               "weight_decay": 0.05}),
     ("AdamW", {"lr": 0.01}),
     ("AdamW", {"lr": 0.02, "weight_decay": 0.1, "amsgrad": True, "betas": (0.85, 0.995)}),
+    ("RMSprop", {}),
+    ("RMSprop", {"lr": 0.005, "alpha": 0.95, "weight_decay": 0.01}),
+    ("RMSprop", {"lr": 0.001, "centered": True, "maximize": True}),
+    ("RMSprop", {"lr": 0.001, "centered": True, "eps": 1e-5}),
+    ("Adagrad", {}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.01, "weight_decay": 0.02,
+                 "initial_accumulator_value": 0.1}),
+    ("Adagrad", {"lr": 0.05, "eps": 1e-6, "maximize": True}),
 ]
 
 
@@ -92,7 +100,16 @@ def test_training_matches_torch(torch, name, kwargs):
     _check_state(co, to, cm, tm)
 
 
-@pytest.mark.parametrize("name,kwargs", CONFIGS)
+# RMSprop's momentum buffer sums g / sqrt(v), whatever g's scale: near convergence the
+# gradients are mostly the two libraries' matmul rounding, which the buffer grows to 1e-4
+# apart over a training run; fed identical gradients it agrees to an ulp
+UPDATE_ONLY = [
+    ("RMSprop", {"lr": 0.005, "alpha": 0.9, "momentum": 0.8, "weight_decay": 0.01}),
+    ("RMSprop", {"lr": 0.005, "centered": True, "momentum": 0.5, "maximize": True}),
+]
+
+
+@pytest.mark.parametrize("name,kwargs", CONFIGS + UPDATE_ONLY)
 def test_update_from_identical_gradients(torch, name, kwargs):
     # the update alone, fed the same gradients: SGD's arithmetic is torch's to the bit;
     # Adam's differs only through torch's vectorized sqrt (an ulp on some elements)
@@ -133,6 +150,7 @@ def test_float64_parameters(torch):
 @pytest.mark.parametrize("name,kwargs", [
     ("SGD", {}), ("SGD", {"momentum": 0.9, "nesterov": True}), ("Adam", {}),
     ("AdamW", {"amsgrad": True}), ("Adam", {"lr": 0.5, "betas": (0.5, 0.6)}),
+    ("RMSprop", {"centered": True}), ("Adagrad", {"lr_decay": 0.1}),
 ])
 def test_param_groups_and_repr(torch, name, kwargs):
     tm, cm, _, _ = _pair(torch)
@@ -183,7 +201,7 @@ def test_parameters_without_grad_are_skipped(torch):
     tm, cm, x, y = _pair(torch)
     for m in (tm, cm):
         m[2].bias.requires_grad_(False)
-    for name in ("SGD", "Adam"):
+    for name in ("SGD", "Adam", "RMSprop"):
         to = getattr(torch.optim, name)(tm.parameters(), lr=0.1, weight_decay=0.1)
         co = getattr(optim, name)(cm.parameters(), lr=0.1, weight_decay=0.1)
         _train(torch, to, co, tm, cm, x, y, 3)
@@ -303,6 +321,10 @@ BAD_ARGUMENTS = [
     ("Adam", {"lr": -1}), ("Adam", {"eps": -1.0}), ("Adam", {"betas": (1.0, 0.9)}),
     ("Adam", {"betas": (0.9, -0.1)}), ("Adam", {"weight_decay": -2}),
     ("Adam", {"betas": (0.9, 1)}), ("AdamW", {"lr": -0.01}), ("AdamW", {"betas": (-1.0, 0.9)}),
+    ("RMSprop", {"lr": -1}), ("RMSprop", {"eps": -1e-8}), ("RMSprop", {"momentum": -1}),
+    ("RMSprop", {"weight_decay": -1}), ("RMSprop", {"alpha": -0.5}),
+    ("Adagrad", {"lr": -1}), ("Adagrad", {"lr_decay": -1}), ("Adagrad", {"weight_decay": -1}),
+    ("Adagrad", {"initial_accumulator_value": -1}), ("Adagrad", {"eps": -1}),
 ]
 
 
@@ -337,7 +359,7 @@ def test_unsupported_modes_refuse():
             optim.Adam([w], **kwargs)
 
 
-@pytest.mark.parametrize("module", [optimizer, sgd, adam, _kernels])
+@pytest.mark.parametrize("module", [optimizer, sgd, adam, rmsprop, _kernels])
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
