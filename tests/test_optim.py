@@ -364,3 +364,18 @@ def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
     assert result.attempted > 0 or module is _kernels
+
+
+def test_old_state_dict_gains_defaults_and_tensor_steps(torch):
+    # an older dict: a number for ``step`` and groups without the newer keys
+    results = []
+    for lib, mod in ((torch, torch.optim), (cr, optim)):
+        w = lib.nn.Parameter(lib.ones(2))
+        opt = mod.Adam([w])
+        old = {"state": {0: {"step": 3, "exp_avg": lib.zeros(2), "exp_avg_sq": lib.zeros(2)}},
+               "param_groups": [{"lr": 0.1, "betas": (0.9, 0.999), "eps": 1e-8,
+                                 "weight_decay": 0, "params": [0]}]}
+        opt.load_state_dict(old)
+        step = opt.state[w]["step"]
+        results.append((type(step).__name__, str(step.dtype), step.item(), repr(opt)))
+    assert results[1] == results[0]

@@ -8,7 +8,7 @@ from .._backend import np
 from .._creation import tensor, zeros_like
 from .._tensor import Tensor
 from . import _kernels as K
-from .optimizer import Optimizer, _check_supported, _scalar_dtype
+from .optimizer import Optimizer, _check_supported, _count_step, _scalar_dtype
 from .sgd import _value
 
 __all__ = ["Adam", "AdamW"]
@@ -66,20 +66,10 @@ class Adam(Optimizer):
         _check_supported(foreach, differentiable, fused, capturable)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("amsgrad", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            group.setdefault("fused", None)
-            for p in group["params"]:
-                p_state = self.state.get(p, [])
-                if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                    p_state["step"] = tensor(float(p_state["step"]), dtype=_scalar_dtype())
+    _group_fallbacks = {"amsgrad": False, "maximize": False, "foreach": None,
+                        "capturable": False, "differentiable": False,
+                        "decoupled_weight_decay": False, "fused": None}
+    _tensor_steps = True
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr = _value(group["lr"])
@@ -100,8 +90,7 @@ class Adam(Optimizer):
             grad = K.data(p.grad)
             if group["maximize"]:
                 grad = -grad
-            step_t = state["step"]
-            K.store(step_t, K.add_scalar(K.data(step_t), 1))
+            step = _count_step(state)
             param = K.data(p)
             if weight_decay != 0:
                 if group["decoupled_weight_decay"]:
@@ -116,7 +105,6 @@ class Adam(Optimizer):
             K.store(exp_avg_sq, v)
 
             # bias corrections in double precision, as Python numbers
-            step = step_t.item()
             bias_correction1 = 1 - beta1 ** step
             bias_correction2 = 1 - beta2 ** step
             step_size = lr / bias_correction1

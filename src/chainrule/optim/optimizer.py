@@ -10,9 +10,12 @@ from copy import deepcopy
 from itertools import chain
 from typing import Any
 
+from .._creation import tensor
 from .._dtypes import float32, float64, get_default_dtype
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad, no_grad
+from ..nn.modules.module import clear_grads
+from . import _kernels as K
 
 __all__ = ["Optimizer", "required"]
 
@@ -75,8 +78,18 @@ class Optimizer:
         return {"defaults": self.defaults, "state": self.state,
                 "param_groups": self.param_groups}
 
+    # per subclass: defaults a group saved by an older version lacks, and whether its
+    # ``step`` counters are tensors (an older dict may hold numbers)
+    _group_fallbacks: dict[str, Any] = {}
+    _tensor_steps = False
+
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+        for group in self.param_groups:
+            for key, value in self._group_fallbacks.items():
+                group.setdefault(key, value)
+        if self._tensor_steps:
+            _tensor_step(self)
 
     def __repr__(self) -> str:
         text = self.__class__.__name__ + " ("
@@ -167,17 +180,7 @@ class Optimizer:
             >>> w.grad is None
             True
         """
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is not None:
-                    if set_to_none:
-                        p.grad = None
-                    else:
-                        if p.grad.grad_fn is not None:
-                            p.grad.detach_()
-                        else:
-                            p.grad.requires_grad_(False)
-                        p.grad.zero_()
+        clear_grads(chain.from_iterable(g["params"] for g in self.param_groups), set_to_none)
 
     def _run_step(self, closure: Callable[[], Any] | None) -> Any:
         # the closure recomputes the loss with grad on; the update itself is never recorded
@@ -274,6 +277,22 @@ class Optimizer:
 
         param_groups = [update_group(g, ng) for g, ng in zip(groups, saved_groups)]
         self.__setstate__({"state": state, "param_groups": param_groups})
+
+
+def _tensor_step(optimizer: Optimizer) -> None:
+    # a ``step`` saved as a number (older state dicts) becomes a tensor again
+    for group in optimizer.param_groups:
+        for p in group["params"]:
+            p_state = optimizer.state.get(p, [])
+            if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
+                p_state["step"] = tensor(float(p_state["step"]), dtype=_scalar_dtype())
+
+
+def _count_step(state: dict[str, Any]) -> float:
+    """Adds one to the parameter's ``step`` tensor in place; returns the new count."""
+    step_t = state["step"]
+    K.store(step_t, K.add_scalar(K.data(step_t), 1))
+    return step_t.item()
 
 
 def _check_supported(foreach: Any, differentiable: bool, fused: Any,

@@ -8,25 +8,10 @@ from .._backend import np
 from .._creation import full_like, tensor, zeros_like
 from .._tensor import Tensor
 from . import _kernels as K
-from .optimizer import Optimizer, _check_supported, _scalar_dtype
+from .optimizer import Optimizer, _check_supported, _count_step, _scalar_dtype
 from .sgd import _value
 
 __all__ = ["Adagrad", "RMSprop"]
-
-
-def _tensor_step(optimizer: Optimizer) -> None:
-    # a ``step`` saved as a number (older state dicts) becomes a tensor again
-    for group in optimizer.param_groups:
-        for p in group["params"]:
-            p_state = optimizer.state.get(p, [])
-            if len(p_state) != 0 and not isinstance(p_state["step"], Tensor):
-                p_state["step"] = tensor(float(p_state["step"]), dtype=_scalar_dtype())
-
-
-def _count_step(state: dict[str, Any]) -> float:
-    step_t = state["step"]
-    K.store(step_t, K.add_scalar(K.data(step_t), 1))
-    return step_t.item()
 
 
 class RMSprop(Optimizer):
@@ -69,16 +54,9 @@ class RMSprop(Optimizer):
         _check_supported(foreach, differentiable, None, capturable)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("momentum", 0)
-            group.setdefault("centered", False)
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        _tensor_step(self)
+    _group_fallbacks = {"momentum": 0, "centered": False, "foreach": None,
+                        "maximize": False, "differentiable": False, "capturable": False}
+    _tensor_steps = True
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr = _value(group["lr"])
@@ -170,14 +148,9 @@ class Adagrad(Optimizer):
         state["step"] = tensor(0.0, dtype=_scalar_dtype())
         state["sum"] = full_like(p, group["initial_accumulator_value"])
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", None)
-        _tensor_step(self)
+    _group_fallbacks = {"foreach": None, "maximize": False, "differentiable": False,
+                        "fused": None}
+    _tensor_steps = True
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr = _value(group["lr"])

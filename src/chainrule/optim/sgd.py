@@ -53,14 +53,9 @@ class SGD(Optimizer):
         _check_supported(foreach, differentiable, fused)
         super().__init__(params, defaults)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("nesterov", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", False)
+    _group_fallbacks = {"nesterov": False, "maximize": False, "foreach": None,
+                        "differentiable": False, "fused": False}
+    _tensor_steps = False
 
     def _update_group(self, group: dict[str, Any]) -> None:
         lr = _value(group["lr"])
