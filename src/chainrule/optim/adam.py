@@ -8,7 +8,7 @@ from .._backend import np
 from .._creation import tensor, zeros_like
 from .._tensor import Tensor
 from . import _kernels as K
-from .optimizer import Optimizer, _check_supported, _count_step, _scalar_dtype
+from .optimizer import Optimizer, _check_nonnegative, _check_supported, _count_step, _scalar_dtype
 from .sgd import _value
 
 __all__ = ["Adam", "AdamW"]
@@ -41,18 +41,12 @@ class Adam(Optimizer):
             if foreach and not capturable:
                 raise ValueError("lr as a Tensor is not supported for capturable=False and "
                                  "foreach=True")
-            if lr.numel() != 1:
-                raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_nonnegative({"lr": lr, "eps": eps})
         if not 0.0 <= betas[0] < 1.0:
             raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
         if not 0.0 <= betas[1] < 1.0:
             raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_nonnegative({"weight_decay": weight_decay})
         if not ((isinstance(betas[0], float) and isinstance(betas[1], float))
                 or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))):
             raise ValueError("betas must be either both floats or both Tensors")
@@ -71,25 +65,21 @@ class Adam(Optimizer):
                         "decoupled_weight_decay": False, "fused": None}
     _tensor_steps = True
 
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> None:
+        state = self.state[p]
+        state["step"] = tensor(0.0, dtype=_scalar_dtype())
+        state["exp_avg"] = zeros_like(p)
+        state["exp_avg_sq"] = zeros_like(p)
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = zeros_like(p)
+
     def _update_group(self, group: dict[str, Any]) -> None:
         lr = _value(group["lr"])
         beta1, beta2 = (_value(b) for b in group["betas"])
         weight_decay = group["weight_decay"]
         eps = group["eps"]
         amsgrad = group["amsgrad"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = tensor(0.0, dtype=_scalar_dtype())
-                state["exp_avg"] = zeros_like(p)
-                state["exp_avg_sq"] = zeros_like(p)
-                if amsgrad:
-                    state["max_exp_avg_sq"] = zeros_like(p)
-            grad = K.data(p.grad)
-            if group["maximize"]:
-                grad = -grad
+        for p, state, grad in self._with_grads(group):
             step = _count_step(state)
             param = K.data(p)
             if weight_decay != 0:
@@ -125,13 +115,9 @@ class AdamW(Adam):
 
     Example:
         >>> import chainrule as torch
-        >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
-        >>> opt = torch.optim.AdamW([w], lr=0.1)
-        >>> (w ** 2).sum().backward()
-        >>> opt.step()
-        >>> w
-        Parameter containing:
-        tensor([ 0.8990, -1.8980], requires_grad=True)
+        >>> opt = torch.optim.AdamW(torch.nn.Linear(2, 1).parameters())
+        >>> opt.param_groups[0]["weight_decay"], opt.param_groups[0]["decoupled_weight_decay"]
+        (0.01, True)
     """
 
     def __init__(self, params: Any, lr: float | Tensor = 1e-3,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from itertools import chain
 from typing import Any
@@ -201,6 +201,22 @@ class Optimizer:
     def _update_group(self, group: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _with_grads(self, group: dict[str, Any]) -> Iterator[tuple[Tensor, dict, Any]]:
+        """Each parameter of the group that has a gradient (the others are skipped), with its
+        state (set up by ``_init_state`` at its first step) and its gradient as an array,
+        negated under ``maximize``."""
+        for p in group["params"]:
+            if p.grad is None:
+                continue
+            state = self.state[p]
+            if len(state) == 0:
+                self._init_state(p, group)
+            grad = K.data(p.grad)
+            yield p, state, (-grad if group["maximize"] else grad)
+
     def state_dict(self) -> dict[str, Any]:
         """The state as a dict: ``state`` keyed by parameter index (counted across the
         groups in order) and ``param_groups`` with indices in place of parameters.
@@ -293,6 +309,25 @@ def _count_step(state: dict[str, Any]) -> float:
     step_t = state["step"]
     K.store(step_t, K.add_scalar(K.data(step_t), 1))
     return step_t.item()
+
+
+# the words torch's argument errors use for each hyperparameter
+_ARGUMENT_WORDS = {"lr": "learning rate", "eps": "epsilon value", "momentum": "momentum value",
+                   "weight_decay": "weight_decay value", "alpha": "alpha value",
+                   "lr_decay": "lr_decay value",
+                   "initial_accumulator_value": "initial_accumulator_value value"}
+
+
+def _check_nonnegative(checks: dict[str, Any], nan_passes: bool = False) -> None:
+    """torch's ValueError for the first negative hyperparameter, in the order given (and for
+    a tensor lr of more than one element). SGD tests ``x < 0``, which lets a NaN through; the
+    others test ``not 0 <= x``, which does not."""
+    lr = checks.get("lr")
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    for name, value in checks.items():
+        if (value < 0.0) if nan_passes else not 0.0 <= value:
+            raise ValueError(f"Invalid {_ARGUMENT_WORDS[name]}: {value}")
 
 
 def _check_supported(foreach: Any, differentiable: bool, fused: Any,

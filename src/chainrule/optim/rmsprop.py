@@ -8,7 +8,7 @@ from .._backend import np
 from .._creation import full_like, tensor, zeros_like
 from .._tensor import Tensor
 from . import _kernels as K
-from .optimizer import Optimizer, _check_supported, _count_step, _scalar_dtype
+from .optimizer import Optimizer, _check_nonnegative, _check_supported, _count_step, _scalar_dtype
 from .sgd import _value
 
 __all__ = ["Adagrad", "RMSprop"]
@@ -21,13 +21,12 @@ class RMSprop(Optimizer):
 
     Example:
         >>> import chainrule as torch
-        >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
-        >>> opt = torch.optim.RMSprop([w], lr=0.01)
-        >>> (w ** 2).sum().backward()
+        >>> w = torch.nn.Parameter(torch.ones(3))
+        >>> opt = torch.optim.RMSprop([w], momentum=0.9, centered=True)
+        >>> w.sum().backward()
         >>> opt.step()
-        >>> w
-        Parameter containing:
-        tensor([ 0.9000, -1.9000], requires_grad=True)
+        >>> list(opt.state[w])
+        ['step', 'square_avg', 'momentum_buffer', 'grad_avg']
     """
 
     def __init__(self, params: Any, lr: float | Tensor = 1e-2, alpha: float = 0.99,
@@ -35,18 +34,8 @@ class RMSprop(Optimizer):
                  centered: bool = False, capturable: bool = False,
                  foreach: bool | None = None, maximize: bool = False,
                  differentiable: bool = False) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        _check_nonnegative({"lr": lr, "eps": eps, "momentum": momentum,
+                            "weight_decay": weight_decay, "alpha": alpha})
         defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps,
                     "centered": centered, "weight_decay": weight_decay,
                     "capturable": capturable, "foreach": foreach, "maximize": maximize,
@@ -58,24 +47,20 @@ class RMSprop(Optimizer):
                         "maximize": False, "differentiable": False, "capturable": False}
     _tensor_steps = True
 
+    def _init_state(self, p: Tensor, group: dict[str, Any]) -> None:
+        state = self.state[p]
+        state["step"] = tensor(0.0, dtype=_scalar_dtype())
+        state["square_avg"] = zeros_like(p)
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = zeros_like(p)
+        if group["centered"]:
+            state["grad_avg"] = zeros_like(p)
+
     def _update_group(self, group: dict[str, Any]) -> None:
         lr = _value(group["lr"])
         alpha, eps = group["alpha"], group["eps"]
         weight_decay, momentum = group["weight_decay"], group["momentum"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = tensor(0.0, dtype=_scalar_dtype())
-                state["square_avg"] = zeros_like(p)
-                if momentum > 0:
-                    state["momentum_buffer"] = zeros_like(p)
-                if group["centered"]:
-                    state["grad_avg"] = zeros_like(p)
-            grad = K.data(p.grad)
-            if group["maximize"]:
-                grad = -grad
+        for p, state, grad in self._with_grads(group):
             _count_step(state)
             param = K.data(p)
             if weight_decay != 0:
@@ -106,32 +91,19 @@ class Adagrad(Optimizer):
 
     Example:
         >>> import chainrule as torch
-        >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
-        >>> opt = torch.optim.Adagrad([w], lr=0.1)
-        >>> (w ** 2).sum().backward()
-        >>> opt.step()
-        >>> w
-        Parameter containing:
-        tensor([ 0.9000, -1.9000], requires_grad=True)
+        >>> w = torch.nn.Parameter(torch.zeros(2))
+        >>> opt = torch.optim.Adagrad([w], initial_accumulator_value=0.5)
+        >>> opt.state[w]["sum"]
+        tensor([0.5000, 0.5000])
     """
 
     def __init__(self, params: Any, lr: float | Tensor = 1e-2, lr_decay: float = 0,
                  weight_decay: float = 0, initial_accumulator_value: float = 0,
                  eps: float = 1e-10, foreach: bool | None = None, *, maximize: bool = False,
                  differentiable: bool = False, fused: bool | None = None) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError("Invalid initial_accumulator_value value: "
-                             f"{initial_accumulator_value}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_nonnegative({"lr": lr, "lr_decay": lr_decay, "weight_decay": weight_decay,
+                            "initial_accumulator_value": initial_accumulator_value,
+                            "eps": eps})
         defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
                     "initial_accumulator_value": initial_accumulator_value,
                     "foreach": foreach, "maximize": maximize,
@@ -155,16 +127,8 @@ class Adagrad(Optimizer):
     def _update_group(self, group: dict[str, Any]) -> None:
         lr = _value(group["lr"])
         weight_decay, eps = group["weight_decay"], group["eps"]
-        for p in group["params"]:
-            if p.grad is None:
-                continue
-            state = self.state[p]
-            if len(state) == 0:
-                self._init_state(p, group)
+        for p, state, grad in self._with_grads(group):
             step = _count_step(state)
-            grad = K.data(p.grad)
-            if group["maximize"]:
-                grad = -grad
             param = K.data(p)
             if weight_decay != 0:
                 grad = K.add(grad, param, weight_decay)

@@ -7,7 +7,7 @@ from typing import Any
 
 from .._tensor import Tensor
 from . import _kernels as K
-from .optimizer import Optimizer, _check_supported
+from .optimizer import Optimizer, _check_nonnegative, _check_supported
 
 __all__ = ["SGD"]
 
@@ -37,14 +37,8 @@ class SGD(Optimizer):
                  dampening: float = 0, weight_decay: float | Tensor = 0,
                  nesterov: bool = False, *, maximize: bool = False, foreach: bool | None = None,
                  differentiable: bool = False, fused: bool | None = None) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if lr < 0.0:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if momentum < 0.0:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if weight_decay < 0.0:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_nonnegative({"lr": lr, "momentum": momentum, "weight_decay": weight_decay},
+                           nan_passes=True)
         defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
                     "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize,
                     "foreach": foreach, "differentiable": differentiable, "fused": fused}
