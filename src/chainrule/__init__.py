@@ -49,7 +49,7 @@ from ._ops.shape import *  # noqa: E402,F403
 from .nn.functional import (  # noqa: E402
     binary_cross_entropy_with_logits, constant_pad_nd, log_softmax, selu, softmax,
 )
-from . import func, linalg, nn, return_types, utils  # noqa: E402
+from . import func, linalg, nn, optim, return_types, utils  # noqa: E402
 from ._printing import set_printoptions  # noqa: E402
 from ._tensor import (  # noqa: E402
     Size, Tensor, contiguous_format, device, memory_format, preserve_format,

@@ -738,16 +738,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Clears the parameters' gradients (to None, or zeroed in place)."""
-        for p in self.parameters():
-            if p.grad is not None:
-                if set_to_none:
-                    p.grad = None
-                else:
-                    if p.grad.grad_fn is not None:
-                        p.grad.detach_()
-                    else:
-                        p.grad.requires_grad_(False)
-                    p.grad.zero_()
+        clear_grads(self.parameters(), set_to_none)
 
     # ---- printing ---------------------------------------------------------------------------
 
@@ -805,3 +796,18 @@ def _parse_to(args: tuple, kwargs: dict) -> Any:
     if dev is not None and not isinstance(dev, int):
         _device(dev)
     return dtype
+
+
+def clear_grads(params: Any, set_to_none: bool) -> None:
+    """Each parameter's gradient to None, or detached and zeroed in place (torch's
+    ``zero_grad`` for modules and optimizers alike)."""
+    for p in params:
+        if p.grad is not None:
+            if set_to_none:
+                p.grad = None
+            else:
+                if p.grad.grad_fn is not None:
+                    p.grad.detach_()
+                else:
+                    p.grad.requires_grad_(False)
+                p.grad.zero_()
