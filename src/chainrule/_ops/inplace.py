@@ -389,6 +389,31 @@ def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Any = N
     return _fill_random(self, lambda shape, dt: _random.uniform(shape, float(a), float(b), dt))
 
 
+def random_(self: Tensor, from_: int | None = None, to: int | None = None, *,
+            generator: Any = None) -> Tensor:
+    """Fills with integers: ``random_()`` over the dtype's range, ``random_(to)`` from
+    [0, to), ``random_(from, to)`` from [from, to) (torch's generator stream).
+
+    >>> import chainrule
+    >>> _ = chainrule.manual_seed(0)
+    >>> chainrule.empty((), dtype=chainrule.int64).random_().item()
+    900450186894289455
+    """
+    from .. import _random
+
+    engine = None if generator is None else generator._engine
+    if from_ is None and to is None:
+        def draw(shape: tuple, dt: Any) -> Any:
+            return _random.random_full(shape, dt)
+    else:
+        low, high = (0, from_) if to is None else (from_, to)
+
+        def draw(shape: tuple, dt: Any) -> Any:
+            return _random.randint(int(low), int(high), shape, dt)
+    with _random.using(engine):
+        return _fill_random(self, draw)
+
+
 def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Any = None) -> Tensor:
     """Fills with 0/1 samples, 1 with probability ``p``."""
     from .. import _random
