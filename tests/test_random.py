@@ -522,3 +522,20 @@ def test_generators_keep_their_own_state() -> None:
     assert C.rand(3).tolist() == torch.rand(3).tolist()
     assert cg.initial_seed() == 11
     assert C.initial_seed() == 3
+
+
+def test_inplace_fills_take_a_generator() -> None:
+    import chainrule as C
+
+    torch.manual_seed(1)
+    C.manual_seed(1)
+    tg, cg = torch.Generator().manual_seed(5), C.Generator().manual_seed(5)
+    fills = [("normal_", (0.5, 2.0)), ("uniform_", (-1.0, 3.0)), ("bernoulli_", (0.3,)),
+             ("random_", (0, 7))]
+    for name, args in fills:
+        want = getattr(torch.empty(20), name)(*args, generator=tg)
+        got = getattr(C.empty(20), name)(*args, generator=cg)
+        assert got.tolist() == want.tolist(), name
+    want = torch.nn.init.kaiming_uniform_(torch.empty(4, 3), generator=tg)
+    assert C.nn.init.kaiming_uniform_(C.empty(4, 3), generator=cg).tolist() == want.tolist()
+    assert C.rand(5).tolist() == torch.rand(5).tolist()  # the default stream untouched
