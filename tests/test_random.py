@@ -480,3 +480,62 @@ def test_randn_statistics() -> None:
     y = R.randn((15,), F64)  # scalar path
     assert np.all(np.isfinite(y))
     assert math.isclose(float(R.rand((200_000,), F64).mean()), 0.5, abs_tol=0.005)
+
+
+# ---- generators with their own state, and Tensor.random_ -------------------------------
+
+
+@pytest.mark.parametrize("dtype", ["int64", "int32", "int16", "int8", "uint8", "bool",
+                                   "float64", "float32", "float16"])
+@pytest.mark.parametrize("seed", [0, 7, 2**40 + 3])
+def test_random_full_range(dtype: str, seed: int) -> None:
+    import chainrule as C
+
+    torch.manual_seed(seed)
+    C.manual_seed(seed)
+    want = torch.empty(9, dtype=getattr(torch, dtype)).random_()
+    got = C.empty(9, dtype=getattr(C, dtype)).random_()
+    assert got.tolist() == want.tolist()
+    assert torch.empty(3).random_(-4, 9).tolist() == C.empty(3).random_(-4, 9).tolist()
+    assert torch.empty(3).random_(5).tolist() == C.empty(3).random_(5).tolist()
+
+
+def test_generators_keep_their_own_state() -> None:
+    import chainrule as C
+
+    torch.manual_seed(3)
+    C.manual_seed(3)
+    tg, cg = torch.Generator(), C.Generator()
+    assert cg.initial_seed() == tg.initial_seed()
+    assert C.randperm(6, generator=cg).tolist() == torch.randperm(6, generator=tg).tolist()
+    tg.manual_seed(11)
+    cg.manual_seed(11)
+    for _ in range(2):
+        want = torch.empty((), dtype=torch.int64).random_(generator=tg).item()
+        assert C.empty((), dtype=C.int64).random_(generator=cg).item() == want
+        assert C.randperm(40, generator=cg).tolist() == torch.randperm(40, generator=tg).tolist()
+        want = torch.randint(0, 9, (5,), generator=tg).tolist()
+        assert C.randint(0, 9, (5,), generator=cg).tolist() == want
+        assert C.rand(4, generator=cg).tolist() == torch.rand(4, generator=tg).tolist()
+        assert C.randn(17, generator=cg).tolist() == torch.randn(17, generator=tg).tolist()
+    # the default generator went untouched by all of that
+    assert C.rand(3).tolist() == torch.rand(3).tolist()
+    assert cg.initial_seed() == 11
+    assert C.initial_seed() == 3
+
+
+def test_inplace_fills_take_a_generator() -> None:
+    import chainrule as C
+
+    torch.manual_seed(1)
+    C.manual_seed(1)
+    tg, cg = torch.Generator().manual_seed(5), C.Generator().manual_seed(5)
+    fills = [("normal_", (0.5, 2.0)), ("uniform_", (-1.0, 3.0)), ("bernoulli_", (0.3,)),
+             ("random_", (0, 7))]
+    for name, args in fills:
+        want = getattr(torch.empty(20), name)(*args, generator=tg)
+        got = getattr(C.empty(20), name)(*args, generator=cg)
+        assert got.tolist() == want.tolist(), name
+    want = torch.nn.init.kaiming_uniform_(torch.empty(4, 3), generator=tg)
+    assert C.nn.init.kaiming_uniform_(C.empty(4, 3), generator=cg).tolist() == want.tolist()
+    assert C.rand(5).tolist() == torch.rand(5).tolist()  # the default stream untouched

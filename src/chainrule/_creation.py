@@ -616,26 +616,62 @@ def initial_seed() -> int:
 
 
 class Generator:
-    """The default generator, returned by ``manual_seed``."""
+    """A random number generator with its own state, as ``torch.Generator``.
+
+    ``Generator()`` starts from torch's default seed; ``default_generator`` (what
+    ``manual_seed`` returns) is the global one that functions without ``generator=`` use.
+
+    >>> g = Generator().manual_seed(0)
+    >>> randperm(4, generator=g).tolist()
+    [0, 1, 3, 2]
+    """
+
+    __slots__ = ("_engine",)
+
+    def __init__(self, device: Any = "cpu") -> None:
+        self._engine = _random.Engine()
+
+    @classmethod
+    def _default(cls) -> Generator:
+        g = cls.__new__(cls)
+        g._engine = None  # the module-level state of _random
+        return g
+
+    @property
+    def device(self) -> Any:
+        return device("cpu")
 
     def manual_seed(self, seed: int) -> Generator:
-        _random.manual_seed(int(seed))
+        with _random.using(self._engine):
+            _random.manual_seed(int(seed))
         return self
+
+    def seed(self) -> int:
+        with _random.using(self._engine):
+            return _random.seed()
 
     def initial_seed(self) -> int:
-        return _random.initial_seed()
+        with _random.using(self._engine):
+            return _random.initial_seed()
 
     def get_state(self) -> Any:
-        return _random.get_state()
+        with _random.using(self._engine):
+            return _random.get_state()
 
     def set_state(self, state: Any) -> Generator:
-        _random.set_state(state)
+        with _random.using(self._engine):
+            _random.set_state(state)
         return self
+
+
+def _engine(generator: Generator | None) -> Any:
+    """The state to draw from: None (the default generator's) when no generator is given."""
+    return None if generator is None else generator._engine
 
 
 # prints as torch's generator does
 Generator.__module__ = "torch._C"
-default_generator = Generator()
+default_generator = Generator._default()
 
 
 def get_rng_state() -> Any:
@@ -651,7 +687,8 @@ def rand(*size: Any, generator: Any = None, out: Any = None, dtype: _dtype | Non
     """Uniform samples from [0, 1)."""
     shape = _size(size)
     d = _np_dtype(dtype) or DEFAULT.float
-    return _drawn(lambda s: _random.rand(s, d), shape, requires_grad, device)
+    with _random.using(_engine(generator)):
+        return _drawn(lambda s: _random.rand(s, d), shape, requires_grad, device)
 
 
 def randn(*size: Any, generator: Any = None, out: Any = None, dtype: _dtype | None = None,
@@ -659,7 +696,8 @@ def randn(*size: Any, generator: Any = None, out: Any = None, dtype: _dtype | No
     """Standard normal samples."""
     shape = _size(size)
     d = _np_dtype(dtype) or DEFAULT.float
-    return _drawn(lambda s: _random.randn(s, d), shape, requires_grad, device)
+    with _random.using(_engine(generator)):
+        return _drawn(lambda s: _random.randn(s, d), shape, requires_grad, device)
 
 
 def randint(*args: Any, generator: Any = None, out: Any = None, dtype: _dtype | None = None,
@@ -678,15 +716,18 @@ def randint(*args: Any, generator: Any = None, out: Any = None, dtype: _dtype | 
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= "
                            f"to={high}")
     d = _np_dtype(dtype) or np.dtype(np.int64)
-    return _drawn(lambda s: _random.randint(int(low), int(high), s, d), _size((size,)),
-                  requires_grad, device)
+    with _random.using(_engine(generator)):
+        return _drawn(lambda s: _random.randint(int(low), int(high), s, d), _size((size,)),
+                      requires_grad, device)
 
 
 def randperm(n: int, *, generator: Any = None, out: Any = None, dtype: _dtype | None = None,
              layout: Any = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """A random permutation of ``0 .. n-1``."""
     d = _np_dtype(dtype) or np.dtype(np.int64)
-    return _finish(_random.randperm(int(n), d), requires_grad, device)
+    with _random.using(_engine(generator)):
+        perm = _random.randperm(int(n), d)
+    return _finish(perm, requires_grad, device)
 
 
 def _drawn(draw: Any, shape: tuple, requires_grad: bool, dev: Any) -> Tensor:

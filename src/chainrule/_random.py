@@ -22,6 +22,7 @@ rounding exactly (NumPy has no fma ufunc).  libm's double log/log1p are called t
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import platform
@@ -118,6 +119,40 @@ def set_state(state: object) -> None:
         }
         _seed = int(seed_)
         _next_normal = None if cached is None else float(cached)
+
+
+class Engine:
+    """One ``torch.Generator``'s state: its MT19937 words, its seed, its cached normal.
+
+    The default generator lives in this module's globals; any other generator's draws run
+    inside ``using(engine)``, which swaps its state in for the duration, under the lock.
+    """
+
+    __slots__ = ("bitgen", "seed", "next_normal")
+
+    def __init__(self) -> None:
+        self.bitgen = np.random.MT19937(0)
+        self.seed = DEFAULT_RNG_SEED
+        self.next_normal: float | None = None
+        with using(self):
+            manual_seed(DEFAULT_RNG_SEED)
+
+
+@contextlib.contextmanager
+def using(engine: Engine | None):  # noqa: ANN201
+    """Draw from ``engine`` (None: the default generator) inside the block."""
+    global _bitgen, _seed, _next_normal
+    if engine is None:
+        yield
+        return
+    with _lock:
+        saved = (_bitgen, _seed, _next_normal)
+        _bitgen, _seed, _next_normal = engine.bitgen, engine.seed, engine.next_normal
+        try:
+            yield
+        finally:
+            engine.bitgen, engine.seed, engine.next_normal = _bitgen, _seed, _next_normal
+            _bitgen, _seed, _next_normal = saved
 
 
 # ----------------------------------------------------------------------------------------
@@ -603,6 +638,29 @@ def randint(low: int, high: int, shape: tuple[int, ...], np_dtype: object) -> np
         raw = _random64(n) if span >= (1 << 28) else _random(n).astype(_U64)
     # uint64 arithmetic wraps exactly like torch's (val % range) + base
     vals = ((raw % _U64(span)) + _U64(low & 0xFFFFFFFFFFFFFFFF)).view(np.int64)
+    return _cast_int64(vals, dt).reshape(shape)
+
+
+def random_full(shape: tuple[int, ...], np_dtype: object) -> np.ndarray:
+    """``Tensor.random_()``: uniform_int_distribution over the dtype's whole range.
+
+    int64 and double take random64(), every other dtype random(); an integer dtype keeps
+    ``val % (max + 1)``, a float dtype ``val % (2**digits + 1)`` (all its exact integers),
+    bool ``val & 1``.
+    """
+    dt = np.dtype(np_dtype)
+    shape = tuple(int(d) for d in shape)
+    n = _numel(shape)
+    wide = dt in (np.dtype(np.int64), np.dtype(np.float64))
+    with _lock:
+        raw = _random64(n) if wide else _random(n).astype(_U64)
+    if dt == np.bool_:
+        return (raw & _U64(1)).astype(np.bool_).reshape(shape)
+    if dt.kind == "f":
+        digits = {2: 11, 4: 24, 8: 53}[dt.itemsize]
+        vals = (raw % _U64((1 << digits) + 1)).astype(np.int64)
+    else:
+        vals = (raw % _U64(int(np.iinfo(dt).max) + 1)).astype(np.int64)
     return _cast_int64(vals, dt).reshape(shape)
 
 

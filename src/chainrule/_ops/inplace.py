@@ -369,8 +369,13 @@ def copy_(self: Tensor, src: Any, non_blocking: bool = False) -> Tensor:
     return self
 
 
-def _fill_random(self: Tensor, draw: Callable) -> Tensor:
-    """Writes ``draw(shape, dtype)`` (torch's generator stream) into the tensor."""
+def _fill_random(self: Tensor, draw: Callable, generator: Any = None) -> Tensor:
+    """Writes ``draw(shape, dtype)`` (``generator``'s stream, else the default's) in."""
+    from .. import _random
+
+    if generator is not None:
+        with _random.using(generator._engine):
+            return _fill_random(self, draw)
     check_overlap(self)
     check_inplace(self)
     if batching.LEVELS:
@@ -385,14 +390,39 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Any
     """Fills with normal samples (torch's generator stream)."""
     from .. import _random
 
-    return _fill_random(self, lambda shape, dt: _random.normal(shape, float(mean), float(std), dt))
+    return _fill_random(
+        self, lambda shape, dt: _random.normal(shape, float(mean), float(std), dt), generator)
 
 
 def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
     """Fills with uniform samples from [a, b) (torch's generator stream)."""
     from .. import _random
 
-    return _fill_random(self, lambda shape, dt: _random.uniform(shape, float(a), float(b), dt))
+    return _fill_random(
+        self, lambda shape, dt: _random.uniform(shape, float(a), float(b), dt), generator)
+
+
+def random_(self: Tensor, from_: int | None = None, to: int | None = None, *,
+            generator: Any = None) -> Tensor:
+    """Fills with integers: ``random_()`` over the dtype's range, ``random_(to)`` from
+    [0, to), ``random_(from, to)`` from [from, to) (torch's generator stream).
+
+    >>> import chainrule
+    >>> _ = chainrule.manual_seed(0)
+    >>> chainrule.empty((), dtype=chainrule.int64).random_().item()
+    900450186894289455
+    """
+    from .. import _random
+
+    if from_ is None and to is None:
+        def draw(shape: tuple, dt: Any) -> Any:
+            return _random.random_full(shape, dt)
+    else:
+        low, high = (0, from_) if to is None else (from_, to)
+
+        def draw(shape: tuple, dt: Any) -> Any:
+            return _random.randint(int(low), int(high), shape, dt)
+    return _fill_random(self, draw, generator)
 
 
 def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Any = None) -> Tensor:
@@ -400,7 +430,7 @@ def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Any = None) -> Tensor:
     from .. import _random
 
     prob = p._data if isinstance(p, Tensor) else float(p)
-    return _fill_random(self, lambda shape, dt: _random.bernoulli(prob, shape, dt))
+    return _fill_random(self, lambda shape, dt: _random.bernoulli(prob, shape, dt), generator)
 
 
 # ---- x[index] = value ------------------------------------------------------------------------

@@ -92,6 +92,7 @@ _METHODS.update({
     "__imod__": inplace._augmented(elementwise.remainder),
     "zero_": inplace.zero_, "fill_": inplace.fill_, "copy_": inplace.copy_,
     "normal_": inplace.normal_, "uniform_": inplace.uniform_, "bernoulli_": inplace.bernoulli_,
+    "random_": inplace.random_,
     "true_divide_": inplace.make_inplace(api.div),
 })
 # the bitwise ops in place, by name and as augmented assignments

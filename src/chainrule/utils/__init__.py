@@ -1,7 +1,7 @@
-"""``chainrule.utils``: checkpointing."""
+"""``chainrule.utils``: checkpointing and data loading."""
 
 from __future__ import annotations
 
-from . import checkpoint
+from . import checkpoint, data
 
-__all__ = ["checkpoint"]
+__all__ = ["checkpoint", "data"]
