@@ -81,17 +81,27 @@ def preserved_axes(a: object) -> list | None:
     its place, equal strides put the smaller dim inside). None for plain row-major order."""
     if type(a) is not ndarray or a.ndim < 2 or a.flags.c_contiguous:
         return None
-    strides, shape = torch_strides(a), a.shape
+    order = stride_order([torch_strides(a)], a.shape)
+    return None if order == sorted(order) else order
 
+
+def stride_order(operands: list, shape: tuple) -> list:
+    """The dims of ``shape``, outermost first, as torch sorts them for a new tensor: innermost
+    first by the first operand (a list of strides) whose strides of two dims are unequal and
+    nonzero, the smaller dim inside on a tie; torch's insertion sort (TensorIterator's
+    reorder_dimensions; infer_dense_strides for one operand)."""
     def should_swap(d0: int, d1: int) -> int:
-        s0, s1 = strides[d0], strides[d1]
-        if s0 == 0 or s1 == 0:
-            return 0
-        if s0 != s1:
-            return 1 if s0 > s1 else -1
-        return 1 if shape[d0] > shape[d1] else 0
+        for st in operands:
+            s0, s1 = st[d0], st[d1]
+            if s0 == 0 or s1 == 0:
+                continue
+            if s0 != s1:
+                return 1 if s0 > s1 else -1
+            if shape[d0] > shape[d1]:
+                return 1
+        return 0
 
-    perm = list(range(a.ndim - 1, -1, -1))  # innermost first; an insertion sort, as torch's
+    perm = list(range(len(shape) - 1, -1, -1))  # innermost first
     for i in range(1, len(perm)):
         d1 = i
         for d0 in range(i - 1, -1, -1):
@@ -101,8 +111,7 @@ def preserved_axes(a: object) -> list | None:
                 d1 = d0
             elif c < 0:
                 break
-    order = perm[::-1]
-    return None if order == sorted(order) else order
+    return perm[::-1]
 
 
 def laid_out_as(make: object, order: list | None, shape: tuple) -> object:
@@ -117,8 +126,8 @@ def index_axes(a: object, indices: tuple, shape: tuple) -> list:
     """The axes of ``a[indices]`` (of ``shape``), outermost first, in which torch's index
     kernel lays it out: a TensorIterator over ``a`` restrided to the result (stride 0 along
     the indexed dims) and the index tensors broadcast to it, whose dims it sorts innermost
-    first by the first operand with unequal nonzero strides, the smaller dim inside on a tie.
-    ``indices``: full slices and integer or bool arrays, as advanced indexing takes them."""
+    first (stride_order). ``indices``: full slices and integer or bool arrays, as advanced
+    indexing takes them."""
     strides = torch_strides(a)
     arrays, dims = [], []  # each index and the dim of ``a`` it indexes; a mask, its nonzeros
     d = 0
@@ -146,29 +155,7 @@ def index_axes(a: object, indices: tuple, shape: tuple) -> list:
             0 if n == 1 and m != 1 else s for n, m, s in
             zip(x.shape, common[len(common) - x.ndim:], torch_strides(x))]
         operands.append([0] * len(before) + own + [0] * len(after))
-
-    def should_swap(d0: int, d1: int) -> int:
-        for st in operands:
-            s0, s1 = st[d0], st[d1]
-            if s0 == 0 or s1 == 0:
-                continue
-            if s0 != s1:
-                return 1 if s0 > s1 else -1
-            if shape[d0] > shape[d1]:
-                return 1
-        return 0
-
-    perm = list(range(len(shape) - 1, -1, -1))  # innermost first
-    for i in range(1, len(perm)):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            c = should_swap(perm[d0], perm[d1])
-            if c > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif c < 0:
-                break
-    return perm[::-1]
+    return stride_order(operands, shape)
 
 
 def channels_last_axes(a: object) -> tuple | None:
