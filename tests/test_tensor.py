@@ -751,3 +751,25 @@ def test_query_errors_match_torch(torch, name):
     ours, theirs = _outcome(cr, QUERY_ERRORS[name]), _outcome(torch, QUERY_ERRORS[name])
     assert len(theirs) == 2, theirs
     assert ours == theirs
+
+
+# tensor() of a sequence: the values' own types promoted, as torch infers them (a Python
+# number's default dtype, a NumPy scalar's or a one-element tensor's dtype)
+INFERRED_DTYPE_CASES = [
+    "[np.int32(1), np.int32(2)]", "[np.float64(1.5)]", "[np.int32(1), 2]",
+    "[np.int16(1), np.float32(2)]", "[np.float16(1.0), 2]", "[np.uint8(3), True]",
+    "[1.0, np.float64(2)]", "[np.int8(1), np.int64(2)]", "[[np.int32(1)], [np.int32(2)]]",
+    "np.int32(5)", "[np.bool_(True)]", "[True, False]", "[]", "[1, 2]", "[1.5, 2]",
+    "[T.tensor(1, dtype=T.int32), 2]", "[T.tensor(1, dtype=T.int32)]",
+    "[T.tensor(1.0, dtype=T.float64), 2.0]", "[T.tensor(1, dtype=T.uint8), True]",
+    "[np.bool_(True), True]", "[np.float32(1.5), 1j]", "[[]]", "[np.int8(1), np.uint8(2)]",
+]
+
+
+@pytest.mark.parametrize("expr", INFERRED_DTYPE_CASES)
+def test_tensor_infers_dtype_as_torch(torch, expr):
+    got = []
+    for T in (cr, torch):
+        out = T.tensor(eval(expr, {"T": T, "np": np}))
+        got.append((str(out.dtype).split(".")[-1], out.tolist()))
+    assert got[0] == got[1]

@@ -118,21 +118,33 @@ def _from_python(data: Any, want: Any) -> Any:
         depth += 1
     kind = 0 if level else 2
     values = []
+    typed = set()  # the dtypes of NumPy scalars and one-element tensors among the values
     for x in level:
         if isinstance(x, Tensor):
             if x._data.size != 1:
                 raise ValueError("only one element tensors can be converted to Python scalars")
             if x._requires_grad:
                 warnings.warn(SCALAR_GRAD_WARNING, UserWarning, stacklevel=4)
-            kind = builtins.max(kind, _dtypes.category(x._data.dtype))
+            typed.add(x._data.dtype)
             values.append(x._data.item() if x._data.ndim == 0 else x._data.flat[0].item())
             continue
         k = _KIND.get(type(x))
         if k is None:
             k = _kind_of(x)
+            if isinstance(x, generic):
+                typed.add(x.dtype)
+                values.append(x)
+                continue
         kind = builtins.max(kind, k)
         values.append(x)
-    return _array(values, want or _kind_dtype(kind)).reshape(shape)
+    if want is None:
+        # torch promotes the values' own types: a Python number's default dtype, a NumPy
+        # scalar's or a tensor's dtype ([np.int32(1)] stays int32, [np.float16(1), 2] float16)
+        # (the Python numbers' kind starts at bool, which promotes to anything)
+        want = _kind_dtype(kind)
+        for d in typed:
+            want = _dtypes.promote_np(want, d)
+    return _array(values, want).reshape(shape)
 
 
 def _array(values: Any, dt: Any) -> Any:
