@@ -140,14 +140,18 @@ def test_lambda_state_dict_saves_callable_objects_only():
     assert "lr_lambdas" in csd
 
 
-@pytest.mark.parametrize("name,kwargs", [
+# one argument set of each chainable scheduler
+ONE_OF_EACH = [
     ("StepLR", {"step_size": 2, "gamma": 0.5}),
     ("MultiStepLR", {"milestones": [1, 3, 3]}),
     ("ExponentialLR", {"gamma": 0.8}),
     ("CosineAnnealingLR", {"T_max": 6, "eta_min": 0.002}),
     ("LinearLR", {"start_factor": 0.25, "total_iters": 3}),
     ("LambdaLR", {"lr_lambda": _linear_warmup}),
-])
+]
+
+
+@pytest.mark.parametrize("name,kwargs", ONE_OF_EACH)
 def test_resume_with_last_epoch(name, kwargs):
     # resuming: initial_lr already in the groups, counting on from last_epoch
     scheds = []
@@ -166,14 +170,7 @@ def test_resume_with_last_epoch(name, kwargs):
         assert csched.get_last_lr() == tsched.get_last_lr()
 
 
-@pytest.mark.parametrize("name,kwargs", [
-    ("StepLR", {"step_size": 2, "gamma": 0.5}),
-    ("MultiStepLR", {"milestones": [1, 3, 3]}),
-    ("ExponentialLR", {"gamma": 0.8}),
-    ("CosineAnnealingLR", {"T_max": 6, "eta_min": 0.002}),
-    ("LinearLR", {"start_factor": 0.25, "total_iters": 3}),
-    ("LambdaLR", {"lr_lambda": _linear_warmup}),
-])
+@pytest.mark.parametrize("name,kwargs", ONE_OF_EACH)
 def test_step_with_epoch_uses_closed_form_and_warns(name, kwargs):
     (topt, tparams, tsched), (copt, cparams, csched) = _both(name, kwargs)
     for epoch in (3, 7, 2, 10):
