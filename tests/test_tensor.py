@@ -322,6 +322,10 @@ def test_a_python_float_makes_the_same_tensor_on_every_path(torch):
 # ---- strides ----------------------------------------------------------------------------------
 
 STRIDE_CASES = [
+    # a new dim's stride travels with it through permutes
+    "x.unsqueeze(0).transpose(-1, 0)", "x.unsqueeze(0).transpose(1, 0)",
+    "x.unsqueeze(2).permute(2, 0, 1)", "x[None].permute(1, 2, 0)",
+    "x.unsqueeze(1).transpose(0, 2)", "x[:, None].permute(2, 1, 0)",
     "x", "x.t()", "x.T", "x.mT", "x[1]", "x[:, 1]", "x[::2]", "x[:, ::2]", "x[None]", "x[:, None]",
     "x[..., None]", "x.unsqueeze(0)", "x.unsqueeze(1)", "x.unsqueeze(2)", "x.unsqueeze(-1)",
     "x.t().unsqueeze(0)", "x.t().unsqueeze(1)", "x.t().unsqueeze(2)", "x.t().unsqueeze(-1)",

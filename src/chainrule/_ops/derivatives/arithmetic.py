@@ -314,12 +314,18 @@ SLICE_BACKWARD = op("SliceBackwardBackward0",
 
 
 def unsqueeze_forward(self: Any, dim: int) -> Any:
-    # indexed with None, the new dim has NumPy's stride 0, which Tensor.stride() reports as
-    # torch's unsqueeze does (expand_dims reshapes, and picks other strides for some layouts)
+    # torch gives the new dim the stride size * stride of the dim it lands before (1 at the
+    # end). A row-major array reshaped has exactly those strides, which then travel with
+    # the dim through permutes; other layouts are indexed with None, whose stride 0
+    # Tensor.stride() reports as torch's where the dim stands (expand_dims reshapes, and
+    # picks other strides for some layouts)
     if not isinstance(dim, int):  # several dims at once (vmap's batching rules)
         return np.expand_dims(self, dim)
     if dim < 0:
         dim += np.ndim(self) + 1
+    if type(self) is ndarray and self.flags.c_contiguous and self.size:
+        shape = self.shape
+        return self.reshape(shape[:dim] + (1,) + shape[dim:])
     return self[(slice(None),) * dim + (None,)]
 
 
