@@ -62,7 +62,8 @@ def test_gradcheck_and_gradgradcheck(rec):
     for shapes in _shape_sets(rec):
         xs = _inputs(cr, rec, shapes, rng)
         assert cr.autograd.gradcheck(fn, xs, eps=rec.eps)
-        assert cr.autograd.gradgradcheck(fn, xs, eps=rec.eps)
+        if rec.gradgrad:
+            assert cr.autograd.gradgradcheck(fn, xs, eps=rec.eps)
 
 
 def _broadcastable(rec: Record):

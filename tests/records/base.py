@@ -25,6 +25,8 @@ class Record:
     differentiable: bool = True
     # finite-difference step: larger for ops that pass through a lower precision
     eps: float = 1e-6
+    # False where torch has no second derivative (its double backward raises)
+    gradgrad: bool = True
 
     # the op's arguments fit only the listed shapes (no hypothesis-drawn broadcasting)
     fixed_shapes: bool = False

@@ -226,3 +226,41 @@ SPECIAL = {
             T, lambda b: F(T).nll_loss(b, T.tensor([[[1], [0]]]), reduction="sum"),
             a.reshape(1, 2, 2, 1) * 0, a.sum()),
 }
+
+
+# ---- more activations and losses
+# Drawn inputs stay off the breakpoints (``avoid``); tests/test_nn_functional.py checks the
+# breakpoints themselves against torch.
+
+RECORDS += [
+    Record("hardswish", "HardswishBackward0", lambda T, x: F(T).hardswish(x), low=-4.5,
+           high=4.5, avoid=(-3.0, 3.0)),
+    Record("hardswish_inplace", "HardswishBackward0",
+           lambda T, x: F(T).hardswish(x * 1, inplace=True), low=-4.5, high=4.5,
+           avoid=(-3.0, 3.0)),
+    Record("hardsigmoid", "HardsigmoidBackward0", lambda T, x: F(T).hardsigmoid(x), low=-4.5,
+           high=4.5, avoid=(-3.0, 3.0), gradgrad=False),
+    Record("mish", "MishBackward0", lambda T, x: F(T).mish(x), low=-4.0, high=4.0),
+    Record("softsign", "DivBackward0", lambda T, x: F(T).softsign(x), avoid=(0.0,)),
+    Record("tanhshrink", "SubBackward0", lambda T, x: F(T).tanhshrink(x)),
+    Record("threshold", "ThresholdBackward0", lambda T, x: F(T).threshold(x, 0.5, -3.0),
+           avoid=(0.5,)),
+    Record("threshold_inplace", "ThresholdBackward1",
+           lambda T, x: F(T).threshold(x * 1, 0.5, -3.0, inplace=True), avoid=(0.5,)),
+    Record("celu", "CeluBackward0", lambda T, x: F(T).celu(x, 1.3), avoid=(0.0,)),
+    Record("celu_inplace", "CeluBackward1", lambda T, x: F(T).celu(x * 1, 0.7, inplace=True),
+           avoid=(0.0,)),
+    Record("softshrink", "SoftshrinkBackward0", lambda T, x: F(T).softshrink(x, 0.7),
+           avoid=(-0.7, 0.7)),
+    Record("hardshrink", "HardshrinkBackward0", lambda T, x: F(T).hardshrink(x, 0.7),
+           avoid=(-0.7, 0.7)),
+]
+
+SPECIAL.update({
+    "HardswishBackwardBackward0":
+        lambda T, a: _backward_of(T, F(T).hardswish, a * 0, a),
+    "SoftshrinkBackwardBackward0":
+        lambda T, a: _backward_of(T, F(T).softshrink, a * 0 + 2, a),
+    "HardshrinkBackwardBackward0":
+        lambda T, a: _backward_of(T, F(T).hardshrink, a * 0 + 2, a),
+})

@@ -1262,3 +1262,21 @@ def install() -> None:
         _LAZY.update(Tensor=Tensor, _make=_make,
                      run=(Tensor, call, call_list, call_multi, mark_view))
         RULES.update(_build())
+
+
+# ---- more activations and losses
+# Elementwise activations and their backward ops: the batch dim is one more elementwise dim.
+
+_build_before_more = _build
+
+
+def _build() -> dict:
+    from . import derivatives as D
+
+    rules = _build_before_more()
+    for name in ("HARDSWISH", "HARDSWISH_BACKWARD", "HARDSIGMOID", "HARDSIGMOID_BACKWARD",
+                 "MISH", "THRESHOLD", "THRESHOLD_INPLACE", "THRESHOLD_BACKWARD_AT", "CELU",
+                 "CELU_INPLACE", "SOFTSHRINK", "SOFTSHRINK_BACKWARD", "HARDSHRINK",
+                 "HARDSHRINK_BACKWARD"):
+        rules[getattr(D, name)] = r_elementwise
+    return rules

@@ -933,3 +933,176 @@ GRAPH.sum_keepdim = lambda x, dim: api.sum(x, dim, keepdim=True)
 
 # Tensor methods this family provides (``x.softmax(dim)``), for ``_ops/methods.py`` to install
 METHODS = {"softmax": _softmax_method, "log_softmax": _log_softmax_method}
+
+
+# ---- more activations and losses ----------------------------------------------------------------
+
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``input * relu6(input + 3) / 6`` (``HardswishBackward0``; the gradient is 0 at -3 and 1
+    at 3).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.hardswish(torch.tensor([-4., 0., 1.5, 4.]))
+    tensor([-0.0000,  0.0000,  1.1250,  4.0000])
+    """
+    _floating_only(input, "hardswish_cpu")
+    if inplace:
+        return apply_inplace(input, lambda t: call1(D.HARDSWISH, t))
+    return call1(D.HARDSWISH, input)
+
+
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
+    """``relu6(input + 3) / 6`` (``HardsigmoidBackward0``; torch has no second derivative).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.hardsigmoid(torch.tensor([-4., 0., 1.5]))
+    tensor([0.0000, 0.5000, 0.7500])
+    """
+    _floating_only(input, "hardsigmoid_cpu")
+    if inplace:
+        return apply_inplace(input, lambda t: call1(D.HARDSIGMOID, t))
+    return call1(D.HARDSIGMOID, input)
+
+
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
+    """``input * tanh(softplus(input))`` (``MishBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.mish(torch.tensor([0., 1.]))
+    tensor([0.0000, 0.8651])
+    """
+    _floating_only(input, "mish_cpu")
+    if inplace:
+        return apply_inplace(input, lambda t: call1(D.MISH, t))
+    return call1(D.MISH, input)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """``input / (1 + |input|)``, composed as torch composes it (``DivBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.softsign(torch.tensor([-1., 3.]))
+    tensor([-0.5000,  0.7500])
+    """
+    return input / (api.abs(input) + 1)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """``input - tanh(input)``, composed as torch composes it (``SubBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.tanhshrink(torch.tensor([0., 1.]))
+    tensor([0.0000, 0.2384])
+    """
+    return input - tanh(input)
+
+
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
+    """``input`` where it is above ``threshold`` (strictly), ``value`` elsewhere
+    (``ThresholdBackward0``; in place ``ThresholdBackward1``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.threshold(torch.tensor([-1., 0.5, 2.]), 0.5, -3.)
+    tensor([-3., -3.,  2.])
+    """
+    args = (threshold, value)
+    if inplace:
+        return apply_inplace(input, lambda t: call1(D.THRESHOLD_INPLACE, t, args))
+    return call1(D.THRESHOLD, input, args)
+
+
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
+    """In-place ``threshold``."""
+    return globals()["threshold"](input, threshold, value, True)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))`` (``CeluBackward0``; in place
+    ``CeluBackward1``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.celu(torch.tensor([-1., 1.]), 2.)
+    tensor([-0.7869,  1.0000])
+    """
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    _floating_only(input, "elu_cpu")
+    if inplace:
+        return apply_inplace(input, lambda t: call1(D.CELU_INPLACE, t, (alpha,)))
+    return call1(D.CELU, input, (alpha,))
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """In-place ``celu``."""
+    return celu(input, alpha, True)
+
+
+def selu_(input: Tensor) -> Tensor:
+    """In-place ``selu``."""
+    return selu(input, True)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """In-place ``elu``."""
+    return elu(input, alpha, True)
+
+
+def relu_(input: Tensor) -> Tensor:
+    """In-place ``relu``."""
+    return relu(input, True)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """In-place ``leaky_relu``."""
+    return leaky_relu(input, negative_slope, True)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """In-place ``hardtanh``."""
+    return hardtanh(input, min_val, max_val, True)
+
+
+_DTYPE_MAX = {"float16": ("Half", "65504"), "float32": ("Float", "3.40282e+38"),
+              "float64": ("Double", "1.79769e+308")}
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """``input - lambd`` above ``lambd``, ``input + lambd`` below ``-lambd``, 0 between
+    (``SoftshrinkBackward0``; the gradient at +-lambd is 0).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.softshrink(torch.tensor([-1., 0.2, 2.]))
+    tensor([-0.5000,  0.0000,  1.5000])
+    """
+    _floating_only(input, "softshrink_check")
+    name, top = _DTYPE_MAX.get(input._data.dtype.name, ("", ""))
+    if name and not 0 <= lambd <= float(top):
+        raise RuntimeError(f"lambda must be in range [0, {top}] for input dtype {name}, but "
+                           f"found {lambd:g}")
+    return call1(D.SOFTSHRINK, input, (lambd,))
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
+    """``input`` outside ``[-lambd, lambd]``, 0 inside (``HardshrinkBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.hardshrink(torch.tensor([-1., 0.2, 2.]))
+    tensor([-1.,  0.,  2.])
+    """
+    _floating_only(input, "hardshrink_cpu")
+    return call1(D.HARDSHRINK, input, (lambd,))
+
+
+for _name, (_entry, _n) in {
+    "hardswish_backward": (D.HARDSWISH_BACKWARD, 2),
+    "hardsigmoid_backward": (D.HARDSIGMOID_BACKWARD, 2),
+    "threshold_backward": (D.THRESHOLD_BACKWARD_AT, 2),
+    "softshrink_backward": (D.SOFTSHRINK_BACKWARD, 2),
+    "hardshrink_backward": (D.HARDSHRINK_BACKWARD, 2),
+}.items():
+    setattr(NUMPY, _name, _entry.forward)
+    setattr(GRAPH, _name, _graph_op(_entry, _n))
+
+__all__ += ["celu", "celu_", "elu_", "hardshrink", "hardsigmoid", "hardswish", "hardtanh_",
+            "leaky_relu_", "mish", "relu_", "selu_", "softshrink", "softsign", "tanhshrink",
+            "threshold", "threshold_"]

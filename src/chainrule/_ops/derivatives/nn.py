@@ -700,3 +700,126 @@ __all__ = ["ADD_SCALAR", "BINARY_CROSS_ENTROPY", "BINARY_CROSS_ENTROPY_BACKWARD"
            "NLL_LOSS2D_BACKWARD", "NLL_LOSS_BACKWARD", "SILU", "SMOOTH_L1_LOSS",
            "SMOOTH_L1_LOSS_BACKWARD", "SOFTMAX", "SOFTMAX_BACKWARD_DATA", "SOFTPLUS",
            "SOFTPLUS_BACKWARD"]
+
+
+# ---- more activations and losses
+
+def hardswish_forward(self: Any) -> Any:
+    return self * np.clip(self + 3, 0, 6) / 6
+
+
+def hardswish_backward(grad_output: Any, self: Any) -> Any:
+    # torch's breakpoints: x <= -3 gives 0, -3 < x < 3 gives x/3 + 1/2, x >= 3 gives 1
+    inner = np.where(self < 3, grad_output * (self / 3 + 0.5), grad_output)
+    return np.where(self <= -3, 0, inner)
+
+
+def _hardswish_double_backward(F: Any, grad: Any, grad_output: Any, self: Any) -> Any:
+    # d/dx (x/3 + 1/2) = 1/3 strictly inside (-3, 3), 0 elsewhere
+    return F.where(self > -3, F.where(self < 3, grad * grad_output / 3, 0.0), 0.0)
+
+
+HARDSWISH = op("HardswishBackward0", hardswish_forward,
+               self=lambda F, grad, self: F.hardswish_backward(grad, self))
+HARDSWISH_BACKWARD = op("HardswishBackwardBackward0", hardswish_backward, n_inputs=2,
+                        grad_output=lambda F, grad, self: F.hardswish_backward(grad, self),
+                        self=_hardswish_double_backward)
+
+
+# torch's kernel holds the slope 1/6 as a float32 constant, in every dtype
+_ONE_SIXTH_F32 = float(np.float32(1 / 6))
+
+
+def hardsigmoid_backward(grad_output: Any, self: Any) -> Any:
+    # the slope 1/6 strictly inside (-3, 3): the gradient at -3 and at 3 is 0
+    return np.where((self > -3) & (self < 3), grad_output * _ONE_SIXTH_F32, 0)
+
+
+def _no_derivative(F: Any, grad: Any) -> Any:
+    raise RuntimeError("derivative for aten::hardsigmoid_backward is not implemented")
+
+
+HARDSIGMOID = op("HardsigmoidBackward0", lambda self: np.clip(self + 3, 0, 6) / 6,
+                 self=lambda F, grad, self: F.hardsigmoid_backward(grad, self))
+# torch has no derivative of hardsigmoid_backward: the node exists and its backward raises
+HARDSIGMOID_BACKWARD = op("torch::autograd::NotImplemented", hardsigmoid_backward, n_inputs=2,
+                          grad_output=_no_derivative, self=_no_derivative)
+
+
+def _mish_backward(F: Any, grad: Any, self: Any) -> Any:
+    # d/dx x tanh(sp(x)) = t + x s (1 - t^2), t = tanh(sp(x)), sp' = s the sigmoid;
+    # sp(x) = -log sigmoid(-x) does not overflow
+    s = F.sigmoid(self)
+    t = F.tanh(-F.log_sigmoid(-self))
+    return grad * (t + self * s * (1 - t * t))
+
+
+MISH = op("MishBackward0", lambda self: self * np.tanh(np.logaddexp(0, self)),
+          self=_mish_backward)
+
+
+def threshold_forward(self: Any, threshold: float, value: float) -> Any:
+    # y = x above the threshold (strictly), value elsewhere; integers stay integers
+    return np.where(self > threshold, self, value).astype(np.asarray(self).dtype, copy=False)
+
+
+def threshold_backward(grad_output: Any, self: Any, threshold: float) -> Any:
+    return np.where(self > threshold, grad_output, 0)
+
+
+THRESHOLD = op("ThresholdBackward0", threshold_forward,
+               self=lambda F, grad, self, threshold, value: F.threshold_backward(
+                   grad, self, threshold))
+# threshold_ (in place): the result is above the threshold exactly where the input was,
+# unless value itself is above it (torch makes the same assumption)
+THRESHOLD_INPLACE = op("ThresholdBackward1", threshold_forward,
+                       self=lambda F, grad, result, threshold, value: F.threshold_backward(
+                           grad, result, threshold))
+THRESHOLD_BACKWARD_AT = op("ThresholdBackwardBackward0", threshold_backward, n_inputs=2,
+                           fw="linear",
+                           grad_output=lambda F, grad, self, threshold: F.threshold_backward(
+                               grad, self, threshold),
+                           self=lambda F, grad: F.zeros_like(grad))
+
+# celu(x, alpha) = elu(x, alpha, scale=1, input_scale=1/alpha); its backward is elu's, with
+# torch's 1 / alpha taken from alpha rounded to float32 (derivatives.yaml: alpha.toFloat())
+def _celu_inverse(alpha: float) -> float:
+    return 1.0 / float(np.float32(alpha))
+
+
+CELU = op("CeluBackward0", lambda self, alpha: elu_forward(self, alpha, 1.0, 1.0 / alpha),
+          self=lambda F, grad, self, alpha: F.elu_backward(grad, self, alpha, 1.0,
+                                                           _celu_inverse(alpha)))
+CELU_INPLACE = op("CeluBackward1", lambda self, alpha: elu_forward(self, alpha, 1.0, 1.0 / alpha),
+                  self=lambda F, grad, result, alpha: _elu_inplace_backward(
+                      F, grad, result, alpha, 1.0, _celu_inverse(alpha)))
+
+
+def softshrink_forward(self: Any, lambd: float) -> Any:
+    return np.where(self > lambd, self - lambd, np.where(self < -lambd, self + lambd, 0 * self))
+
+
+def shrink_backward(grad_output: Any, self: Any, lambd: float) -> Any:
+    # both shrinks pass the gradient strictly outside [-lambd, lambd]: 0 at the breakpoints
+    return np.where((self >= -lambd) & (self <= lambd), 0, grad_output)
+
+
+SOFTSHRINK = op("SoftshrinkBackward0", softshrink_forward,
+                self=lambda F, grad, self, lambd: F.softshrink_backward(grad, self, lambd))
+SOFTSHRINK_BACKWARD = op("SoftshrinkBackwardBackward0", shrink_backward, n_inputs=2,
+                         fw="linear",
+                         grad_output=lambda F, grad, self, lambd: F.softshrink_backward(
+                             grad, self, lambd),
+                         self=lambda F, grad: F.zeros_like(grad))
+HARDSHRINK = op("HardshrinkBackward0",
+                lambda self, lambd: np.where((self >= -lambd) & (self <= lambd), 0, self),
+                self=lambda F, grad, self, lambd: F.hardshrink_backward(grad, self, lambd))
+HARDSHRINK_BACKWARD = op("HardshrinkBackwardBackward0", shrink_backward, n_inputs=2,
+                         fw="linear",
+                         grad_output=lambda F, grad, self, lambd: F.hardshrink_backward(
+                             grad, self, lambd),
+                         self=lambda F, grad: F.zeros_like(grad))
+
+__all__ += ["CELU", "CELU_INPLACE", "HARDSHRINK", "HARDSHRINK_BACKWARD", "HARDSIGMOID",
+            "HARDSIGMOID_BACKWARD", "HARDSWISH", "HARDSWISH_BACKWARD", "MISH", "SOFTSHRINK",
+            "SOFTSHRINK_BACKWARD", "THRESHOLD", "THRESHOLD_BACKWARD_AT", "THRESHOLD_INPLACE"]
