@@ -770,11 +770,11 @@ def threshold_backward(grad_output: Any, self: Any, threshold: float) -> Any:
 THRESHOLD = op("ThresholdBackward0", threshold_forward,
                self=lambda F, grad, self, threshold, value: F.threshold_backward(
                    grad, self, threshold))
-# threshold_ (in place): the result is above the threshold exactly where the input was,
-# unless value itself is above it (torch makes the same assumption)
+# threshold_ (in place): torch keeps the input from before the write (the result cannot
+# tell where the input was above the threshold when value is above it too)
 THRESHOLD_INPLACE = op("ThresholdBackward1", threshold_forward,
-                       self=lambda F, grad, result, threshold, value: F.threshold_backward(
-                           grad, result, threshold))
+                       self=lambda F, grad, self, threshold, value: F.threshold_backward(
+                           grad, self, threshold))
 THRESHOLD_BACKWARD_AT = op("ThresholdBackwardBackward0", threshold_backward, n_inputs=2,
                            fw="linear",
                            grad_output=lambda F, grad, self, threshold: F.threshold_backward(

@@ -33,3 +33,10 @@ __all__ = ["BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dropout", "ELU",
            "GELU", "HuberLoss", "Identity", "L1Loss", "LeakyReLU", "Linear", "LogSoftmax",
            "MSELoss", "Module", "ModuleDict", "ModuleList", "NLLLoss", "ParameterList", "ReLU",
            "Sequential", "SiLU", "Sigmoid", "SmoothL1Loss", "Softmax", "Softplus", "Tanh"]
+
+# ---- more activations and losses
+from . import activation as _activation  # noqa: E402
+
+for _name in _activation.__all__:
+    globals()[_name] = getattr(_activation, _name)
+__all__ = sorted({*__all__, *_activation.__all__})
