@@ -108,6 +108,11 @@ ERRORS = [
     ("celu_alpha_0", lambda T: F(T).celu(T.tensor([1.0]), 0.0)),
     ("softshrink_negative", lambda T: F(T).softshrink(T.tensor([1.0]), -1.0)),
     ("softshrink_negative_double", lambda T: F(T).softshrink(T.tensor([1.0]).double(), -0.25)),
+    ("glu_scalar", lambda T: F(T).glu(T.tensor(1.0))),
+    ("glu_odd", lambda T: F(T).glu(T.ones(2, 3))),
+    ("glu_odd_dim0", lambda T: F(T).glu(T.ones(3, 2), 0)),
+    ("glu_int", lambda T: F(T).glu(T.ones(2, 4, dtype=T.long))),
+    ("glu_dim_range", lambda T: F(T).glu(T.ones(2, 4), 2)),
     ("hardtanh_module_bounds", lambda T: T.nn.Hardtanh(1.0, 1.0)),
 ]
 
@@ -143,6 +148,8 @@ MODULES = [
     ("Hardshrink", lambda T: T.nn.Hardshrink(0.3)),
     ("Softmin", lambda T: T.nn.Softmin(1)),
     ("Softmin_none", lambda T: T.nn.Softmin()),
+    ("GLU", lambda T: T.nn.GLU()),
+    ("GLU_dim0", lambda T: T.nn.GLU(0)),
 ]
 
 _PUBLIC = ("threshold", "value", "inplace", "min_val", "max_val", "alpha", "lambd", "dim")

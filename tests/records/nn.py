@@ -254,9 +254,15 @@ RECORDS += [
            avoid=(-0.7, 0.7)),
     Record("hardshrink", "HardshrinkBackward0", lambda T, x: F(T).hardshrink(x, 0.7),
            avoid=(-0.7, 0.7)),
+    Record("glu", "GluBackward0", lambda T, x: F(T).glu(x), [(4,), (3, 2), (2, 3, 4)],
+           fixed_shapes=True),
+    Record("glu_dim0", "GluBackward0", lambda T, x: F(T).glu(x, 0), [(2, 3), (4, 1, 2)],
+           fixed_shapes=True),
 ]
 
 SPECIAL.update({
+    "GluBackwardBackward0":
+        lambda T, a: _backward_of(T, lambda b: F(T).glu(b, 1), T.cat([a, a], 1) * 0 + 0.5, a),
     "HardswishBackwardBackward0":
         lambda T, a: _backward_of(T, F(T).hardswish, a * 0, a),
     "SoftshrinkBackwardBackward0":

@@ -1279,4 +1279,6 @@ def _build() -> dict:
                  "CELU_INPLACE", "SOFTSHRINK", "SOFTSHRINK_BACKWARD", "HARDSHRINK",
                  "HARDSHRINK_BACKWARD"):
         rules[getattr(D, name)] = r_elementwise
+    # glu halves one dim: the batch dim shifts it
+    rules[D.GLU] = rules[D.GLU_BACKWARD] = _dims_rule(("dim",))
     return rules

@@ -1093,7 +1093,27 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     return call1(D.HARDSHRINK, input, (lambd,))
 
 
+def glu(input: Tensor, dim: int = -1) -> Tensor:
+    """The first half of ``input`` along ``dim`` times the sigmoid of the second
+    (``GluBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.glu(torch.tensor([2., 0.]))
+    tensor([1.])
+    """
+    ndim = input._data.ndim
+    if ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = _dim(dim, ndim)
+    size = input._data.shape[d]
+    if size % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {size}")
+    _floating_only(input, "glu_cpu")
+    return call1(D.GLU, input, (d,))
+
+
 for _name, (_entry, _n) in {
+    "glu_backward": (D.GLU_BACKWARD, 2),
     "hardswish_backward": (D.HARDSWISH_BACKWARD, 2),
     "hardsigmoid_backward": (D.HARDSIGMOID_BACKWARD, 2),
     "threshold_backward": (D.THRESHOLD_BACKWARD_AT, 2),
@@ -1103,6 +1123,6 @@ for _name, (_entry, _n) in {
     setattr(NUMPY, _name, _entry.forward)
     setattr(GRAPH, _name, _graph_op(_entry, _n))
 
-__all__ += ["celu", "celu_", "elu_", "hardshrink", "hardsigmoid", "hardswish", "hardtanh_",
+__all__ += ["celu", "celu_", "elu_", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh_",
             "leaky_relu_", "mish", "relu_", "selu_", "softshrink", "softsign", "tanhshrink",
             "threshold", "threshold_"]

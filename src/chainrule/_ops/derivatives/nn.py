@@ -823,3 +823,49 @@ HARDSHRINK_BACKWARD = op("HardshrinkBackwardBackward0", shrink_backward, n_input
 __all__ += ["CELU", "CELU_INPLACE", "HARDSHRINK", "HARDSHRINK_BACKWARD", "HARDSIGMOID",
             "HARDSIGMOID_BACKWARD", "HARDSWISH", "HARDSWISH_BACKWARD", "MISH", "SOFTSHRINK",
             "SOFTSHRINK_BACKWARD", "THRESHOLD", "THRESHOLD_BACKWARD_AT", "THRESHOLD_INPLACE"]
+
+
+# glu(x, dim) = a * sigmoid(b), a and b the two halves of x along dim
+def glu_forward(self: Any, dim: int) -> Any:
+    a, b = np.split(np.asarray(self), 2, axis=dim)
+    return a / (1 + np.exp(-b))
+
+
+def glu_backward(grad_output: Any, self: Any, dim: int) -> Any:
+    # d/da = s, d/db = a s (1 - s), s = sigmoid(b)
+    a, b = np.split(np.asarray(self), 2, axis=dim)
+    s = 1 / (1 + np.exp(-b))
+    return np.concatenate([grad_output * s, grad_output * a * s * (1 - s)], axis=dim)
+
+
+def _halves(F: Any, x: Any, dim: int) -> list:
+    n = x.shape[dim] // 2
+    return F.split_grad(x, [n, n], dim)
+
+
+def _glu_double_backward_grad_output(F: Any, grad: Any, self: Any, dim: int) -> Any:
+    # glu_backward is linear in grad_output: the same weights, summed over the two halves
+    a, b = _halves(F, self, dim)
+    ga, gb = _halves(F, grad, dim)
+    s = F.sigmoid(b)
+    return ga * s + gb * a * s * (1 - s)
+
+
+def _glu_double_backward_self(F: Any, grad: Any, grad_output: Any, self: Any, dim: int) -> Any:
+    # with ds = s (1 - s) and ds' = ds (1 - 2 s): the a half gets gb g ds, the b half
+    # (ga + gb a (1 - 2 s)) g ds
+    a, b = _halves(F, self, dim)
+    ga, gb = _halves(F, grad, dim)
+    s = F.sigmoid(b)
+    ds = s * (1 - s)
+    n = self.shape[dim] // 2
+    return F.cat_grads([gb * grad_output * ds, (ga + gb * a * (1 - 2 * s)) * grad_output * ds],
+                       tuple(self.shape), (n, n), dim)
+
+
+GLU = op("GluBackward0", glu_forward, fw=None,
+         self=lambda F, grad, self, dim: F.glu_backward(grad, self, dim))
+GLU_BACKWARD = op("GluBackwardBackward0", glu_backward, n_inputs=2, fw=None,
+                  grad_output=_glu_double_backward_grad_output, self=_glu_double_backward_self)
+
+__all__ += ["GLU", "GLU_BACKWARD"]
