@@ -270,3 +270,39 @@ SPECIAL.update({
     "HardshrinkBackwardBackward0":
         lambda T, a: _backward_of(T, F(T).hardshrink, a * 0 + 2, a),
 })
+
+SIGNS = [[1.0, -1.0, 1.0], [-1.0, -1.0, 1.0]]  # +-1 targets for the (2, 3) margin losses
+
+RECORDS += [
+    # kl_div and the margin losses are composites in torch: their records pin the last node
+    Record("kl_div_batchmean", "DivBackward0",
+           lambda T, x: F(T).kl_div(x, W(T, x, [[0.2, 0.3, 0.5], [0.6, 0.1, 0.3]]),
+                                    reduction="batchmean"),
+           [(2, 3)], fixed_shapes=True),
+    Record("kl_div_log_target", "SumBackward0",
+           lambda T, x, t: F(T).kl_div(x, t, reduction="sum", log_target=True), SAME),
+    Record("kl_div_none", "SubBackward0",
+           lambda T, x, t: F(T).kl_div(x, t, reduction="none"), SAME, low=0.1, high=2.0),
+    Record("margin_ranking_loss", "MeanBackward0",
+           lambda T, x, y: F(T).margin_ranking_loss(x, y, W(T, x, SIGNS), margin=0.2),
+           [((2, 3), (2, 3))], fixed_shapes=True),
+    Record("margin_ranking_loss_none", "ClampMinBackward0",
+           lambda T, x, y: F(T).margin_ranking_loss(x, y, W(T, x, SIGNS), reduction="none"),
+           [((2, 3), (2, 3))], fixed_shapes=True),
+    # the clamp's kink is at input == margin (targets of -1): drawn inputs stay off it
+    Record("hinge_embedding_loss", "SumBackward0",
+           lambda T, x: F(T).hinge_embedding_loss(x, W(T, x, SIGNS), margin=0.5, reduction="sum"),
+           [(2, 3)], fixed_shapes=True, avoid=(0.5,)),
+    Record("soft_margin_loss", "SoftMarginLossBackward0",
+           lambda T, x: F(T).soft_margin_loss(x, W(T, x, SIGNS)), [(2, 3)], fixed_shapes=True),
+    Record("soft_margin_loss_none", "SoftMarginLossBackward0",
+           lambda T, x: F(T).soft_margin_loss(x, W(T, x, SIGNS), reduction="none"),
+           [(2, 3)], fixed_shapes=True),
+    Record("soft_margin_loss_sum", "SoftMarginLossBackward0",
+           lambda T, x: F(T).soft_margin_loss(x, W(T, x, [1.0, -1.0, 1.0]), reduction="sum"),
+           [(3,), (2, 3)], fixed_shapes=True),
+]
+
+SPECIAL["SoftMarginLossBackwardBackward0"] = lambda T, a: _backward_of(
+    T, lambda b: F(T).soft_margin_loss(b, W(T, a, [[1.0, -1.0], [-1.0, 1.0]]), reduction="none"),
+    a * 0 + 0.5, a)

@@ -1281,4 +1281,5 @@ def _build() -> dict:
         rules[getattr(D, name)] = r_elementwise
     # glu halves one dim: the batch dim shifts it
     rules[D.GLU] = rules[D.GLU_BACKWARD] = _dims_rule(("dim",))
+    rules[D.SOFT_MARGIN_LOSS] = rules[D.SOFT_MARGIN_LOSS_BACKWARD] = r_loss
     return rules

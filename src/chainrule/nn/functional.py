@@ -937,6 +937,10 @@ METHODS = {"softmax": _softmax_method, "log_softmax": _log_softmax_method}
 
 # ---- more activations and losses ----------------------------------------------------------------
 
+from .._creation import zeros_like as _zeros_like  # noqa: E402
+from .._ops import elementwise as _elementwise  # noqa: E402
+
+
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """``input * relu6(input + 3) / 6`` (``HardswishBackward0``; the gradient is 0 at -3 and 1
     at 3).
@@ -1112,7 +1116,102 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     return call1(D.GLU, input, (d,))
 
 
+def _loss_reduction(size_average: Any, reduce: Any, reduction: str) -> int:
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce)
+    return _reduction_enum(reduction)
+
+
+_KL_MEAN_WARNING = (
+    "reduction: 'mean' divides the total loss by both the batch size and the support size."
+    "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+    "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
+
+
+def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None,
+           reduce: bool | None = None, reduction: str = "mean",
+           log_target: bool = False) -> Tensor:
+    """KL divergence of ``target`` from ``exp(input)``: ``target * (log(target) - input)``
+    pointwise (``exp(target) * (target - input)`` with ``log_target``), then the reduction;
+    ``'batchmean'`` divides the sum by the batch size. Composed as torch composes it.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.kl_div(torch.tensor([0., 0.]), torch.tensor([0.5, 0.5]),
+    ...                            reduction="sum")
+    tensor(-0.6931)
+    """
+    if size_average is not None or reduce is not None:
+        red = _reduction_enum(_legacy_reduction(size_average, reduce))
+    else:
+        if reduction == "mean":
+            warnings.warn(_KL_MEAN_WARNING, stacklevel=2)
+        red = _reduction_enum("sum" if reduction == "batchmean" else reduction)
+    if log_target:
+        out = api.exp(target) * (target - input)
+    else:
+        out = _elementwise.xlogy(target, target) - target * input
+    reduced = _apply_reduction(out, red)
+    if reduction == "batchmean" and input._data.ndim != 0:
+        reduced = reduced / input._data.shape[0]
+    return reduced
+
+
+def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0,
+                        size_average: bool | None = None, reduce: bool | None = None,
+                        reduction: str = "mean") -> Tensor:
+    """``max(0, -target * (input1 - input2) + margin)``, then the reduction.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.margin_ranking_loss(torch.tensor([1., 2.]), torch.tensor([2., 1.]),
+    ...                                         torch.tensor([1., 1.]))
+    tensor(0.5000)
+    """
+    red = _loss_reduction(size_average, reduce, reduction)
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(
+            f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+            f"input1: {input1.size()}, input2: {input2.size()}, target: {target.size()} ")
+    out = _elementwise.clamp_min(-target * (input1 - input2) + margin, 0)
+    return _apply_reduction(out, red)
+
+
+def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
+                         size_average: bool | None = None, reduce: bool | None = None,
+                         reduction: str = "mean") -> Tensor:
+    """``input`` where ``target`` is 1, ``max(0, margin - input)`` where it is -1 (both terms
+    for any other target), then the reduction.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.hinge_embedding_loss(torch.tensor([0.3, 2.]),
+    ...                                          torch.tensor([1., -1.]), reduction="none")
+    tensor([0.3000, 0.0000])
+    """
+    red = _loss_reduction(size_average, reduce, reduction)
+    zeros = _zeros_like(input)
+    margin_clamp = _elementwise.clamp_min(margin - input, 0)
+    output_margin = _elementwise.where(target != 1, margin_clamp, zeros)
+    output_self = _elementwise.where(target != -1, input, zeros)
+    return _apply_reduction(output_margin + output_self, red)
+
+
+def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = None,
+                     reduce: bool | None = None, reduction: str = "mean") -> Tensor:
+    """``log(1 + exp(-target * input))``, then the reduction (``SoftMarginLossBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.soft_margin_loss(torch.tensor([0.]), torch.tensor([1.]))
+    tensor(0.6931)
+    """
+    red = _loss_reduction(size_average, reduce, reduction)
+    if target.requires_grad and _state.grad_enabled:
+        raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect "
+                           "to argument 'target'. This input cannot have requires_grad True.")
+    a, b = _loss_arrays(input, target, "soft_margin_loss")
+    return call(D.SOFT_MARGIN_LOSS, (input, target), (a, b), (red,))
+
+
 for _name, (_entry, _n) in {
+    "soft_margin_loss_backward": (D.SOFT_MARGIN_LOSS_BACKWARD, 3),
     "glu_backward": (D.GLU_BACKWARD, 2),
     "hardswish_backward": (D.HARDSWISH_BACKWARD, 2),
     "hardsigmoid_backward": (D.HARDSIGMOID_BACKWARD, 2),
@@ -1124,5 +1223,6 @@ for _name, (_entry, _n) in {
     setattr(GRAPH, _name, _graph_op(_entry, _n))
 
 __all__ += ["celu", "celu_", "elu_", "glu", "hardshrink", "hardsigmoid", "hardswish", "hardtanh_",
-            "leaky_relu_", "mish", "relu_", "selu_", "softshrink", "softsign", "tanhshrink",
-            "threshold", "threshold_"]
+            "hinge_embedding_loss", "kl_div", "leaky_relu_", "margin_ranking_loss",
+            "mish", "relu_", "selu_", "soft_margin_loss", "softshrink", "softsign",
+            "tanhshrink", "threshold", "threshold_"]

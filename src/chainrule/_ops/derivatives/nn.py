@@ -869,3 +869,36 @@ GLU_BACKWARD = op("GluBackwardBackward0", glu_backward, n_inputs=2, fw=None,
                   grad_output=_glu_double_backward_grad_output, self=_glu_double_backward_self)
 
 __all__ += ["GLU", "GLU_BACKWARD"]
+
+
+# soft margin: log(1 + exp(-y x)); only the input is differentiable
+def soft_margin_loss_forward(self: Any, target: Any, reduction: int) -> Any:
+    return _reduce(np.log1p(np.exp(-target * self)), reduction)
+
+
+def soft_margin_loss_backward(grad_output: Any, self: Any, target: Any, reduction: int) -> Any:
+    # d/dx = -y z / (1 + z), z = exp(-y x); in torch's order of operations
+    z = np.exp(-target * self)
+    return target * z * -_norm(reduction, np.shape(self)) / (1 + z) * grad_output
+
+
+def _soft_margin_double_backward(F: Any, grad: Any, grad_output: Any, self: Any, target: Any,
+                                 reduction: int) -> Any:
+    # d/dx (-y z / (1 + z)) = y^2 z / (1 + z)^2
+    z = F.exp(-target * self)
+    w = target * target * z / ((1 + z) * (1 + z)) * _norm(reduction, tuple(self.shape))
+    return grad * grad_output * w
+
+
+SOFT_MARGIN_LOSS = op("SoftMarginLossBackward0", soft_margin_loss_forward, fw=None, n_inputs=2,
+                      self=lambda F, grad, self, target, reduction: F.soft_margin_loss_backward(
+                          grad, self, target, reduction))
+# the gradient of grad_output comes out in the input's shape; the engine sums it to the
+# reduced shape of grad_output
+SOFT_MARGIN_LOSS_BACKWARD = op(
+    "SoftMarginLossBackwardBackward0", soft_margin_loss_backward, fw=None, n_inputs=3,
+    grad_output=lambda F, grad, self, target, reduction: F.soft_margin_loss_backward(
+        grad, self, target, reduction),
+    self=_soft_margin_double_backward)
+
+__all__ += ["SOFT_MARGIN_LOSS", "SOFT_MARGIN_LOSS_BACKWARD"]

@@ -36,7 +36,9 @@ __all__ = ["BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dropout", "ELU",
 
 # ---- more activations and losses
 from . import activation as _activation  # noqa: E402
+from . import loss as _loss  # noqa: E402
 
-for _name in _activation.__all__:
-    globals()[_name] = getattr(_activation, _name)
-__all__ = sorted({*__all__, *_activation.__all__})
+for _module in (_activation, _loss):
+    for _name in _module.__all__:
+        globals()[_name] = getattr(_module, _name)
+__all__ = sorted({*__all__, *_activation.__all__, *_loss.__all__})
