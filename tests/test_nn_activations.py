@@ -1,6 +1,6 @@
-"""The activations added after the first nn issue, against torch: values and gradients at
-their breakpoints, in-place forms, module reprs and attributes, dtype errors and messages.
-(Gradients away from the breakpoints: the records in tests/records/nn.py.)"""
+"""The activations and losses added after the first nn issue, against torch: values and
+gradients at their breakpoints, in-place forms, module reprs and attributes, warnings, dtype
+errors and messages. (Gradients away from the breakpoints: the records in tests/records/nn.py.)"""
 
 from __future__ import annotations
 
@@ -179,3 +179,114 @@ def test_hardtanh_deprecated_keywords(torch):
     with pytest.warns(FutureWarning, match="`min_value` is deprecated"):
         m = cr.nn.Hardtanh(min_value=-2.0)
     assert repr(m) == repr(torch.nn.Hardtanh(-2.0))
+
+
+# ---- losses: warnings, errors, kinks and modules against torch
+
+def test_kl_div_mean_warns_as_torch(torch):
+    x, t = [-1.0, -2.0], [0.3, 0.7]
+    with pytest.warns(UserWarning) as ours:
+        out = F(cr).kl_div(cr.tensor(x), cr.tensor(t))
+    with pytest.warns(UserWarning) as theirs:
+        ref = F(torch).kl_div(torch.tensor(x), torch.tensor(t))
+    assert [str(w.message) for w in ours] == [str(w.message) for w in theirs]
+    assert ours[0].filename == __file__  # points at the caller, as torch's stacklevel=2
+    np.testing.assert_allclose(out.numpy(), ref.numpy(), rtol=1e-6)
+
+
+def test_kl_div_zero_target_and_scalar_batchmean(torch):
+    vals = []
+    for T in (cr, torch):
+        x = T.tensor([-1.0, -2.0, 0.5], requires_grad=True)
+        out = F(T).kl_div(x, T.tensor([0.0, 0.4, 0.6]), reduction="batchmean")
+        out.backward()
+        s = F(T).kl_div(T.tensor(-1.0), T.tensor(0.5), reduction="batchmean")
+        vals.append([out.item(), *x.grad.tolist(), s.item(), s.dim()])
+    np.testing.assert_allclose(vals[0], vals[1], rtol=1e-6)
+
+
+LOSS_KINKS = [
+    # target -1 at input == margin: the clamp passes the gradient at its bound
+    ("hinge_at_margin", lambda T, x: F(T).hinge_embedding_loss(
+        x, T.tensor([-1.0, -1.0, 1.0, 1.0]), margin=0.5, reduction="none"), [0.5, 0.7, 0.5, 0.0]),
+    ("hinge_other_target", lambda T, x: F(T).hinge_embedding_loss(
+        x, T.tensor([0.0, 2.0]), reduction="none"), [0.5, 2.0]),
+    ("margin_ranking_at_zero", lambda T, x: F(T).margin_ranking_loss(
+        x, x * 0 + 1, T.tensor([1.0, -1.0, 1.0]), reduction="sum"), [1.0, 1.0, 0.5]),
+    ("soft_margin_extremes", lambda T, x: F(T).soft_margin_loss(
+        x, T.tensor([1.0, -1.0, 1.0]), reduction="sum"), [-50.0, -50.0, 50.0]),
+]
+
+
+@pytest.mark.parametrize("name, fn, values", LOSS_KINKS, ids=[k[0] for k in LOSS_KINKS])
+def test_loss_kinks_match_torch(torch, name, fn, values):
+    x = cr.tensor(values, requires_grad=True)
+    y = torch.tensor(values, requires_grad=True)
+    out, ref = fn(cr, x), fn(torch, y)
+    assert out.grad_fn.name() == ref.grad_fn.name()
+    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-6)
+    out.sum().backward()
+    ref.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), y.grad.numpy(), rtol=1e-6)
+
+
+LOSS_ERRORS = [
+    ("margin_ranking_dims", lambda T: F(T).margin_ranking_loss(
+        T.ones(2, 3), T.ones(2, 3), T.ones(3))),
+    ("soft_margin_target_grad", lambda T: F(T).soft_margin_loss(
+        T.ones(3), T.ones(3, requires_grad=True))),
+    ("soft_margin_int", lambda T: F(T).soft_margin_loss(T.ones(3, dtype=T.long),
+                                                        T.ones(3, dtype=T.long))),
+    ("soft_margin_int_input", lambda T: F(T).soft_margin_loss(T.ones(3, dtype=T.int32),
+                                                              T.ones(3))),
+    ("soft_margin_bool", lambda T: F(T).soft_margin_loss(T.ones(3, dtype=T.bool),
+                                                         T.ones(3, dtype=T.bool))),
+    ("kl_div_bad_reduction", lambda T: F(T).kl_div(T.ones(3), T.ones(3), reduction="avg")),
+    ("hinge_bad_reduction", lambda T: F(T).hinge_embedding_loss(T.ones(3), T.ones(3),
+                                                                reduction="x")),
+]
+
+
+@pytest.mark.parametrize("name, fn", LOSS_ERRORS, ids=[k[0] for k in LOSS_ERRORS])
+def test_loss_errors_match_torch(torch, name, fn):
+    with pytest.raises(Exception) as ref:
+        fn(torch)
+    with pytest.raises(type(ref.value)) as ours:
+        fn(cr)
+    assert str(ours.value) == str(ref.value)
+
+
+LOSS_MODULES = [
+    ("KLDivLoss", lambda T: T.nn.KLDivLoss(reduction="batchmean", log_target=True), 2),
+    ("MarginRankingLoss", lambda T: T.nn.MarginRankingLoss(0.3, reduction="sum"), 3),
+    ("HingeEmbeddingLoss", lambda T: T.nn.HingeEmbeddingLoss(0.5), 2),
+    ("SoftMarginLoss", lambda T: T.nn.SoftMarginLoss(reduction="none"), 2),
+]
+
+
+@pytest.mark.parametrize("name, make, arity", LOSS_MODULES, ids=[k[0] for k in LOSS_MODULES])
+def test_loss_modules_match_torch(torch, name, make, arity):
+    m, r = make(cr), make(torch)
+    assert repr(m) == repr(r)
+    for attr in ("reduction", "margin", "log_target"):
+        assert getattr(m, attr, None) == getattr(r, attr, None), attr
+    rng = np.random.default_rng(3)
+    arrays = [rng.uniform(-2, 2, (2, 3)) for _ in range(arity - 1)]
+    target = np.sign(rng.standard_normal((2, 3)))
+    xs = [cr.tensor(a, requires_grad=True) for a in arrays]
+    ys = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out, ref = m(*xs, cr.tensor(target)), r(*ys, torch.tensor(target))
+    assert out.grad_fn.name() == ref.grad_fn.name()
+    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-12)
+    out.sum().backward()
+    ref.sum().backward()
+    for a, b in zip(xs, ys):
+        np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-12)
+
+
+def test_legacy_reduction_arguments(torch):
+    with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
+        m = cr.nn.SoftMarginLoss(size_average=False)
+    with pytest.warns(UserWarning, match="size_average and reduce args will be deprecated"):
+        r = torch.nn.SoftMarginLoss(size_average=False)
+    assert m.reduction == r.reduction == "sum"

@@ -1206,6 +1206,15 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average: bool | None = 
     if target.requires_grad and _state.grad_enabled:
         raise RuntimeError("The function 'soft_margin_loss' is not differentiable with respect "
                            "to argument 'target'. This input cannot have requires_grad True.")
+    dt = input._data.dtype
+    if dt.kind == "b":
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you "
+                           "are trying to invert a mask, use the `~` or `logical_not()` operator "
+                           "instead.")
+    if category(dt) < 2:
+        # the loss is written into a tensor of the input's dtype
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{_type_name(input)}")
     a, b = _loss_arrays(input, target, "soft_margin_loss")
     return call(D.SOFT_MARGIN_LOSS, (input, target), (a, b), (red,))
 
