@@ -36,6 +36,15 @@ KINKS = [
     ("hardswish_inplace", lambda T, x: F(T).hardswish(x * 1, inplace=True), [-3.0, 3.0, 1.0]),
     ("hardsigmoid_inplace", lambda T, x: F(T).hardsigmoid(x * 1, True), [-3.0, 3.0, 1.0]),
     ("mish_inplace", lambda T, x: F(T).mish(x * 1, True), [-1.0, 2.0]),
+    # target -1 at input == margin: the clamp passes the gradient at its bound
+    ("hinge_at_margin", lambda T, x: F(T).hinge_embedding_loss(
+        x, T.tensor([-1.0, -1.0, 1.0, 1.0]), margin=0.5, reduction="none"), [0.5, 0.7, 0.5, 0.0]),
+    ("hinge_other_target", lambda T, x: F(T).hinge_embedding_loss(
+        x, T.tensor([0.0, 2.0]), reduction="none"), [0.5, 2.0]),
+    ("margin_ranking_at_zero", lambda T, x: F(T).margin_ranking_loss(
+        x, x * 0 + 1, T.tensor([1.0, -1.0, 1.0]), reduction="sum"), [1.0, 1.0, 0.5]),
+    ("soft_margin_extremes", lambda T, x: F(T).soft_margin_loss(
+        x, T.tensor([1.0, -1.0, 1.0]), reduction="sum"), [-50.0, -50.0, 50.0]),
 ]
 
 
@@ -114,6 +123,19 @@ ERRORS = [
     ("glu_int", lambda T: F(T).glu(T.ones(2, 4, dtype=T.long))),
     ("glu_dim_range", lambda T: F(T).glu(T.ones(2, 4), 2)),
     ("hardtanh_module_bounds", lambda T: T.nn.Hardtanh(1.0, 1.0)),
+    ("margin_ranking_dims", lambda T: F(T).margin_ranking_loss(
+        T.ones(2, 3), T.ones(2, 3), T.ones(3))),
+    ("soft_margin_target_grad", lambda T: F(T).soft_margin_loss(
+        T.ones(3), T.ones(3, requires_grad=True))),
+    ("soft_margin_int", lambda T: F(T).soft_margin_loss(T.ones(3, dtype=T.long),
+                                                        T.ones(3, dtype=T.long))),
+    ("soft_margin_int_input", lambda T: F(T).soft_margin_loss(T.ones(3, dtype=T.int32),
+                                                              T.ones(3))),
+    ("soft_margin_bool", lambda T: F(T).soft_margin_loss(T.ones(3, dtype=T.bool),
+                                                         T.ones(3, dtype=T.bool))),
+    ("kl_div_bad_reduction", lambda T: F(T).kl_div(T.ones(3), T.ones(3), reduction="avg")),
+    ("hinge_bad_reduction", lambda T: F(T).hinge_embedding_loss(T.ones(3), T.ones(3),
+                                                                reduction="x")),
 ]
 
 
@@ -203,57 +225,6 @@ def test_kl_div_zero_target_and_scalar_batchmean(torch):
         s = F(T).kl_div(T.tensor(-1.0), T.tensor(0.5), reduction="batchmean")
         vals.append([out.item(), *x.grad.tolist(), s.item(), s.dim()])
     np.testing.assert_allclose(vals[0], vals[1], rtol=1e-6)
-
-
-LOSS_KINKS = [
-    # target -1 at input == margin: the clamp passes the gradient at its bound
-    ("hinge_at_margin", lambda T, x: F(T).hinge_embedding_loss(
-        x, T.tensor([-1.0, -1.0, 1.0, 1.0]), margin=0.5, reduction="none"), [0.5, 0.7, 0.5, 0.0]),
-    ("hinge_other_target", lambda T, x: F(T).hinge_embedding_loss(
-        x, T.tensor([0.0, 2.0]), reduction="none"), [0.5, 2.0]),
-    ("margin_ranking_at_zero", lambda T, x: F(T).margin_ranking_loss(
-        x, x * 0 + 1, T.tensor([1.0, -1.0, 1.0]), reduction="sum"), [1.0, 1.0, 0.5]),
-    ("soft_margin_extremes", lambda T, x: F(T).soft_margin_loss(
-        x, T.tensor([1.0, -1.0, 1.0]), reduction="sum"), [-50.0, -50.0, 50.0]),
-]
-
-
-@pytest.mark.parametrize("name, fn, values", LOSS_KINKS, ids=[k[0] for k in LOSS_KINKS])
-def test_loss_kinks_match_torch(torch, name, fn, values):
-    x = cr.tensor(values, requires_grad=True)
-    y = torch.tensor(values, requires_grad=True)
-    out, ref = fn(cr, x), fn(torch, y)
-    assert out.grad_fn.name() == ref.grad_fn.name()
-    np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-6)
-    out.sum().backward()
-    ref.sum().backward()
-    np.testing.assert_allclose(x.grad.numpy(), y.grad.numpy(), rtol=1e-6)
-
-
-LOSS_ERRORS = [
-    ("margin_ranking_dims", lambda T: F(T).margin_ranking_loss(
-        T.ones(2, 3), T.ones(2, 3), T.ones(3))),
-    ("soft_margin_target_grad", lambda T: F(T).soft_margin_loss(
-        T.ones(3), T.ones(3, requires_grad=True))),
-    ("soft_margin_int", lambda T: F(T).soft_margin_loss(T.ones(3, dtype=T.long),
-                                                        T.ones(3, dtype=T.long))),
-    ("soft_margin_int_input", lambda T: F(T).soft_margin_loss(T.ones(3, dtype=T.int32),
-                                                              T.ones(3))),
-    ("soft_margin_bool", lambda T: F(T).soft_margin_loss(T.ones(3, dtype=T.bool),
-                                                         T.ones(3, dtype=T.bool))),
-    ("kl_div_bad_reduction", lambda T: F(T).kl_div(T.ones(3), T.ones(3), reduction="avg")),
-    ("hinge_bad_reduction", lambda T: F(T).hinge_embedding_loss(T.ones(3), T.ones(3),
-                                                                reduction="x")),
-]
-
-
-@pytest.mark.parametrize("name, fn", LOSS_ERRORS, ids=[k[0] for k in LOSS_ERRORS])
-def test_loss_errors_match_torch(torch, name, fn):
-    with pytest.raises(Exception) as ref:
-        fn(torch)
-    with pytest.raises(type(ref.value)) as ours:
-        fn(cr)
-    assert str(ours.value) == str(ref.value)
 
 
 LOSS_MODULES = [

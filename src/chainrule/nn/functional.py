@@ -941,6 +941,14 @@ from .._creation import zeros_like as _zeros_like  # noqa: E402
 from .._ops import elementwise as _elementwise  # noqa: E402
 
 
+def _activation(input: Tensor, entry: Any, kernel: str, inplace: bool) -> Tensor:
+    """A one-input activation of the table, out of place or in place."""
+    _floating_only(input, kernel)
+    if inplace:
+        return apply_inplace(input, lambda t: call1(entry, t))
+    return call1(entry, input)
+
+
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """``input * relu6(input + 3) / 6`` (``HardswishBackward0``; the gradient is 0 at -3 and 1
     at 3).
@@ -949,10 +957,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     >>> torch.nn.functional.hardswish(torch.tensor([-4., 0., 1.5, 4.]))
     tensor([-0.0000,  0.0000,  1.1250,  4.0000])
     """
-    _floating_only(input, "hardswish_cpu")
-    if inplace:
-        return apply_inplace(input, lambda t: call1(D.HARDSWISH, t))
-    return call1(D.HARDSWISH, input)
+    return _activation(input, D.HARDSWISH, "hardswish_cpu", inplace)
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
@@ -962,10 +967,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     >>> torch.nn.functional.hardsigmoid(torch.tensor([-4., 0., 1.5]))
     tensor([0.0000, 0.5000, 0.7500])
     """
-    _floating_only(input, "hardsigmoid_cpu")
-    if inplace:
-        return apply_inplace(input, lambda t: call1(D.HARDSIGMOID, t))
-    return call1(D.HARDSIGMOID, input)
+    return _activation(input, D.HARDSIGMOID, "hardsigmoid_cpu", inplace)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
@@ -975,10 +977,7 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     >>> torch.nn.functional.mish(torch.tensor([0., 1.]))
     tensor([0.0000, 0.8651])
     """
-    _floating_only(input, "mish_cpu")
-    if inplace:
-        return apply_inplace(input, lambda t: call1(D.MISH, t))
-    return call1(D.MISH, input)
+    return _activation(input, D.MISH, "mish_cpu", inplace)
 
 
 def softsign(input: Tensor) -> Tensor:

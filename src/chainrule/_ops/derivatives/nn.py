@@ -804,21 +804,20 @@ def shrink_backward(grad_output: Any, self: Any, lambd: float) -> Any:
     return np.where((self >= -lambd) & (self <= lambd), 0, grad_output)
 
 
+def _shrink_backward_entry(node_name: str, backward: str) -> Any:
+    # linear in grad_output, and a mask of self: 0 as a function of self
+    return op(node_name, shrink_backward, n_inputs=2, fw="linear",
+              grad_output=lambda F, grad, self, lambd: getattr(F, backward)(grad, self, lambd),
+              self=lambda F, grad: F.zeros_like(grad))
+
+
 SOFTSHRINK = op("SoftshrinkBackward0", softshrink_forward,
                 self=lambda F, grad, self, lambd: F.softshrink_backward(grad, self, lambd))
-SOFTSHRINK_BACKWARD = op("SoftshrinkBackwardBackward0", shrink_backward, n_inputs=2,
-                         fw="linear",
-                         grad_output=lambda F, grad, self, lambd: F.softshrink_backward(
-                             grad, self, lambd),
-                         self=lambda F, grad: F.zeros_like(grad))
+SOFTSHRINK_BACKWARD = _shrink_backward_entry("SoftshrinkBackwardBackward0", "softshrink_backward")
 HARDSHRINK = op("HardshrinkBackward0",
                 lambda self, lambd: np.where((self >= -lambd) & (self <= lambd), 0, self),
                 self=lambda F, grad, self, lambd: F.hardshrink_backward(grad, self, lambd))
-HARDSHRINK_BACKWARD = op("HardshrinkBackwardBackward0", shrink_backward, n_inputs=2,
-                         fw="linear",
-                         grad_output=lambda F, grad, self, lambd: F.hardshrink_backward(
-                             grad, self, lambd),
-                         self=lambda F, grad: F.zeros_like(grad))
+HARDSHRINK_BACKWARD = _shrink_backward_entry("HardshrinkBackwardBackward0", "hardshrink_backward")
 
 __all__ += ["CELU", "CELU_INPLACE", "HARDSHRINK", "HARDSHRINK_BACKWARD", "HARDSIGMOID",
             "HARDSIGMOID_BACKWARD", "HARDSWISH", "HARDSWISH_BACKWARD", "MISH", "SOFTSHRINK",
