@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 from ..._tensor import Tensor
 from .. import functional as F
 from .module import Module
@@ -144,6 +142,9 @@ class LogSoftmax(_DimModule):
 
 
 # ---- more activations and losses
+
+import warnings  # noqa: E402
+
 
 class Threshold(Module):
     """x where x > threshold, value elsewhere.
