@@ -226,3 +226,33 @@ SPECIAL = {
             T, lambda b: F(T).nll_loss(b, T.tensor([[[1], [0]]]), reduction="sum"),
             a.reshape(1, 2, 2, 1) * 0, a.sum()),
 }
+
+
+# ---- normalization and embedding
+
+LN_SHAPES = [((2, 3, 4), (4,), (4,)), ((3, 4), (3, 4), (3, 4)), ((4,), (4,), (4,))]
+
+RECORDS += [
+    Record("layer_norm", "NativeLayerNormBackward0",
+           lambda T, x, w, b: F(T).layer_norm(x, tuple(w.shape), w, b, eps=1e-3), LN_SHAPES,
+           fixed_shapes=True),
+    # no weight and bias, over the last dim of any drawn shape
+    Record("layer_norm_plain", "NativeLayerNormBackward0",
+           lambda T, x: F(T).layer_norm(x, x.shape[-1:]), [(3,), (2, 3)]),
+    # row 1 is looked up twice; the padding row (3), which gets no gradient (so finite
+    # differences disagree there), is not looked up: test_nn_functional covers it
+    Record("embedding", "EmbeddingBackward0",
+           lambda T, w: F(T).embedding(T.tensor([[0, 1], [1, 2]]), w, padding_idx=-1),
+           [(4, 3)], fixed_shapes=True),
+    Record("normalize", "DivBackward0", lambda T, x: F(T).normalize(x, p=3.0, dim=-1),
+           [(3,), (2, 3)]),
+    Record("cosine_similarity", "SumBackward1",
+           lambda T, a, b: F(T).cosine_similarity(a, b, dim=-1),
+           [((2, 3), (2, 3)), ((2, 3), (3,)), ((3,), (3,))], fixed_shapes=True),
+    Record("pairwise_distance", "NormBackward1",
+           lambda T, a, b: F(T).pairwise_distance(a, b, p=3.0),
+           [((2, 3), (2, 3)), ((2, 3), (3,)), ((3,), (3,))], fixed_shapes=True),
+    Record("pairwise_distance_keepdim", "NormBackward1",
+           lambda T, a, b: F(T).pairwise_distance(a, b, keepdim=True),
+           [((2, 3), (2, 3))], fixed_shapes=True),
+]

@@ -1262,3 +1262,45 @@ def install() -> None:
         _LAZY.update(Tensor=Tensor, _make=_make,
                      run=(Tensor, call, call_list, call_multi, mark_view))
         RULES.update(_build())
+        RULES.update(_build_normalization())
+
+
+# ---- normalization and embedding ----------------------------------------------------------------
+
+def r_layer_norm(c: _Call) -> Any:
+    """layer_norm normalises the trailing dims: the batch dim in front of each operand (weight
+    and bias aligned to the input's rank) changes nothing of them."""
+    rank = np.ndim(c.inputs[0]._data)
+    return c.run([c.aligned(t, rank) for t in c.inputs])
+
+
+def r_embedding(c: _Call) -> Any:
+    """Rows of the weight: a batch of weights is indexed on its second-to-last axis (the
+    forward's), a batch of indices gives a batch of rows; with both, the batch's weights are
+    stacked into one table and each sample's indices shifted to its own block."""
+    from .._tensor import _make
+
+    idx, padding_idx = c.args
+    w = c.phys(c.inputs[0])
+    pi, batched = _phys_or_array(c, idx)
+    if not batched:
+        return c.run([w if w is not None else c.inputs[0]])
+    if w is None:
+        return c.run(list(c.inputs), (pi, padding_idx))
+    n = w.shape[1]
+    offsets = (np.arange(c.B) * n).reshape((c.B,) + (1,) * (pi.ndim - 1))
+    flat = w.reshape((c.B * n, w.shape[2]))
+    rows = c.run([flat], (pi + offsets, -1))
+    if padding_idx < 0:
+        return rows
+    # each sample's padding row: its value, without a gradient
+    from .api import where
+
+    return where(_make((pi == padding_idx)[..., None]), rows.detach(), rows)
+
+
+def _build_normalization() -> dict:
+    from . import derivatives as D
+
+    return {D.LAYER_NORM: r_layer_norm, D.EMBEDDING: r_embedding,
+            D.NORM_P: _dims_rule(("dim",), none_all=True)}

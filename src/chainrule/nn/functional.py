@@ -933,3 +933,155 @@ GRAPH.sum_keepdim = lambda x, dim: api.sum(x, dim, keepdim=True)
 
 # Tensor methods this family provides (``x.softmax(dim)``), for ``_ops/methods.py`` to install
 METHODS = {"softmax": _softmax_method, "log_softmax": _log_softmax_method}
+
+
+# ---- normalization and embedding ----------------------------------------------------------------
+
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """``(input - mean) / sqrt(var + eps) * weight + bias``, the mean and biased variance
+    over the last ``len(normalized_shape)`` dims (``NativeLayerNormBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.layer_norm(torch.tensor([[1., 3.]]), (2,))
+    tensor([[-1.0000,  1.0000]])
+    """
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    shape = input._data.shape
+    n = len(ns)
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t._data.shape) != ns:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but "
+                               f"got {name} of shape {list(t._data.shape)} and normalized_shape "
+                               f"= {list(ns)}")
+    if n == 0 or len(shape) < n or tuple(shape[len(shape) - n:]) != ns:
+        raise RuntimeError(f"Given normalized_shape={list(ns)}, expected input with shape "
+                           f"[*, {', '.join(str(s) for s in ns)}], but got input of size"
+                           f"{list(shape)}")
+    _floating_only(input, "LayerNormKernelImpl")
+    dt = input._data.dtype
+    # absent weight and bias act as ones and zeros: constants of the normalised shape
+    w = _make(np.ones(ns, dt)) if weight is None else weight
+    b = _make(np.zeros(ns, dt)) if bias is None else bias
+    return call(D.LAYER_NORM, (input, w, b), (input._data, w._data, b._data), (n, eps))
+
+
+_INDEX_TYPES = ("int64", "int32")
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
+              max_norm: float | None = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """The rows of ``weight`` at the indices ``input`` (``EmbeddingBackward0``); the row
+    ``padding_idx`` gets no gradient, and ``max_norm`` renormalises the rows looked up, in
+    place, to at most that ``norm_type``-norm. ``scale_grad_by_freq`` and ``sparse`` are not
+    implemented.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.embedding(torch.tensor([1]), torch.tensor([[0., 1.], [2., 3.]]))
+    tensor([[2., 3.]])
+    """
+    num = weight._data.shape[0]
+    if padding_idx is not None:
+        if padding_idx > 0:
+            if padding_idx >= num:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+        elif padding_idx < 0:
+            if padding_idx < -num:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+            padding_idx = num + padding_idx
+    else:
+        padding_idx = -1
+    if scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding: scale_grad_by_freq and sparse are not "
+                                  "implemented in chainrule")
+    idx = input._data
+    if idx.dtype.name not in _INDEX_TYPES:
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
+                           f"following scalar types: Long, Int; but got torch."
+                           f"{_type_name(input)} instead (while checking arguments for "
+                           f"embedding)")
+    if weight._data.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    if idx.size and (idx.min() < 0 or idx.max() >= num):
+        raise IndexError("index out of range in self")
+    if max_norm is not None:
+        _embedding_renorm(weight, idx, max_norm, norm_type)
+    return call(D.EMBEDDING, (weight,), (weight._data,), (idx, padding_idx))
+
+
+def _embedding_renorm(weight: Tensor, idx: Any, max_norm: float, norm_type: float) -> None:
+    # torch's embedding_renorm_, outside autograd: each row looked up whose norm exceeds
+    # max_norm is scaled by max_norm / (norm + 1e-7)
+    from .._ops.inplace import _bump
+
+    w = weight._data
+    rows = np.unique(idx)
+    norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
+    big = norms > max_norm
+    if np.any(big):
+        scale = (max_norm / (norms[big] + 1e-7)).astype(w.dtype)
+        w[rows[big]] *= scale[:, None]
+        _bump(weight)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              out: Tensor | None = None) -> Tensor:
+    """``input`` divided by its ``p``-norm along ``dim``, clamped below at ``eps``; composed as
+    torch composes it (``DivBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.normalize(torch.tensor([[3., 4.]]))
+    tensor([[0.6000, 0.8000]])
+    """
+    if out is not None:
+        raise NotImplementedError("normalize: out= is not implemented in chainrule")
+    denom = expand(input.norm(p, dim, keepdim=True).clamp_min(eps), input._data.shape)
+    return api.div(input, denom)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """The cosine of the angle between ``x1`` and ``x2`` along ``dim``, each norm clamped below
+    at ``eps``; composed as torch composes it (``SumBackward1``; the clamp passes the
+    gradient through, as torch's in-place clamp outside autograd does).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.cosine_similarity(torch.tensor([[1., 0.]]), torch.tensor([[1., 1.]]))
+    tensor([0.7071])
+    """
+    from .. import linalg
+
+    s1, s2 = x1._data.shape, x2._data.shape
+    if s1 != s2:
+        broadcast_check(s1, s2)
+        shape = tuple(np.broadcast_shapes(s1, s2))
+        x1 = x1 if s1 == shape else expand(x1, shape)
+        x2 = x2 if s2 == shape else expand(x2, shape)
+    n1 = api.clone(linalg.vector_norm(x1, 2, dim, keepdim=True))
+    n2 = api.clone(linalg.vector_norm(x2, 2, dim, keepdim=True))
+    # torch clamps the norms in place under no_grad: the clamp is not recorded
+    n1._data = np.maximum(n1._data, eps).astype(n1._data.dtype, copy=False)
+    n2._data = np.maximum(n2._data, eps).astype(n2._data.dtype, copy=False)
+    return api.sum(api.mul(api.div(x1, n1), api.div(x2, n2)), dim)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Tensor:
+    """The ``p``-norm of ``x1 - x2 + eps`` along the last dim; composed as torch composes it
+    (``NormBackward1``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.pairwise_distance(torch.tensor([[0., 0.]]), torch.tensor([[3., 4.]]),
+    ...                                       eps=0.0)
+    tensor([5.])
+    """
+    d = max(x1._data.ndim, x2._data.ndim) - 1
+    diff = call1(D.ADD_SCALAR, api.sub(x1, x2), (eps,))
+    if diff._data.dtype.kind != "f":
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
+                           f"Got {_type_name(diff)} instead.")
+    dims = (d,) if diff._data.ndim else ()
+    return call1(D.NORM_P, diff, (float(p), dims, bool(keepdim)))
+
+
+__all__ += ["cosine_similarity", "embedding", "layer_norm", "normalize", "pairwise_distance"]

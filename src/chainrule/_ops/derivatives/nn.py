@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from ..._backend import channels_last_axes, ndarray, np, preserving, relaid
-from ..registry import op
+from ..registry import NUMPY, op
 from .elementwise import erf_array
 
 NONE, MEAN, SUM = 0, 1, 2
@@ -683,7 +683,7 @@ CONSTANT_PAD_ND = op("ConstantPadNdBackward0", constant_pad_nd, fw=None,
 # (cross_entropy's label smoothing and mean over class probabilities) use the Scalar overloads.
 MUL_SCALAR = op("MulBackward1", lambda self, other: self * other, fw="linear",
                 self=lambda F, grad, other: F.mul_scalar(grad, other))
-ADD_SCALAR = op("AddBackward1", lambda self, other: self + other, fw="linear",
+ADD_SCALAR = op("AddBackward1", lambda self, other: self + other, fw="element_wise",
                 self=lambda F, grad: grad)
 DIV_SCALAR = op("DivBackward1", lambda self, other: self / other, fw="linear",
                 self=lambda F, grad, other: grad / other)
@@ -700,3 +700,92 @@ __all__ = ["ADD_SCALAR", "BINARY_CROSS_ENTROPY", "BINARY_CROSS_ENTROPY_BACKWARD"
            "NLL_LOSS2D_BACKWARD", "NLL_LOSS_BACKWARD", "SILU", "SMOOTH_L1_LOSS",
            "SMOOTH_L1_LOSS_BACKWARD", "SOFTMAX", "SOFTMAX_BACKWARD_DATA", "SOFTPLUS",
            "SOFTPLUS_BACKWARD"]
+
+
+# ---- normalization and embedding ----------------------------------------------------------------
+
+
+def _trailing(ndim: int, n: int) -> tuple:
+    """The last ``n`` of ``ndim`` axes: the dims a layer norm normalises over."""
+    return tuple(range(ndim - n, ndim))
+
+
+def _layer_norm_stats(F: Any, x: Any, n: int, eps: float) -> tuple:
+    """x - mean and 1 / sqrt(var + eps) over the last ``n`` dims (the biased variance)."""
+    axes = _trailing(len(x.shape), n)
+    count = math.prod(x.shape[len(x.shape) - n:])
+    centred = x - F.reduce_sum(x, axes, True) * (1.0 / count)
+    var = F.reduce_sum(centred * centred, axes, True) * (1.0 / count)
+    return centred, F.rsqrt(var + eps), axes, count
+
+
+def layer_norm_forward(input: Any, weight: Any, bias: Any, n: int, eps: float) -> Any:
+    x = np.asarray(input)
+    centred, rstd, _, _ = _layer_norm_stats(NUMPY, x, n, eps)
+    out = centred * rstd * weight + bias
+    return out.astype(x.dtype, copy=False)
+
+
+def _layer_norm_input(F: Any, grad: Any, input: Any, weight: Any, n: int, eps: float) -> Any:
+    # with xhat = (x - mean) rstd and gh = grad * weight:
+    # dx = rstd (gh - mean(gh) - xhat mean(gh xhat)), means over the normalised dims
+    centred, rstd, axes, count = _layer_norm_stats(F, input, n, eps)
+    xhat = centred * rstd
+    gh = grad * weight
+    mean_gh = F.reduce_sum(gh, axes, True) * (1.0 / count)
+    mean_ghx = F.reduce_sum(gh * xhat, axes, True) * (1.0 / count)
+    return (gh - mean_gh - xhat * mean_ghx) * rstd
+
+
+def _layer_norm_weight(F: Any, grad: Any, input: Any, n: int, eps: float) -> Any:
+    # grad * xhat; the engine sums it over the leading dims to the weight's shape
+    centred, rstd, _, _ = _layer_norm_stats(F, input, n, eps)
+    return grad * (centred * rstd)
+
+
+# weight and bias are always tensors here (ones and zeros stand in for None); ``n`` is the
+# number of trailing dims normalised
+LAYER_NORM = op("NativeLayerNormBackward0", layer_norm_forward, fw=None,
+                input=_layer_norm_input, weight=_layer_norm_weight, bias=lambda F, grad: grad)
+
+
+def embedding_forward(weight: Any, indices: Any, padding_idx: int) -> Any:
+    # rows of the weight (its second-to-last axis, so a batch of weights in front works too)
+    return np.take(weight, indices, axis=-2)
+
+
+def _embedding_backward(F: Any, grad: Any, weight_shape: tuple, indices: Any,
+                        padding_idx: int) -> Any:
+    # each row's gradient summed into the row it was taken from; the padding row gets none
+    lead = tuple(weight_shape[:-2])
+    flat = F.reshape(grad, lead + (-1, weight_shape[-1]))
+    out = F.index_select_backward(flat, tuple(weight_shape), len(lead),
+                                  np.reshape(np.asarray(indices), -1))
+    if padding_idx >= 0:
+        out = F.index_fill(out, len(lead), np.array([padding_idx]), 0)
+    return out
+
+
+# padding_idx is -1 for none (torch's convention), already made non-negative otherwise
+EMBEDDING = op("EmbeddingBackward0", embedding_forward, fw="linear", n_inputs=1,
+               weight=_embedding_backward)
+
+
+def _p_norm_backward(F: Any, grad: Any, self: Any, result: Any, ord: float, dim: tuple,
+                     keepdim: bool) -> Any:
+    from .reductions import _norm_backward
+
+    return _norm_backward(F, grad, self, result, ord, dim, keepdim)
+
+
+def _p_norm(self: Any, ord: float, dim: tuple, keepdim: bool) -> Any:
+    from .reductions import _vector_norm
+
+    return _vector_norm(self, ord, dim, keepdim)
+
+
+# at::norm(x, p, dim, keepdim), which pairwise_distance calls: linalg.vector_norm's math under
+# its own name
+NORM_P = op("NormBackward1", _p_norm, fw=None, self=_p_norm_backward)
+
+__all__ += ["EMBEDDING", "LAYER_NORM", "NORM_P"]
