@@ -33,3 +33,14 @@ __all__ = ["BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dropout", "ELU",
            "GELU", "HuberLoss", "Identity", "L1Loss", "LeakyReLU", "Linear", "LogSoftmax",
            "MSELoss", "Module", "ModuleDict", "ModuleList", "NLLLoss", "ParameterList", "ReLU",
            "Sequential", "SiLU", "Sigmoid", "SmoothL1Loss", "Softmax", "Softplus", "Tanh"]
+
+# ---- normalization and embedding
+from .normalization import (  # noqa: E402
+    CosineSimilarity,
+    Embedding,
+    LayerNorm,
+    PairwiseDistance,
+    Unflatten,
+)
+
+__all__ += ["CosineSimilarity", "Embedding", "LayerNorm", "PairwiseDistance", "Unflatten"]
