@@ -1278,8 +1278,6 @@ def r_embedding(c: _Call) -> Any:
     """Rows of the weight: a batch of weights is indexed on its second-to-last axis (the
     forward's), a batch of indices gives a batch of rows; with both, the batch's weights are
     stacked into one table and each sample's indices shifted to its own block."""
-    from .._tensor import _make
-
     idx, padding_idx = c.args
     w = c.phys(c.inputs[0])
     pi, batched = _phys_or_array(c, idx)
@@ -1290,13 +1288,8 @@ def r_embedding(c: _Call) -> Any:
     n = w.shape[1]
     offsets = (np.arange(c.B) * n).reshape((c.B,) + (1,) * (pi.ndim - 1))
     flat = w.reshape((c.B * n, w.shape[2]))
-    rows = c.run([flat], (pi + offsets, -1))
-    if padding_idx < 0:
-        return rows
-    # each sample's padding row: its value, without a gradient
-    from .api import where
-
-    return where(_make((pi == padding_idx)[..., None]), rows.detach(), rows)
+    # padding_idx names a row of the stacked table, sample 0's only, as torch's rule has it
+    return c.run([flat], (pi + offsets, padding_idx))
 
 
 def _build_normalization() -> dict:

@@ -960,6 +960,10 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
                            f"{list(shape)}")
     _floating_only(input, "LayerNormKernelImpl")
     dt = input._data.dtype
+    if any(t is not None and t._data.dtype != dt for t in (weight, bias)):
+        if dt == np.float32:  # a float input's parameters may only be float too
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
     # absent weight and bias act as ones and zeros: constants of the normalised shape
     w = _make(np.ones(ns, dt)) if weight is None else weight
     b = _make(np.zeros(ns, dt)) if bias is None else bias
@@ -999,7 +1003,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
     if idx.dtype.name not in _INDEX_TYPES:
         raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
                            f"following scalar types: Long, Int; but got torch."
-                           f"{_type_name(input)} instead (while checking arguments for "
+                           f"{_type_name(input)}Tensor instead (while checking arguments for "
                            f"embedding)")
     if weight._data.ndim != 2:
         raise RuntimeError("'weight' must be 2-D")
