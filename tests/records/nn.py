@@ -255,4 +255,11 @@ RECORDS += [
     Record("pairwise_distance_keepdim", "NormBackward1",
            lambda T, a, b: F(T).pairwise_distance(a, b, keepdim=True),
            [((2, 3), (2, 3))], fixed_shapes=True),
+    # composed as torch composes it: x * rsqrt(mean(x ** 2) + eps) * weight
+    Record("rms_norm", "MulBackward0",
+           lambda T, x, w: F(T).rms_norm(x, tuple(w.shape), w, eps=1e-3),
+           [((2, 3, 4), (4,)), ((3, 4), (3, 4))],
+           fixed_shapes=True),
+    Record("rms_norm_plain", "MulBackward0", lambda T, x: F(T).rms_norm(x, x.shape[-1:]),
+           [(3,), (2, 3)]),
 ]

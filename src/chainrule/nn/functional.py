@@ -946,18 +946,9 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     >>> torch.nn.functional.layer_norm(torch.tensor([[1., 3.]]), (2,))
     tensor([[-1.0000,  1.0000]])
     """
-    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    shape = input._data.shape
+    ns = _normalized_shape(input, normalized_shape, (("weight", weight), ("bias", bias)),
+                           "[*, ")
     n = len(ns)
-    for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and tuple(t._data.shape) != ns:
-            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but "
-                               f"got {name} of shape {list(t._data.shape)} and normalized_shape "
-                               f"= {list(ns)}")
-    if n == 0 or len(shape) < n or tuple(shape[len(shape) - n:]) != ns:
-        raise RuntimeError(f"Given normalized_shape={list(ns)}, expected input with shape "
-                           f"[*, {', '.join(str(s) for s in ns)}], but got input of size"
-                           f"{list(shape)}")
     _floating_only(input, "LayerNormKernelImpl")
     dt = input._data.dtype
     if any(t is not None and t._data.dtype != dt for t in (weight, bias)):
@@ -968,6 +959,52 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
     w = _make(np.ones(ns, dt)) if weight is None else weight
     b = _make(np.zeros(ns, dt)) if bias is None else bias
     return call(D.LAYER_NORM, (input, w, b), (input._data, w._data, b._data), (n, eps))
+
+
+def _normalized_shape(input: Tensor, normalized_shape: Any, params: tuple,
+                      opening: str) -> tuple:
+    """``normalized_shape`` as a tuple, checked against the input and the parameters as torch
+    checks it (``opening`` starts the expected shape: ``[*, `` for layer_norm, ``[*`` for
+    rms_norm)."""
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    shape = input._data.shape
+    n = len(ns)
+    if n == 0:
+        raise RuntimeError(f"Expected normalized_shape to be at least 1-dimensional, i.e., "
+                           f"containing at least one element, but got normalized_shape = "
+                           f"{list(ns)}")
+    for name, t in params:
+        if t is not None and tuple(t._data.shape) != ns:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but "
+                               f"got {name} of shape {list(t._data.shape)} and normalized_shape "
+                               f"= {list(ns)}")
+    if len(shape) < n or tuple(shape[len(shape) - n:]) != ns:
+        raise RuntimeError(f"Given normalized_shape={list(ns)}, expected input with shape "
+                           f"{opening}{', '.join(str(s) for s in ns)}], but got input of size"
+                           f"{list(shape)}")
+    return ns
+
+
+def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
+             eps: float | None = None) -> Tensor:
+    """``input / sqrt(mean(input ** 2) + eps) * weight``, the mean over the last
+    ``len(normalized_shape)`` dims, ``eps`` the dtype's machine epsilon when None; composed as
+    torch composes it (``MulBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.rms_norm(torch.tensor([[3., 4.]]), (2,), eps=0.0)
+    tensor([[0.8485, 1.1314]])
+    """
+    ns = _normalized_shape(input, normalized_shape, (("weight", weight),), "[*")
+    if category(input._data.dtype) < 2:
+        _floating_only(input, "rms_norm")
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps)
+    nd = input._data.ndim
+    dims = tuple(range(nd - len(ns), nd))
+    mean_sq = api.mean(api.pow(input, 2), dims, keepdim=True)
+    out = api.mul(input, call1(D.ADD_SCALAR, mean_sq, (eps,)).rsqrt())
+    return out if weight is None else api.mul(out, weight)
 
 
 _INDEX_TYPES = ("int64", "int32")
@@ -1088,4 +1125,5 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     return call1(D.NORM_P, diff, (float(p), dims, bool(keepdim)))
 
 
-__all__ += ["cosine_similarity", "embedding", "layer_norm", "normalize", "pairwise_distance"]
+__all__ += ["cosine_similarity", "embedding", "layer_norm", "normalize", "pairwise_distance",
+            "rms_norm"]

@@ -40,7 +40,9 @@ from .normalization import (  # noqa: E402
     Embedding,
     LayerNorm,
     PairwiseDistance,
+    RMSNorm,
     Unflatten,
 )
 
-__all__ += ["CosineSimilarity", "Embedding", "LayerNorm", "PairwiseDistance", "Unflatten"]
+__all__ += ["CosineSimilarity", "Embedding", "LayerNorm", "PairwiseDistance", "RMSNorm",
+            "Unflatten"]

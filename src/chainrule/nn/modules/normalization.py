@@ -1,5 +1,5 @@
-"""``nn.LayerNorm``, ``nn.Embedding``, ``nn.CosineSimilarity``, ``nn.PairwiseDistance`` and
-``nn.Unflatten``, as torch.nn has them."""
+"""``nn.LayerNorm``, ``nn.RMSNorm``, ``nn.Embedding``, ``nn.CosineSimilarity``,
+``nn.PairwiseDistance`` and ``nn.Unflatten``, as torch.nn has them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["CosineSimilarity", "Embedding", "LayerNorm", "PairwiseDistance", "Unflatten"]
+__all__ = ["CosineSimilarity", "Embedding", "LayerNorm", "PairwiseDistance", "RMSNorm",
+           "Unflatten"]
 
 
 class LayerNorm(Module):
@@ -58,6 +59,42 @@ class LayerNorm(Module):
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
+
+
+class RMSNorm(Module):
+    """Root-mean-square normalisation over the last ``len(normalized_shape)`` dims, with a
+    learnt elementwise weight (ones); ``eps=None`` is the input dtype's machine epsilon.
+
+    >>> import chainrule as torch
+    >>> torch.nn.RMSNorm(4)
+    RMSNorm((4,), eps=None, elementwise_affine=True)
+    """
+
+    def __init__(self, normalized_shape: Any, eps: float | None = None,
+                 elementwise_affine: bool = True, device: Any = None, dtype: Any = None) -> None:
+        super().__init__()
+        if isinstance(normalized_shape, int):
+            normalized_shape = (normalized_shape,)
+        self.normalized_shape = tuple(normalized_shape)
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(_creation.empty(self.normalized_shape, device=device,
+                                                    dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        if self.elementwise_affine:
+            init.ones_(self.weight)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
 
 
 class Embedding(Module):
