@@ -171,3 +171,60 @@ def test_embedding_under_vmap(torch, dims):
         res.append((out.numpy(), g.numpy()))
     for a, b in zip(*res):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+BATCH_NORMS = [
+    ("1d", lambda T: T.nn.BatchNorm1d(3, dtype=T.float64), (4, 3)),
+    ("1d_3d_input", lambda T: T.nn.BatchNorm1d(3, momentum=0.3, dtype=T.float64), (4, 3, 2)),
+    ("2d", lambda T: T.nn.BatchNorm2d(3, eps=1e-3, dtype=T.float64), (2, 3, 2, 2)),
+    ("cumulative", lambda T: T.nn.BatchNorm1d(3, momentum=None, dtype=T.float64), (4, 3)),
+    ("no_affine", lambda T: T.nn.BatchNorm1d(3, affine=False, dtype=T.float64), (4, 3)),
+    ("no_bias", lambda T: T.nn.BatchNorm2d(3, bias=False, dtype=T.float64), (2, 3, 1, 2)),
+    ("untracked", lambda T: T.nn.BatchNorm1d(3, track_running_stats=False, dtype=T.float64),
+     (4, 3)),
+]
+
+
+def _batch_norm_steps(T, make, shape):
+    """Three training steps, then one in evaluation: outputs, gradients and buffers of each."""
+    m = make(T)
+    rng = np.random.default_rng(5)
+    seen = [repr(m), list(m.state_dict())]
+    for step in range(4):
+        if step == 3:
+            m.eval()
+        x = T.tensor(rng.standard_normal(shape) * 2 + 1, requires_grad=True)
+        out = m(x)
+        (out * out * T.tensor(rng.standard_normal(shape))).sum().backward()
+        seen += [out.grad_fn.name(), out.detach().numpy(), x.grad.numpy()]
+        seen += [p.grad.numpy().copy() for p in m.parameters()]
+        seen += [b.numpy().copy() for b in m.buffers()]
+    return seen
+
+
+@pytest.mark.parametrize("name,make,shape", BATCH_NORMS, ids=[b[0] for b in BATCH_NORMS])
+def test_batch_norm_module_matches_torch(torch, name, make, shape):
+    ours, theirs = _batch_norm_steps(cr, make, shape), _batch_norm_steps(torch, make, shape)
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs):
+        if isinstance(a, (str, list)):
+            assert a == b
+        else:
+            assert a.dtype == b.dtype
+            np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+BN_ERRORS = [
+    ("one_value", lambda T: T.nn.functional.batch_norm(T.ones(1, 3), None, None, training=True)),
+    ("running_size", lambda T: T.nn.functional.batch_norm(T.ones(2, 3), T.zeros(4), T.ones(4))),
+    ("weight_size", lambda T: T.nn.functional.batch_norm(T.ones(2, 3), None, None, T.ones(4),
+                                                         training=True)),
+    ("eval_no_stats", lambda T: T.nn.functional.batch_norm(T.ones(2, 3), None, None)),
+    ("1d_rank", lambda T: T.nn.BatchNorm1d(3)(T.ones(2, 3, 4, 5))),
+    ("2d_rank", lambda T: T.nn.BatchNorm2d(3)(T.ones(2, 3, 4))),
+]
+
+
+@pytest.mark.parametrize("name,fn", BN_ERRORS, ids=[e[0] for e in BN_ERRORS])
+def test_batch_norm_errors_match_torch(torch, name, fn):
+    assert _error(cr, fn) == _error(torch, fn)

@@ -262,4 +262,12 @@ RECORDS += [
            fixed_shapes=True),
     Record("rms_norm_plain", "MulBackward0", lambda T, x: F(T).rms_norm(x, x.shape[-1:]),
            [(3,), (2, 3)]),
+    # training: the batch's statistics (the running ones, when given, are updated in place)
+    Record("batch_norm", "NativeBatchNormBackward0",
+           lambda T, x, w, b: F(T).batch_norm(x, None, None, w, b, training=True, eps=1e-3),
+           [((4, 3), (3,), (3,)), ((2, 3, 2), (3,), (3,))], fixed_shapes=True),
+    Record("batch_norm_eval", "NativeBatchNormBackward0",
+           lambda T, x: F(T).batch_norm(x, W(T, x, [0.5, -0.1, 0.0]), W(T, x, [1.5, 0.5, 2.0]),
+                                        training=False),
+           [(4, 3), (2, 3, 2)], fixed_shapes=True),
 ]

@@ -1292,8 +1292,19 @@ def r_embedding(c: _Call) -> Any:
     return c.run([flat], (pi + offsets, padding_idx))
 
 
+def r_batch_norm(c: _Call) -> Any:
+    """batch_norm with the vmap batch as one more leading dim (``keep=1``): statistics per
+    sample and channel; per-channel operands are ``(B, C)`` or ``(C,)``."""
+    running_mean, running_var, training, eps, keep = c.args
+    x = c.expanded(c.inputs[0])
+    rm, _ = _phys_or_array(c, running_mean)
+    rv, _ = _phys_or_array(c, running_var)
+    params = [c.phys(t) if c.phys(t) is not None else t for t in c.inputs[1:]]
+    return c.run([x, *params], (rm, rv, training, eps, keep + 1))
+
+
 def _build_normalization() -> dict:
     from . import derivatives as D
 
-    return {D.LAYER_NORM: r_layer_norm, D.EMBEDDING: r_embedding,
+    return {D.LAYER_NORM: r_layer_norm, D.EMBEDDING: r_embedding, D.BATCH_NORM: r_batch_norm,
             D.NORM_P: _dims_rule(("dim",), none_all=True)}

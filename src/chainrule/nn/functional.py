@@ -1127,3 +1127,74 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
 
 __all__ += ["cosine_similarity", "embedding", "layer_norm", "normalize", "pairwise_distance",
             "rms_norm"]
+
+
+def _verify_batch_size(size: tuple) -> None:
+    if size[0] * math.prod(size[2:]) == 1:
+        from .._tensor import Size
+
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size "
+                         f"{Size(size)!r}")
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalises each channel (dim 1) by the batch's mean and biased variance when
+    ``training`` (updating the running statistics in place with ``momentum`` and the unbiased
+    variance), else by the running statistics (``NativeBatchNormBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.batch_norm(torch.tensor([[1.], [3.]]), None, None, training=True)
+    tensor([[-1.0000],
+            [ 1.0000]])
+    """
+    shape = input._data.shape
+    if training:
+        _verify_batch_size(shape)
+    n_channels = shape[1] if len(shape) > 1 else 1
+    for name, t in (("weight", weight), ("bias", bias), ("running_mean", running_mean),
+                    ("running_var", running_var)):
+        if t is not None and t._data.size != n_channels:
+            raise RuntimeError(f"{name} should contain {n_channels} elements not "
+                               f"{t._data.size}")
+    if not training and (running_mean is None or running_var is None):
+        which = "running_mean" if running_mean is None else "running_var"
+        raise RuntimeError(f"{which} must be defined in evaluation mode")
+    _floating_only(input, "batch_norm")
+    from .._ops import batching
+
+    if batching.LEVELS and training and running_mean is not None:
+        raise NotImplementedError("batch_norm: updating running statistics under vmap is not "
+                                  "implemented in chainrule")
+    x = input._data
+    dt = x.dtype
+    w = _make(np.ones(n_channels, dt)) if weight is None else weight
+    b = _make(np.zeros(n_channels, dt)) if bias is None else bias
+    rm = None if running_mean is None else running_mean._data
+    rv = None if running_var is None else running_var._data
+    out = call(D.BATCH_NORM, (input, w, b), (x, w._data, b._data),
+               (rm, rv, bool(training), eps, 0))
+    if training and running_mean is not None:
+        _update_running_stats(x, running_mean, running_var, momentum)
+    return out
+
+
+def _update_running_stats(x: Any, running_mean: Tensor, running_var: Tensor,
+                          momentum: float) -> None:
+    # running = (1 - momentum) running + momentum batch, with the unbiased batch variance
+    from .._ops.inplace import _bump
+
+    axes = _nn._channel_axes(x.ndim, 0)
+    n = math.prod(x.shape[a] for a in axes)
+    mean = np.mean(x, axis=axes)
+    var = np.var(x, axis=axes) * (n / (n - 1))
+    for t, batch in ((running_mean, mean), (running_var, var)):
+        if t is None:
+            continue
+        a = t._data
+        a[...] = ((1 - momentum) * a + momentum * batch).astype(a.dtype, copy=False)
+        _bump(t)
+
+
+__all__ += ["batch_norm"]

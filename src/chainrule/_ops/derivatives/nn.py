@@ -788,4 +788,75 @@ def _p_norm(self: Any, ord: float, dim: tuple, keepdim: bool) -> Any:
 # its own name
 NORM_P = op("NormBackward1", _p_norm, fw=None, self=_p_norm_backward)
 
-__all__ += ["EMBEDDING", "LAYER_NORM", "NORM_P"]
+
+def _channel_axes(ndim: int, keep: int) -> tuple:
+    """The axes batch norm reduces over: all but the ``keep`` leading (vmap) batch axes and the
+    channel axis after them."""
+    return (keep,) + tuple(range(keep + 2, ndim))
+
+
+def _per_channel(p: Any, ndim: int, keep: int) -> Any:
+    """A per-channel ``(*lead, C)`` value (``lead`` empty or the ``keep`` batch dims) shaped to
+    broadcast against an input of ``ndim`` dims whose channels are on axis ``keep + 1``."""
+    shape = tuple(p.shape)
+    lead = shape[:-1] if len(shape) > 1 else (1,) * keep
+    return p.reshape(lead + (1, shape[-1]) + (1,) * (ndim - keep - 2))
+
+
+def _batch_norm_stats(F: Any, x: Any, running_mean: Any, running_var: Any, training: bool,
+                      eps: float, keep: int) -> tuple:
+    """x - mean and 1 / sqrt(var + eps): the batch's (biased variance) when training, else
+    the running ones."""
+    ndim = len(x.shape)
+    axes = _channel_axes(ndim, keep)
+    if not training:  # constants: arrays whatever F is
+        dt = np.asarray(x).dtype if type(x) is ndarray else x._data.dtype
+        mean = _per_channel(np.asarray(running_mean, dt), ndim, keep)
+        var = _per_channel(np.asarray(running_var, dt), ndim, keep)
+        return x - mean, (1 / np.sqrt(var + eps)).astype(dt, copy=False), axes
+    count = math.prod(x.shape[a] for a in axes)
+    centred = x - F.reduce_sum(x, axes, True) * (1.0 / count)
+    var = F.reduce_sum(centred * centred, axes, True) * (1.0 / count)
+    return centred, F.rsqrt(var + eps), axes
+
+
+def batch_norm_forward(input: Any, weight: Any, bias: Any, running_mean: Any, running_var: Any,
+                       training: bool, eps: float, keep: int) -> Any:
+    x = np.asarray(input)
+    centred, rstd, _ = _batch_norm_stats(NUMPY, x, running_mean, running_var, training, eps,
+                                         keep)
+    w = _per_channel(np.asarray(weight), x.ndim, keep)
+    out = centred * rstd * w + _per_channel(np.asarray(bias), x.ndim, keep)
+    return out.astype(x.dtype, copy=False)
+
+
+def _batch_norm_input(F: Any, grad: Any, input: Any, weight: Any, running_mean: Any,
+                      running_var: Any, training: bool, eps: float, keep: int) -> Any:
+    centred, rstd, axes = _batch_norm_stats(F, input, running_mean, running_var, training, eps,
+                                            keep)
+    gh = grad * _per_channel(weight, len(input.shape), keep)
+    if not training:  # the statistics are constants
+        return gh * rstd
+    # as layer_norm, over the reduced axes: rstd (gh - mean(gh) - xhat mean(gh xhat))
+    count = math.prod(input.shape[a] for a in axes)
+    xhat = centred * rstd
+    mean_gh = F.reduce_sum(gh, axes, True) * (1.0 / count)
+    mean_ghx = F.reduce_sum(gh * xhat, axes, True) * (1.0 / count)
+    return (gh - mean_gh - xhat * mean_ghx) * rstd
+
+
+def _batch_norm_weight(F: Any, grad: Any, input: Any, running_mean: Any, running_var: Any,
+                       training: bool, eps: float, keep: int) -> Any:
+    centred, rstd, axes = _batch_norm_stats(F, input, running_mean, running_var, training, eps,
+                                            keep)
+    return F.reduce_sum(grad * (centred * rstd), axes, False)
+
+
+# weight and bias always tensors of the channels (ones and zeros stand in for None); the
+# running statistics are constants; ``keep``: leading vmap batch dims (0 outside vmap)
+BATCH_NORM = op("NativeBatchNormBackward0", batch_norm_forward, fw=None, n_inputs=3,
+                input=_batch_norm_input, weight=_batch_norm_weight,
+                bias=lambda F, grad, input_shape, keep: F.reduce_sum(
+                    grad, _channel_axes(len(input_shape), keep), False))
+
+__all__ += ["BATCH_NORM", "EMBEDDING", "LAYER_NORM", "NORM_P"]

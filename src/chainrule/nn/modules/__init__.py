@@ -36,6 +36,8 @@ __all__ = ["BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dropout", "ELU",
 
 # ---- normalization and embedding
 from .normalization import (  # noqa: E402
+    BatchNorm1d,
+    BatchNorm2d,
     CosineSimilarity,
     Embedding,
     LayerNorm,
@@ -44,5 +46,5 @@ from .normalization import (  # noqa: E402
     Unflatten,
 )
 
-__all__ += ["CosineSimilarity", "Embedding", "LayerNorm", "PairwiseDistance", "RMSNorm",
-            "Unflatten"]
+__all__ += ["BatchNorm1d", "BatchNorm2d", "CosineSimilarity", "Embedding", "LayerNorm",
+            "PairwiseDistance", "RMSNorm", "Unflatten"]
