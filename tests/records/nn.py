@@ -270,4 +270,10 @@ RECORDS += [
            lambda T, x: F(T).batch_norm(x, W(T, x, [0.5, -0.1, 0.0]), W(T, x, [1.5, 0.5, 2.0]),
                                         training=False),
            [(4, 3), (2, 3, 2)], fixed_shapes=True),
+    Record("group_norm", "NativeGroupNormBackward0",
+           lambda T, x, w, b: F(T).group_norm(x, 2, w, b, eps=1e-3),
+           [((2, 4), (4,), (4,)), ((2, 4, 3), (4,), (4,)), ((1, 6, 2, 1), (6,), (6,))],
+           fixed_shapes=True),
+    Record("group_norm_plain", "NativeGroupNormBackward0", lambda T, x: F(T).group_norm(x, 1),
+           [(3, 2), (2, 2, 3)], fixed_shapes=True),
 ]

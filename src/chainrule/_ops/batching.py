@@ -1303,8 +1303,17 @@ def r_batch_norm(c: _Call) -> Any:
     return c.run([x, *params], (rm, rv, training, eps, keep + 1))
 
 
+def r_group_norm(c: _Call) -> Any:
+    """group_norm with the vmap batch as one more leading dim (``keep=1``)."""
+    group, eps, keep = c.args
+    x = c.expanded(c.inputs[0])
+    params = [c.phys(t) if c.phys(t) is not None else t for t in c.inputs[1:]]
+    return c.run([x, *params], (group, eps, keep + 1))
+
+
 def _build_normalization() -> dict:
     from . import derivatives as D
 
     return {D.LAYER_NORM: r_layer_norm, D.EMBEDDING: r_embedding, D.BATCH_NORM: r_batch_norm,
+            D.GROUP_NORM: r_group_norm,
             D.NORM_P: _dims_rule(("dim",), none_all=True)}

@@ -1198,3 +1198,37 @@ def _update_running_stats(x: Any, running_mean: Tensor, running_var: Tensor,
 
 
 __all__ += ["batch_norm"]
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalises each sample's channels (dim 1) in ``num_groups`` groups by the group's mean
+    and biased variance, then scales and shifts each channel (``NativeGroupNormBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.group_norm(torch.tensor([[1., 3., 0., 2.]]), 2)
+    tensor([[-1.0000,  1.0000, -1.0000,  1.0000]])
+    """
+    shape = input._data.shape
+    if len(shape) < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{len(shape)}")
+    n_channels = shape[1]
+    if n_channels % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {list(shape)} and "
+                           f"num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t._data.ndim != 1 or t._data.size != n_channels):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
+                               f"channels in input, but got {name} of shape "
+                               f"{list(t._data.shape)} and input of shape {list(shape)}")
+    _floating_only(input, "GroupNormKernelImpl")
+    dt = input._data.dtype
+    w = _make(np.ones(n_channels, dt)) if weight is None else weight
+    b = _make(np.zeros(n_channels, dt)) if bias is None else bias
+    return call(D.GROUP_NORM, (input, w, b), (input._data, w._data, b._data),
+                (num_groups, eps, 0))
+
+
+__all__ += ["group_norm"]

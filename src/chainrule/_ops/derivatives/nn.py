@@ -859,4 +859,51 @@ BATCH_NORM = op("NativeBatchNormBackward0", batch_norm_forward, fw=None, n_input
                 bias=lambda F, grad, input_shape, keep: F.reduce_sum(
                     grad, _channel_axes(len(input_shape), keep), False))
 
-__all__ += ["BATCH_NORM", "EMBEDDING", "LAYER_NORM", "NORM_P"]
+
+def _group_norm_stats(F: Any, x: Any, group: int, eps: float, keep: int) -> tuple:
+    """x - mean and 1 / sqrt(var + eps) per sample and group (the biased variance), in the
+    grouped shape ``(*lead, N, group, rest)``; ``keep`` leading vmap batch dims."""
+    shape = tuple(x.shape)
+    grouped = F.reshape(x, shape[:keep + 1] + (group, -1))
+    centred, rstd, _, _ = _layer_norm_stats(F, grouped, 1, eps)
+    return centred, rstd
+
+
+def group_norm_forward(input: Any, weight: Any, bias: Any, group: int, eps: float,
+                       keep: int) -> Any:
+    x = np.asarray(input)
+    centred, rstd = _group_norm_stats(NUMPY, x, group, eps, keep)
+    xhat = (centred * rstd).reshape(x.shape)
+    out = xhat * _per_channel(np.asarray(weight), x.ndim, keep) + \
+        _per_channel(np.asarray(bias), x.ndim, keep)
+    return out.astype(x.dtype, copy=False)
+
+
+def _group_norm_input(F: Any, grad: Any, input: Any, weight: Any, group: int, eps: float,
+                      keep: int) -> Any:
+    # layer_norm's formula within each group, with gh = grad * weight per channel
+    shape = tuple(input.shape)
+    centred, rstd = _group_norm_stats(F, input, group, eps, keep)
+    gh = F.reshape(grad * _per_channel(weight, len(shape), keep), tuple(centred.shape))
+    count = centred.shape[-1]
+    xhat = centred * rstd
+    mean_gh = F.reduce_sum(gh, (len(centred.shape) - 1,), True) * (1.0 / count)
+    mean_ghx = F.reduce_sum(gh * xhat, (len(centred.shape) - 1,), True) * (1.0 / count)
+    return F.reshape((gh - mean_gh - xhat * mean_ghx) * rstd, shape)
+
+
+def _group_norm_weight(F: Any, grad: Any, input: Any, group: int, eps: float,
+                       keep: int) -> Any:
+    shape = tuple(input.shape)
+    centred, rstd = _group_norm_stats(F, input, group, eps, keep)
+    xhat = F.reshape(centred * rstd, shape)
+    return F.reduce_sum(grad * xhat, _channel_axes(len(shape), keep), False)
+
+
+# weight and bias always tensors of the channels (ones and zeros stand in for None)
+GROUP_NORM = op("NativeGroupNormBackward0", group_norm_forward, fw=None, n_inputs=3,
+                input=_group_norm_input, weight=_group_norm_weight,
+                bias=lambda F, grad, input_shape, keep: F.reduce_sum(
+                    grad, _channel_axes(len(input_shape), keep), False))
+
+__all__ += ["BATCH_NORM", "EMBEDDING", "GROUP_NORM", "LAYER_NORM", "NORM_P"]

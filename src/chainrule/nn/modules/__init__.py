@@ -40,11 +40,12 @@ from .normalization import (  # noqa: E402
     BatchNorm2d,
     CosineSimilarity,
     Embedding,
+    GroupNorm,
     LayerNorm,
     PairwiseDistance,
     RMSNorm,
     Unflatten,
 )
 
-__all__ += ["BatchNorm1d", "BatchNorm2d", "CosineSimilarity", "Embedding", "LayerNorm",
+__all__ += ["BatchNorm1d", "BatchNorm2d", "CosineSimilarity", "Embedding", "GroupNorm", "LayerNorm",
             "PairwiseDistance", "RMSNorm", "Unflatten"]

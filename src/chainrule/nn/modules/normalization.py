@@ -1,4 +1,5 @@
-"""``nn.LayerNorm``, ``nn.RMSNorm``, ``nn.BatchNorm1d``, ``nn.BatchNorm2d``, ``nn.Embedding``,
+"""``nn.LayerNorm``, ``nn.RMSNorm``, ``nn.GroupNorm``, ``nn.BatchNorm1d``, ``nn.BatchNorm2d``,
+``nn.Embedding``,
 ``nn.CosineSimilarity``, ``nn.PairwiseDistance`` and ``nn.Unflatten``, as torch.nn has them."""
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["BatchNorm1d", "BatchNorm2d", "CosineSimilarity", "Embedding", "LayerNorm",
+__all__ = ["BatchNorm1d", "BatchNorm2d", "CosineSimilarity", "Embedding", "GroupNorm", "LayerNorm",
            "PairwiseDistance", "RMSNorm", "Unflatten"]
 
 
@@ -95,6 +96,51 @@ class RMSNorm(Module):
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
+
+
+class GroupNorm(Module):
+    """Group normalisation of ``num_channels`` channels in ``num_groups`` groups, with a learnt
+    per-channel weight (ones) and bias (zeros).
+
+    >>> import chainrule as torch
+    >>> torch.nn.GroupNorm(2, 4)
+    GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)
+    """
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
+                 affine: bool = True, device: Any = None, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        super().__init__()
+        if num_channels % num_groups != 0:
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups "
+                             f"({num_groups})")
+        self.num_groups = num_groups
+        self.num_channels = num_channels
+        self.eps = eps
+        self.affine = affine
+        if affine:
+            self.weight = Parameter(_creation.empty(num_channels, device=device, dtype=dtype))
+            if bias:
+                self.bias = Parameter(_creation.empty(num_channels, device=device, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        if self.affine:
+            init.ones_(self.weight)
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
+                f"affine={self.affine}, bias={self.bias is not None}")
 
 
 class _BatchNorm(Module):
