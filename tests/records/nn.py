@@ -306,3 +306,54 @@ RECORDS += [
 SPECIAL["SoftMarginLossBackwardBackward0"] = lambda T, a: _backward_of(
     T, lambda b: F(T).soft_margin_loss(b, W(T, a, [[1.0, -1.0], [-1.0, 1.0]]), reduction="none"),
     a * 0 + 0.5, a)
+
+
+# ---- normalization and embedding
+
+LN_SHAPES = [((2, 3, 4), (4,), (4,)), ((3, 4), (3, 4), (3, 4)), ((4,), (4,), (4,))]
+
+RECORDS += [
+    Record("layer_norm", "NativeLayerNormBackward0",
+           lambda T, x, w, b: F(T).layer_norm(x, tuple(w.shape), w, b, eps=1e-3), LN_SHAPES,
+           fixed_shapes=True),
+    # no weight and bias, over the last dim of any drawn shape
+    Record("layer_norm_plain", "NativeLayerNormBackward0",
+           lambda T, x: F(T).layer_norm(x, x.shape[-1:]), [(3,), (2, 3)]),
+    # row 1 is looked up twice; the padding row (3), which gets no gradient (so finite
+    # differences disagree there), is not looked up: test_nn_functional covers it
+    Record("embedding", "EmbeddingBackward0",
+           lambda T, w: F(T).embedding(T.tensor([[0, 1], [1, 2]]), w, padding_idx=-1),
+           [(4, 3)], fixed_shapes=True),
+    Record("normalize", "DivBackward0", lambda T, x: F(T).normalize(x, p=3.0, dim=-1),
+           [(3,), (2, 3)]),
+    Record("cosine_similarity", "SumBackward1",
+           lambda T, a, b: F(T).cosine_similarity(a, b, dim=-1),
+           [((2, 3), (2, 3)), ((2, 3), (3,)), ((3,), (3,))], fixed_shapes=True),
+    Record("pairwise_distance", "NormBackward1",
+           lambda T, a, b: F(T).pairwise_distance(a, b, p=3.0),
+           [((2, 3), (2, 3)), ((2, 3), (3,)), ((3,), (3,))], fixed_shapes=True),
+    Record("pairwise_distance_keepdim", "NormBackward1",
+           lambda T, a, b: F(T).pairwise_distance(a, b, keepdim=True),
+           [((2, 3), (2, 3))], fixed_shapes=True),
+    # composed as torch composes it: x * rsqrt(mean(x ** 2) + eps) * weight
+    Record("rms_norm", "MulBackward0",
+           lambda T, x, w: F(T).rms_norm(x, tuple(w.shape), w, eps=1e-3),
+           [((2, 3, 4), (4,)), ((3, 4), (3, 4))],
+           fixed_shapes=True),
+    Record("rms_norm_plain", "MulBackward0", lambda T, x: F(T).rms_norm(x, x.shape[-1:]),
+           [(3,), (2, 3)]),
+    # training: the batch's statistics (the running ones, when given, are updated in place)
+    Record("batch_norm", "NativeBatchNormBackward0",
+           lambda T, x, w, b: F(T).batch_norm(x, None, None, w, b, training=True, eps=1e-3),
+           [((4, 3), (3,), (3,)), ((2, 3, 2), (3,), (3,))], fixed_shapes=True),
+    Record("batch_norm_eval", "NativeBatchNormBackward0",
+           lambda T, x: F(T).batch_norm(x, W(T, x, [0.5, -0.1, 0.0]), W(T, x, [1.5, 0.5, 2.0]),
+                                        training=False),
+           [(4, 3), (2, 3, 2)], fixed_shapes=True),
+    Record("group_norm", "NativeGroupNormBackward0",
+           lambda T, x, w, b: F(T).group_norm(x, 2, w, b, eps=1e-3),
+           [((2, 4), (4,), (4,)), ((2, 4, 3), (4,), (4,)), ((1, 6, 2, 1), (6,), (6,))],
+           fixed_shapes=True),
+    Record("group_norm_plain", "NativeGroupNormBackward0", lambda T, x: F(T).group_norm(x, 1),
+           [(3, 2), (2, 2, 3)], fixed_shapes=True),
+]

@@ -1262,18 +1262,17 @@ def install() -> None:
         _LAZY.update(Tensor=Tensor, _make=_make,
                      run=(Tensor, call, call_list, call_multi, mark_view))
         RULES.update(_build())
+        RULES.update(_build_activations())
+        RULES.update(_build_normalization())
 
 
 # ---- more activations and losses
 # Elementwise activations and their backward ops: the batch dim is one more elementwise dim.
 
-_build_before_more = _build
-
-
-def _build() -> dict:
+def _build_activations() -> dict:
     from . import derivatives as D
 
-    rules = _build_before_more()
+    rules: dict = {}
     for name in ("HARDSWISH", "HARDSWISH_BACKWARD", "HARDSIGMOID", "HARDSIGMOID_BACKWARD",
                  "MISH", "THRESHOLD", "THRESHOLD_INPLACE", "THRESHOLD_BACKWARD_AT", "CELU",
                  "CELU_INPLACE", "SOFTSHRINK", "SOFTSHRINK_BACKWARD", "HARDSHRINK",
@@ -1283,3 +1282,57 @@ def _build() -> dict:
     rules[D.GLU] = rules[D.GLU_BACKWARD] = _dims_rule(("dim",))
     rules[D.SOFT_MARGIN_LOSS] = rules[D.SOFT_MARGIN_LOSS_BACKWARD] = r_loss
     return rules
+
+
+# ---- normalization and embedding ----------------------------------------------------------------
+
+def r_layer_norm(c: _Call) -> Any:
+    """layer_norm normalises the trailing dims: the batch dim in front of each operand (weight
+    and bias aligned to the input's rank) changes nothing of them."""
+    rank = np.ndim(c.inputs[0]._data)
+    return c.run([c.aligned(t, rank) for t in c.inputs])
+
+
+def r_embedding(c: _Call) -> Any:
+    """Rows of the weight: a batch of weights is indexed on its second-to-last axis (the
+    forward's), a batch of indices gives a batch of rows; with both, the batch's weights are
+    stacked into one table and each sample's indices shifted to its own block."""
+    idx, padding_idx = c.args
+    w = c.phys(c.inputs[0])
+    pi, batched = _phys_or_array(c, idx)
+    if not batched:
+        return c.run([w if w is not None else c.inputs[0]])
+    if w is None:
+        return c.run(list(c.inputs), (pi, padding_idx))
+    n = w.shape[1]
+    offsets = (np.arange(c.B) * n).reshape((c.B,) + (1,) * (pi.ndim - 1))
+    flat = w.reshape((c.B * n, w.shape[2]))
+    # padding_idx names a row of the stacked table, sample 0's only, as torch's rule has it
+    return c.run([flat], (pi + offsets, padding_idx))
+
+
+def r_batch_norm(c: _Call) -> Any:
+    """batch_norm with the vmap batch as one more leading dim (``keep=1``): statistics per
+    sample and channel; per-channel operands are ``(B, C)`` or ``(C,)``."""
+    running_mean, running_var, training, eps, keep = c.args
+    x = c.expanded(c.inputs[0])
+    rm, _ = _phys_or_array(c, running_mean)
+    rv, _ = _phys_or_array(c, running_var)
+    params = [c.phys(t) if c.phys(t) is not None else t for t in c.inputs[1:]]
+    return c.run([x, *params], (rm, rv, training, eps, keep + 1))
+
+
+def r_group_norm(c: _Call) -> Any:
+    """group_norm with the vmap batch as one more leading dim (``keep=1``)."""
+    group, eps, keep = c.args
+    x = c.expanded(c.inputs[0])
+    params = [c.phys(t) if c.phys(t) is not None else t for t in c.inputs[1:]]
+    return c.run([x, *params], (group, eps, keep + 1))
+
+
+def _build_normalization() -> dict:
+    from . import derivatives as D
+
+    return {D.LAYER_NORM: r_layer_norm, D.EMBEDDING: r_embedding, D.BATCH_NORM: r_batch_norm,
+            D.GROUP_NORM: r_group_norm,
+            D.NORM_P: _dims_rule(("dim",), none_all=True)}

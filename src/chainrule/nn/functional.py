@@ -1234,3 +1234,302 @@ __all__ += ["celu", "celu_", "elu_", "glu", "hardshrink", "hardsigmoid", "hardsw
             "hinge_embedding_loss", "kl_div", "leaky_relu_", "margin_ranking_loss",
             "mish", "relu_", "selu_", "soft_margin_loss", "softshrink", "softsign",
             "tanhshrink", "threshold", "threshold_"]
+
+
+# ---- normalization and embedding ----------------------------------------------------------------
+
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """``(input - mean) / sqrt(var + eps) * weight + bias``, the mean and biased variance
+    over the last ``len(normalized_shape)`` dims (``NativeLayerNormBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.layer_norm(torch.tensor([[1., 3.]]), (2,))
+    tensor([[-1.0000,  1.0000]])
+    """
+    ns = _normalized_shape(input, normalized_shape, (("weight", weight), ("bias", bias)),
+                           "[*, ")
+    n = len(ns)
+    _floating_only(input, "LayerNormKernelImpl")
+    dt = input._data.dtype
+    if any(t is not None and t._data.dtype != dt for t in (weight, bias)):
+        if dt == np.float32:  # a float input's parameters may only be float too
+            raise RuntimeError("mixed dtype (CPU): expect parameter to have scalar type of Float")
+        raise RuntimeError("mixed dtype (CPU): all inputs must share same datatype.")
+    # absent weight and bias act as ones and zeros: constants of the normalised shape
+    w = _make(np.ones(ns, dt)) if weight is None else weight
+    b = _make(np.zeros(ns, dt)) if bias is None else bias
+    return call(D.LAYER_NORM, (input, w, b), (input._data, w._data, b._data), (n, eps))
+
+
+def _normalized_shape(input: Tensor, normalized_shape: Any, params: tuple,
+                      opening: str) -> tuple:
+    """``normalized_shape`` as a tuple, checked against the input and the parameters as torch
+    checks it (``opening`` starts the expected shape: ``[*, `` for layer_norm, ``[*`` for
+    rms_norm)."""
+    ns = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    shape = input._data.shape
+    n = len(ns)
+    if n == 0:
+        raise RuntimeError(f"Expected normalized_shape to be at least 1-dimensional, i.e., "
+                           f"containing at least one element, but got normalized_shape = "
+                           f"{list(ns)}")
+    for name, t in params:
+        if t is not None and tuple(t._data.shape) != ns:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but "
+                               f"got {name} of shape {list(t._data.shape)} and normalized_shape "
+                               f"= {list(ns)}")
+    if len(shape) < n or tuple(shape[len(shape) - n:]) != ns:
+        raise RuntimeError(f"Given normalized_shape={list(ns)}, expected input with shape "
+                           f"{opening}{', '.join(str(s) for s in ns)}], but got input of size"
+                           f"{list(shape)}")
+    return ns
+
+
+def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
+             eps: float | None = None) -> Tensor:
+    """``input / sqrt(mean(input ** 2) + eps) * weight``, the mean over the last
+    ``len(normalized_shape)`` dims, ``eps`` the dtype's machine epsilon when None; composed as
+    torch composes it (``MulBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.rms_norm(torch.tensor([[3., 4.]]), (2,), eps=0.0)
+    tensor([[0.8485, 1.1314]])
+    """
+    ns = _normalized_shape(input, normalized_shape, (("weight", weight),), "[*")
+    if category(input._data.dtype) < 2:
+        _floating_only(input, "rms_norm")
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps)
+    nd = input._data.ndim
+    dims = tuple(range(nd - len(ns), nd))
+    mean_sq = api.mean(api.pow(input, 2), dims, keepdim=True)
+    out = api.mul(input, call1(D.ADD_SCALAR, mean_sq, (eps,)).rsqrt())
+    return out if weight is None else api.mul(out, weight)
+
+
+_INDEX_TYPES = ("int64", "int32")
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
+              max_norm: float | None = None, norm_type: float = 2.0,
+              scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """The rows of ``weight`` at the indices ``input`` (``EmbeddingBackward0``); the row
+    ``padding_idx`` gets no gradient, and ``max_norm`` renormalises the rows looked up, in
+    place, to at most that ``norm_type``-norm. ``scale_grad_by_freq`` and ``sparse`` are not
+    implemented.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.embedding(torch.tensor([1]), torch.tensor([[0., 1.], [2., 3.]]))
+    tensor([[2., 3.]])
+    """
+    num = weight._data.shape[0]
+    if padding_idx is not None:
+        if padding_idx > 0:
+            if padding_idx >= num:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+        elif padding_idx < 0:
+            if padding_idx < -num:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+            padding_idx = num + padding_idx
+    else:
+        padding_idx = -1
+    if scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding: scale_grad_by_freq and sparse are not "
+                                  "implemented in chainrule")
+    idx = input._data
+    if idx.dtype.name not in _INDEX_TYPES:
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
+                           f"following scalar types: Long, Int; but got torch."
+                           f"{_type_name(input)}Tensor instead (while checking arguments for "
+                           f"embedding)")
+    if weight._data.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
+    if idx.size and (idx.min() < 0 or idx.max() >= num):
+        raise IndexError("index out of range in self")
+    if max_norm is not None:
+        _embedding_renorm(weight, idx, max_norm, norm_type)
+    return call(D.EMBEDDING, (weight,), (weight._data,), (idx, padding_idx))
+
+
+def _embedding_renorm(weight: Tensor, idx: Any, max_norm: float, norm_type: float) -> None:
+    # torch's embedding_renorm_, outside autograd: each row looked up whose norm exceeds
+    # max_norm is scaled by max_norm / (norm + 1e-7)
+    from .._ops.inplace import _bump
+
+    w = weight._data
+    rows = np.unique(idx)
+    norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
+    big = norms > max_norm
+    if np.any(big):
+        scale = (max_norm / (norms[big] + 1e-7)).astype(w.dtype)
+        w[rows[big]] *= scale[:, None]
+        _bump(weight)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              out: Tensor | None = None) -> Tensor:
+    """``input`` divided by its ``p``-norm along ``dim``, clamped below at ``eps``; composed as
+    torch composes it (``DivBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.normalize(torch.tensor([[3., 4.]]))
+    tensor([[0.6000, 0.8000]])
+    """
+    if out is not None:
+        raise NotImplementedError("normalize: out= is not implemented in chainrule")
+    denom = expand(input.norm(p, dim, keepdim=True).clamp_min(eps), input._data.shape)
+    return api.div(input, denom)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """The cosine of the angle between ``x1`` and ``x2`` along ``dim``, each norm clamped below
+    at ``eps``; composed as torch composes it (``SumBackward1``; the clamp passes the
+    gradient through, as torch's in-place clamp outside autograd does).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.cosine_similarity(torch.tensor([[1., 0.]]), torch.tensor([[1., 1.]]))
+    tensor([0.7071])
+    """
+    from .. import linalg
+
+    s1, s2 = x1._data.shape, x2._data.shape
+    if s1 != s2:
+        broadcast_check(s1, s2)
+        shape = tuple(np.broadcast_shapes(s1, s2))
+        x1 = x1 if s1 == shape else expand(x1, shape)
+        x2 = x2 if s2 == shape else expand(x2, shape)
+    n1 = api.clone(linalg.vector_norm(x1, 2, dim, keepdim=True))
+    n2 = api.clone(linalg.vector_norm(x2, 2, dim, keepdim=True))
+    # torch clamps the norms in place under no_grad: the clamp is not recorded
+    n1._data = np.maximum(n1._data, eps).astype(n1._data.dtype, copy=False)
+    n2._data = np.maximum(n2._data, eps).astype(n2._data.dtype, copy=False)
+    return api.sum(api.mul(api.div(x1, n1), api.div(x2, n2)), dim)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
+                      keepdim: bool = False) -> Tensor:
+    """The ``p``-norm of ``x1 - x2 + eps`` along the last dim; composed as torch composes it
+    (``NormBackward1``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.pairwise_distance(torch.tensor([[0., 0.]]), torch.tensor([[3., 4.]]),
+    ...                                       eps=0.0)
+    tensor([5.])
+    """
+    d = max(x1._data.ndim, x2._data.ndim) - 1
+    diff = call1(D.ADD_SCALAR, api.sub(x1, x2), (eps,))
+    if diff._data.dtype.kind != "f":
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
+                           f"Got {_type_name(diff)} instead.")
+    dims = (d,) if diff._data.ndim else ()
+    return call1(D.NORM_P, diff, (float(p), dims, bool(keepdim)))
+
+
+__all__ += ["cosine_similarity", "embedding", "layer_norm", "normalize", "pairwise_distance",
+            "rms_norm"]
+
+
+def _verify_batch_size(size: tuple) -> None:
+    if size[0] * math.prod(size[2:]) == 1:
+        from .._tensor import Size
+
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size "
+                         f"{Size(size)!r}")
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
+               momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalises each channel (dim 1) by the batch's mean and biased variance when
+    ``training`` (updating the running statistics in place with ``momentum`` and the unbiased
+    variance), else by the running statistics (``NativeBatchNormBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.batch_norm(torch.tensor([[1.], [3.]]), None, None, training=True)
+    tensor([[-1.0000],
+            [ 1.0000]])
+    """
+    shape = input._data.shape
+    if training:
+        _verify_batch_size(shape)
+    n_channels = shape[1] if len(shape) > 1 else 1
+    for name, t in (("weight", weight), ("bias", bias), ("running_mean", running_mean),
+                    ("running_var", running_var)):
+        if t is not None and t._data.size != n_channels:
+            raise RuntimeError(f"{name} should contain {n_channels} elements not "
+                               f"{t._data.size}")
+    if not training and (running_mean is None or running_var is None):
+        which = "running_mean" if running_mean is None else "running_var"
+        raise RuntimeError(f"{which} must be defined in evaluation mode")
+    _floating_only(input, "batch_norm")
+    from .._ops import batching
+
+    if batching.LEVELS and training and running_mean is not None:
+        raise NotImplementedError("batch_norm: updating running statistics under vmap is not "
+                                  "implemented in chainrule")
+    x = input._data
+    dt = x.dtype
+    w = _make(np.ones(n_channels, dt)) if weight is None else weight
+    b = _make(np.zeros(n_channels, dt)) if bias is None else bias
+    rm = None if running_mean is None else running_mean._data
+    rv = None if running_var is None else running_var._data
+    out = call(D.BATCH_NORM, (input, w, b), (x, w._data, b._data),
+               (rm, rv, bool(training), eps, 0))
+    if training and running_mean is not None:
+        _update_running_stats(x, running_mean, running_var, momentum)
+    return out
+
+
+def _update_running_stats(x: Any, running_mean: Tensor, running_var: Tensor,
+                          momentum: float) -> None:
+    # running = (1 - momentum) running + momentum batch, with the unbiased batch variance
+    from .._ops.inplace import _bump
+
+    axes = _nn._channel_axes(x.ndim, 0)
+    n = math.prod(x.shape[a] for a in axes)
+    mean = np.mean(x, axis=axes)
+    var = np.var(x, axis=axes) * (n / (n - 1))
+    for t, batch in ((running_mean, mean), (running_var, var)):
+        if t is None:
+            continue
+        a = t._data
+        a[...] = ((1 - momentum) * a + momentum * batch).astype(a.dtype, copy=False)
+        _bump(t)
+
+
+__all__ += ["batch_norm"]
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalises each sample's channels (dim 1) in ``num_groups`` groups by the group's mean
+    and biased variance, then scales and shifts each channel (``NativeGroupNormBackward0``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.group_norm(torch.tensor([[1., 3., 0., 2.]]), 2)
+    tensor([[-1.0000,  1.0000, -1.0000,  1.0000]])
+    """
+    shape = input._data.shape
+    if len(shape) < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{len(shape)}")
+    n_channels = shape[1]
+    if n_channels % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {list(shape)} and "
+                           f"num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t._data.ndim != 1 or t._data.size != n_channels):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
+                               f"channels in input, but got {name} of shape "
+                               f"{list(t._data.shape)} and input of shape {list(shape)}")
+    _floating_only(input, "GroupNormKernelImpl")
+    dt = input._data.dtype
+    w = _make(np.ones(n_channels, dt)) if weight is None else weight
+    b = _make(np.zeros(n_channels, dt)) if bias is None else bias
+    return call(D.GROUP_NORM, (input, w, b), (input._data, w._data, b._data),
+                (num_groups, eps, 0))
+
+
+__all__ += ["group_norm"]

@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from ..._backend import channels_last_axes, ndarray, np, preserving, relaid
-from ..registry import op
+from ..registry import NUMPY, op
 from .elementwise import erf_array
 
 NONE, MEAN, SUM = 0, 1, 2
@@ -683,7 +683,7 @@ CONSTANT_PAD_ND = op("ConstantPadNdBackward0", constant_pad_nd, fw=None,
 # (cross_entropy's label smoothing and mean over class probabilities) use the Scalar overloads.
 MUL_SCALAR = op("MulBackward1", lambda self, other: self * other, fw="linear",
                 self=lambda F, grad, other: F.mul_scalar(grad, other))
-ADD_SCALAR = op("AddBackward1", lambda self, other: self + other, fw="linear",
+ADD_SCALAR = op("AddBackward1", lambda self, other: self + other, fw="element_wise",
                 self=lambda F, grad: grad)
 DIV_SCALAR = op("DivBackward1", lambda self, other: self / other, fw="linear",
                 self=lambda F, grad, other: grad / other)
@@ -901,3 +901,210 @@ SOFT_MARGIN_LOSS_BACKWARD = op(
     self=_soft_margin_double_backward)
 
 __all__ += ["SOFT_MARGIN_LOSS", "SOFT_MARGIN_LOSS_BACKWARD"]
+
+
+# ---- normalization and embedding ----------------------------------------------------------------
+
+
+def _trailing(ndim: int, n: int) -> tuple:
+    """The last ``n`` of ``ndim`` axes: the dims a layer norm normalises over."""
+    return tuple(range(ndim - n, ndim))
+
+
+def _layer_norm_stats(F: Any, x: Any, n: int, eps: float) -> tuple:
+    """x - mean and 1 / sqrt(var + eps) over the last ``n`` dims (the biased variance)."""
+    axes = _trailing(len(x.shape), n)
+    count = math.prod(x.shape[len(x.shape) - n:])
+    centred = x - F.reduce_sum(x, axes, True) * (1.0 / count)
+    var = F.reduce_sum(centred * centred, axes, True) * (1.0 / count)
+    return centred, F.rsqrt(var + eps), axes, count
+
+
+def layer_norm_forward(input: Any, weight: Any, bias: Any, n: int, eps: float) -> Any:
+    x = np.asarray(input)
+    centred, rstd, _, _ = _layer_norm_stats(NUMPY, x, n, eps)
+    out = centred * rstd * weight + bias
+    return out.astype(x.dtype, copy=False)
+
+
+def _layer_norm_input(F: Any, grad: Any, input: Any, weight: Any, n: int, eps: float) -> Any:
+    # with xhat = (x - mean) rstd and gh = grad * weight:
+    # dx = rstd (gh - mean(gh) - xhat mean(gh xhat)), means over the normalised dims
+    centred, rstd, axes, count = _layer_norm_stats(F, input, n, eps)
+    xhat = centred * rstd
+    gh = grad * weight
+    mean_gh = F.reduce_sum(gh, axes, True) * (1.0 / count)
+    mean_ghx = F.reduce_sum(gh * xhat, axes, True) * (1.0 / count)
+    return (gh - mean_gh - xhat * mean_ghx) * rstd
+
+
+def _layer_norm_weight(F: Any, grad: Any, input: Any, n: int, eps: float) -> Any:
+    # grad * xhat; the engine sums it over the leading dims to the weight's shape
+    centred, rstd, _, _ = _layer_norm_stats(F, input, n, eps)
+    return grad * (centred * rstd)
+
+
+# weight and bias are always tensors here (ones and zeros stand in for None); ``n`` is the
+# number of trailing dims normalised
+LAYER_NORM = op("NativeLayerNormBackward0", layer_norm_forward, fw=None,
+                input=_layer_norm_input, weight=_layer_norm_weight, bias=lambda F, grad: grad)
+
+
+def embedding_forward(weight: Any, indices: Any, padding_idx: int) -> Any:
+    # rows of the weight (its second-to-last axis, so a batch of weights in front works too)
+    return np.take(weight, indices, axis=-2)
+
+
+def _embedding_backward(F: Any, grad: Any, weight_shape: tuple, indices: Any,
+                        padding_idx: int) -> Any:
+    # each row's gradient summed into the row it was taken from; the padding row gets none
+    lead = tuple(weight_shape[:-2])
+    flat = F.reshape(grad, lead + (-1, weight_shape[-1]))
+    out = F.index_select_backward(flat, tuple(weight_shape), len(lead),
+                                  np.reshape(np.asarray(indices), -1))
+    if padding_idx >= 0:
+        out = F.index_fill(out, len(lead), np.array([padding_idx]), 0)
+    return out
+
+
+# padding_idx is -1 for none (torch's convention), already made non-negative otherwise
+EMBEDDING = op("EmbeddingBackward0", embedding_forward, fw="linear", n_inputs=1,
+               weight=_embedding_backward)
+
+
+def _p_norm_backward(F: Any, grad: Any, self: Any, result: Any, ord: float, dim: tuple,
+                     keepdim: bool) -> Any:
+    from .reductions import _norm_backward
+
+    return _norm_backward(F, grad, self, result, ord, dim, keepdim)
+
+
+def _p_norm(self: Any, ord: float, dim: tuple, keepdim: bool) -> Any:
+    from .reductions import _vector_norm
+
+    return _vector_norm(self, ord, dim, keepdim)
+
+
+# at::norm(x, p, dim, keepdim), which pairwise_distance calls: linalg.vector_norm's math under
+# its own name
+NORM_P = op("NormBackward1", _p_norm, fw=None, self=_p_norm_backward)
+
+
+def _channel_axes(ndim: int, keep: int) -> tuple:
+    """The axes batch norm reduces over: all but the ``keep`` leading (vmap) batch axes and the
+    channel axis after them."""
+    return (keep,) + tuple(range(keep + 2, ndim))
+
+
+def _per_channel(p: Any, ndim: int, keep: int) -> Any:
+    """A per-channel ``(*lead, C)`` value (``lead`` empty or the ``keep`` batch dims) shaped to
+    broadcast against an input of ``ndim`` dims whose channels are on axis ``keep + 1``."""
+    shape = tuple(p.shape)
+    lead = shape[:-1] if len(shape) > 1 else (1,) * keep
+    return p.reshape(lead + (1, shape[-1]) + (1,) * (ndim - keep - 2))
+
+
+def _batch_norm_stats(F: Any, x: Any, running_mean: Any, running_var: Any, training: bool,
+                      eps: float, keep: int) -> tuple:
+    """x - mean and 1 / sqrt(var + eps): the batch's (biased variance) when training, else
+    the running ones."""
+    ndim = len(x.shape)
+    axes = _channel_axes(ndim, keep)
+    if not training:  # constants: arrays whatever F is
+        dt = np.asarray(x).dtype if type(x) is ndarray else x._data.dtype
+        mean = _per_channel(np.asarray(running_mean, dt), ndim, keep)
+        var = _per_channel(np.asarray(running_var, dt), ndim, keep)
+        return x - mean, (1 / np.sqrt(var + eps)).astype(dt, copy=False), axes
+    count = math.prod(x.shape[a] for a in axes)
+    centred = x - F.reduce_sum(x, axes, True) * (1.0 / count)
+    var = F.reduce_sum(centred * centred, axes, True) * (1.0 / count)
+    return centred, F.rsqrt(var + eps), axes
+
+
+def batch_norm_forward(input: Any, weight: Any, bias: Any, running_mean: Any, running_var: Any,
+                       training: bool, eps: float, keep: int) -> Any:
+    x = np.asarray(input)
+    centred, rstd, _ = _batch_norm_stats(NUMPY, x, running_mean, running_var, training, eps,
+                                         keep)
+    w = _per_channel(np.asarray(weight), x.ndim, keep)
+    out = centred * rstd * w + _per_channel(np.asarray(bias), x.ndim, keep)
+    return out.astype(x.dtype, copy=False)
+
+
+def _batch_norm_input(F: Any, grad: Any, input: Any, weight: Any, running_mean: Any,
+                      running_var: Any, training: bool, eps: float, keep: int) -> Any:
+    centred, rstd, axes = _batch_norm_stats(F, input, running_mean, running_var, training, eps,
+                                            keep)
+    gh = grad * _per_channel(weight, len(input.shape), keep)
+    if not training:  # the statistics are constants
+        return gh * rstd
+    # as layer_norm, over the reduced axes: rstd (gh - mean(gh) - xhat mean(gh xhat))
+    count = math.prod(input.shape[a] for a in axes)
+    xhat = centred * rstd
+    mean_gh = F.reduce_sum(gh, axes, True) * (1.0 / count)
+    mean_ghx = F.reduce_sum(gh * xhat, axes, True) * (1.0 / count)
+    return (gh - mean_gh - xhat * mean_ghx) * rstd
+
+
+def _batch_norm_weight(F: Any, grad: Any, input: Any, running_mean: Any, running_var: Any,
+                       training: bool, eps: float, keep: int) -> Any:
+    centred, rstd, axes = _batch_norm_stats(F, input, running_mean, running_var, training, eps,
+                                            keep)
+    return F.reduce_sum(grad * (centred * rstd), axes, False)
+
+
+# weight and bias always tensors of the channels (ones and zeros stand in for None); the
+# running statistics are constants; ``keep``: leading vmap batch dims (0 outside vmap)
+BATCH_NORM = op("NativeBatchNormBackward0", batch_norm_forward, fw=None, n_inputs=3,
+                input=_batch_norm_input, weight=_batch_norm_weight,
+                bias=lambda F, grad, input_shape, keep: F.reduce_sum(
+                    grad, _channel_axes(len(input_shape), keep), False))
+
+
+def _group_norm_stats(F: Any, x: Any, group: int, eps: float, keep: int) -> tuple:
+    """x - mean and 1 / sqrt(var + eps) per sample and group (the biased variance), in the
+    grouped shape ``(*lead, N, group, rest)``; ``keep`` leading vmap batch dims."""
+    shape = tuple(x.shape)
+    grouped = F.reshape(x, shape[:keep + 1] + (group, -1))
+    centred, rstd, _, _ = _layer_norm_stats(F, grouped, 1, eps)
+    return centred, rstd
+
+
+def group_norm_forward(input: Any, weight: Any, bias: Any, group: int, eps: float,
+                       keep: int) -> Any:
+    x = np.asarray(input)
+    centred, rstd = _group_norm_stats(NUMPY, x, group, eps, keep)
+    xhat = (centred * rstd).reshape(x.shape)
+    out = xhat * _per_channel(np.asarray(weight), x.ndim, keep) + \
+        _per_channel(np.asarray(bias), x.ndim, keep)
+    return out.astype(x.dtype, copy=False)
+
+
+def _group_norm_input(F: Any, grad: Any, input: Any, weight: Any, group: int, eps: float,
+                      keep: int) -> Any:
+    # layer_norm's formula within each group, with gh = grad * weight per channel
+    shape = tuple(input.shape)
+    centred, rstd = _group_norm_stats(F, input, group, eps, keep)
+    gh = F.reshape(grad * _per_channel(weight, len(shape), keep), tuple(centred.shape))
+    count = centred.shape[-1]
+    xhat = centred * rstd
+    mean_gh = F.reduce_sum(gh, (len(centred.shape) - 1,), True) * (1.0 / count)
+    mean_ghx = F.reduce_sum(gh * xhat, (len(centred.shape) - 1,), True) * (1.0 / count)
+    return F.reshape((gh - mean_gh - xhat * mean_ghx) * rstd, shape)
+
+
+def _group_norm_weight(F: Any, grad: Any, input: Any, group: int, eps: float,
+                       keep: int) -> Any:
+    shape = tuple(input.shape)
+    centred, rstd = _group_norm_stats(F, input, group, eps, keep)
+    xhat = F.reshape(centred * rstd, shape)
+    return F.reduce_sum(grad * xhat, _channel_axes(len(shape), keep), False)
+
+
+# weight and bias always tensors of the channels (ones and zeros stand in for None)
+GROUP_NORM = op("NativeGroupNormBackward0", group_norm_forward, fw=None, n_inputs=3,
+                input=_group_norm_input, weight=_group_norm_weight,
+                bias=lambda F, grad, input_shape, keep: F.reduce_sum(
+                    grad, _channel_axes(len(input_shape), keep), False))
+
+__all__ += ["BATCH_NORM", "EMBEDDING", "GROUP_NORM", "LAYER_NORM", "NORM_P"]

@@ -42,3 +42,20 @@ for _module in (_activation, _loss):
     for _name in _module.__all__:
         globals()[_name] = getattr(_module, _name)
 __all__ = sorted({*__all__, *_activation.__all__, *_loss.__all__})
+
+
+# ---- normalization and embedding
+from .normalization import (  # noqa: E402
+    BatchNorm1d,
+    BatchNorm2d,
+    CosineSimilarity,
+    Embedding,
+    GroupNorm,
+    LayerNorm,
+    PairwiseDistance,
+    RMSNorm,
+    Unflatten,
+)
+
+__all__ = sorted({*__all__, "BatchNorm1d", "BatchNorm2d", "CosineSimilarity", "Embedding",
+                  "GroupNorm", "LayerNorm", "PairwiseDistance", "RMSNorm", "Unflatten"})
