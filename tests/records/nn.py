@@ -318,7 +318,7 @@ RECORDS += [
            fixed_shapes=True),
     # no weight and bias, over the last dim of any drawn shape
     Record("layer_norm_plain", "NativeLayerNormBackward0",
-           lambda T, x: F(T).layer_norm(x, x.shape[-1:]), [(3,), (2, 3)]),
+           lambda T, x: F(T).layer_norm(x, x.shape[-1:], eps=1e-3), [(4,), (2, 4)]),
     # row 1 is looked up twice; the padding row (3), which gets no gradient (so finite
     # differences disagree there), is not looked up: test_nn_functional covers it
     Record("embedding", "EmbeddingBackward0",
@@ -354,6 +354,8 @@ RECORDS += [
            lambda T, x, w, b: F(T).group_norm(x, 2, w, b, eps=1e-3),
            [((2, 4), (4,), (4,)), ((2, 4, 3), (4,), (4,)), ((1, 6, 2, 1), (6,), (6,))],
            fixed_shapes=True),
-    Record("group_norm_plain", "NativeGroupNormBackward0", lambda T, x: F(T).group_norm(x, 1),
-           [(3, 2), (2, 2, 3)], fixed_shapes=True),
+    # at least four values a group and eps=1e-3: two close values would make the gradient
+    # huge, and float32's rounding then differs from torch's beyond the comparison's tolerance
+    Record("group_norm_plain", "NativeGroupNormBackward0",
+           lambda T, x: F(T).group_norm(x, 1, eps=1e-3), [(3, 4), (2, 2, 3)], fixed_shapes=True),
 ]
