@@ -561,10 +561,8 @@ _WIDER = {np.dtype(np.float16): np.float32, np.dtype(np.float32): np.float64,
 def _tri_indices(name: str, row: int, col: int, offset: int, dtype: Any, upper: bool) -> Any:
     d = _np_dtype(dtype) or np.dtype(np.int64)
     if d.kind not in "iu" or d.itemsize < 4:
-        from ._ops.api import _TORCH_TYPE_NAMES
-
         raise NotImplementedError(f'"{name}" not implemented for '
-                                  f"'{_TORCH_TYPE_NAMES.get(d.name, d.name)}'")
+                                  f"'{_dtypes.SCALAR_NAMES.get(d.name, d.name)}'")
     if row < 0:
         raise RuntimeError(f"row must be non-negative, got{row}")
     if col < 0:

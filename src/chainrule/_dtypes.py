@@ -146,6 +146,16 @@ def int_scalar(value: _pyint, integral: _pybool = False) -> _pyint:
     return value - 2**64 if integral else value
 
 
+# numpy dtype name -> torch's ScalarType name, as its "not implemented for 'Float'" errors
+# print it
+SCALAR_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
+                "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
+                "float64": "Double", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+# numpy dtype name -> the C++ type name torch's kernels print in their dtype errors
+CPP_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char",
+             "int16": "short int", "int32": "int", "int64": "long int", "float16": "c10::Half",
+             "float32": "float", "float64": "double", "complex64": "c10::complex<float>",
+             "complex128": "c10::complex<double>"}
 # numpy integer dtype -> (least, greatest, torch's C++ name in its overflow message)
 _INT_LIMITS = {np.dtype(t): (np.iinfo(t).min, np.iinfo(t).max, n) for t, n in (
     (np.uint8, "uint8_t"), (np.int8, "int8_t"), (np.int16, "int16_t"), (np.int32, "int"),

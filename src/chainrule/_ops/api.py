@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import _dtypes
 from .._backend import generic, ndarray, np
-from .._dtypes import DEFAULT, category, stored_value
+from .._dtypes import DEFAULT, SCALAR_NAMES, category, stored_value
 from .._tensor import Tensor, _dims, _make, contiguous_format
 from . import batching, registry
 from . import derivatives as D
@@ -294,7 +294,7 @@ def _bitwise(ufunc: Any, name: str, kernel: str | None = None, bools: bool = Tru
         A, B = binary_arrays(False, input, o)
         if not least <= category(np.result_type(A, B)) <= 1:
             raise NotImplementedError(f'"{kernel}_cpu" not implemented for '
-                                      f"'{_TORCH_TYPE_NAMES[np.result_type(A, B).name]}'")
+                                      f"'{SCALAR_NAMES[np.result_type(A, B).name]}'")
         if batching.LEVELS:
             return batching.nondiff(ufunc, (input, o), (A, B))
         return _make(ufunc(A, B))
@@ -328,7 +328,7 @@ def bitwise_not(input: Tensor) -> Tensor:
     """Logical not for bool tensors, bitwise not for integers."""
     if category(input._data.dtype) > 1:
         raise NotImplementedError(f'"bitwise_not_cpu" not implemented for '
-                                  f"'{_TORCH_TYPE_NAMES[input._data.dtype.name]}'")
+                                  f"'{SCALAR_NAMES[input._data.dtype.name]}'")
     if batching.LEVELS:
         return batching.nondiff(np.invert, (input,), (input._data,))
     return _make(np.invert(input._data))
@@ -450,7 +450,7 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
     if category(input._data.dtype) < 2:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {_TORCH_TYPE_NAMES[input._data.dtype.name]}")
+            f"or complex dtype. Got: {SCALAR_NAMES[input._data.dtype.name]}")
     if dim is None or (not isinstance(dim, int) and len(dim) == 0):  # dim=(): every dim
         if keepdim:
             return call1(D.MEAN_DIM, input, (tuple(range(input._data.ndim)), True))
@@ -458,9 +458,6 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: Any = 
     return call1(D.MEAN_DIM, input, (_dims(dim, input._data.ndim), keepdim))
 
 
-_TORCH_TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
-                     "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
-                     "float64": "Double"}
 
 
 # ---- copies and conversions -------------------------------------------------------------

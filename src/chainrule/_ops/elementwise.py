@@ -13,26 +13,16 @@ from typing import Any
 
 from .. import _dtypes
 from .._backend import generic, laid_out_as, ndarray, np, preserved_axes
-from .._dtypes import DEFAULT, category
+from .._dtypes import CPP_NAMES, DEFAULT, SCALAR_NAMES, category
 from .._tensor import Tensor, _make
 from . import api, batching, inplace
 from . import derivatives as D
 from .derivatives import elementwise as E
 from .registry import GRAPH, NUMPY, binary_arrays, broadcast_check, call, call1
 
-# torch's names for dtypes in its messages: the ScalarType name ('Long') and the C++ type
-# ('long int')
-_SCALAR_NAME = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
-                "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
-                "float64": "Double", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
-_CPP_NAME = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char",
-             "int16": "short int", "int32": "int", "int64": "long int", "float16": "c10::Half",
-             "float32": "float", "float64": "double", "complex64": "c10::complex<float>",
-             "complex128": "c10::complex<double>"}
-
 
 def _scalar_name(dt: Any) -> str:
-    return _SCALAR_NAME[np.dtype(dt).name]
+    return SCALAR_NAMES[np.dtype(dt).name]
 
 
 def _not_implemented_for(kernel: str, dt: Any) -> NotImplementedError:
@@ -507,8 +497,8 @@ _arctan2_method = _atan2(True, "arctan2")
 
 def _lerp_dtype_check(what: str, expected: Any, got: Any) -> None:
     if got != expected:
-        raise RuntimeError(f"expected dtype {_CPP_NAME[np.dtype(expected).name]} for `{what}` "
-                           f"but got dtype {_CPP_NAME[np.dtype(got).name]}")
+        raise RuntimeError(f"expected dtype {CPP_NAMES[np.dtype(expected).name]} for `{what}` "
+                           f"but got dtype {CPP_NAMES[np.dtype(got).name]}")
 
 
 def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
@@ -537,7 +527,7 @@ def lerp(input: Tensor, end: Tensor, weight: Any) -> Tensor:
     if dt.kind not in "fc":
         raise _not_implemented_for("lerp_kernel_scalar", dt)
     if isinstance(w, complex) and dt.kind != "c":
-        raise RuntimeError(f"value cannot be converted to type {_CPP_NAME[dt.name]} without "
+        raise RuntimeError(f"value cannot be converted to type {CPP_NAMES[dt.name]} without "
                            "overflow")
     return call(D.LERP, (input, end), (input._data, end._data), (w,))
 
@@ -695,7 +685,7 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     m = mask._data
     if m.dtype.kind != "b":
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
-                           f"{_CPP_NAME[m.dtype.name]}")
+                           f"{CPP_NAMES[m.dtype.name]}")
     if m.shape != input._data.shape:
         broadcast_check(m.shape, input._data.shape)
     if isinstance(value, Tensor):
@@ -860,7 +850,7 @@ def _addc(name: str, entry: Any, method: bool) -> Any:
         dt = _dtypes.result_type(tuple(t._data.dtype for t in tensors if t._data.ndim),
                                  tuple(t._data.dtype for t in tensors if not t._data.ndim), ())
         if isinstance(v, complex) and dt.kind != "c":
-            raise RuntimeError(f"value cannot be converted to type {_CPP_NAME[dt.name]} without "
+            raise RuntimeError(f"value cannot be converted to type {CPP_NAMES[dt.name]} without "
                                "overflow")
         arrays = tuple(t._data if t._data.dtype == dt else t._data.astype(dt) for t in tensors)
         return call(entry, tensors, arrays, (v,))

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import _dtypes
 from .._backend import generic, ndarray, np
+from .._dtypes import SCALAR_NAMES
 from .._tensor import Tensor, _dim, _make
 from ..autograd import grad_mode
 from . import batching
@@ -261,14 +262,11 @@ def narrow(input: Tensor, dim: int, start: Any, length: int) -> Tensor:
 # ---- indexing with index tensors -------------------------------------------------------------
 
 # torch's scalar type names, as its dtype errors print them
-_TYPE_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
-               "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
-               "float64": "Double", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 _INT32_64 = (np.dtype(np.int32), np.dtype(np.int64))
 
 
 def _type_name(a: Any) -> str:
-    return _TYPE_NAMES.get(a.dtype.name, a.dtype.name)
+    return SCALAR_NAMES.get(a.dtype.name, a.dtype.name)
 
 
 def _tensor_arg(v: Any, fn: str, name: str, pos: int) -> Any:

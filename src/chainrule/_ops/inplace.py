@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .._backend import generic, ndarray, np
-from .._dtypes import category, stored_value
+from .._dtypes import CPP_NAMES, SCALAR_NAMES, category, stored_value
 from .._tensor import Tensor, _dim, _dims, _make, _storage
 from ..autograd.forward_ad import ACTIVE as forward_ad_active
 from ..autograd.forward_ad import tangent_of
@@ -27,9 +27,6 @@ from .registry import GRAPH, call, call1, modified_message
 LEAF_MSG = "a leaf Variable that requires grad is being used in an in-place operation."
 VIEW_OF_LEAF_MSG = ("a view of a leaf Variable that requires grad is being used in an in-place "
                     "operation.")
-_TORCH_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
-                "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
-                "float64": "Double", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
 class _Invalidated(tuple):
@@ -108,9 +105,9 @@ def check_overlap(t: Tensor) -> None:
 
 def _check_cast(result: Any, target: Any) -> None:
     if category(result) > category(target):
-        raise RuntimeError(f"result type {_TORCH_NAMES.get(result.name, result.name)} can't be "
+        raise RuntimeError(f"result type {SCALAR_NAMES.get(result.name, result.name)} can't be "
                            f"cast to the desired output type "
-                           f"{_TORCH_NAMES.get(target.name, target.name)}")
+                           f"{SCALAR_NAMES.get(target.name, target.name)}")
 
 
 def _invalidate_saved_output(t: Tensor) -> None:
@@ -711,12 +708,6 @@ def make_inplace(out_of_place: Callable, fill: bool = False) -> Callable:
     return method
 
 
-# torch's C++ names of the dtypes, as its in-place dtype checks print them
-_CPP_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char",
-              "int16": "short int", "int32": "int", "int64": "long int", "float16": "c10::Half",
-              "float32": "float", "float64": "double", "complex64": "c10::complex<float>",
-              "complex128": "c10::complex<double>"}
-
 
 def cumulative_(out_of_place: Callable) -> Callable:
     """``cumsum_`` / ``cumprod_``: the running sum or product along ``dim``, in this tensor's
@@ -727,8 +718,8 @@ def cumulative_(out_of_place: Callable) -> Callable:
     def method(self: Tensor, dim: int, *, dtype: Any = None) -> Tensor:
         d = self._data.dtype
         if dtype is not None and dtype.np != d:
-            raise RuntimeError(f"Bad in-place call: input tensor dtype {_CPP_NAMES[d.name]} and "
-                               f"output tensor dtype {_CPP_NAMES[dtype.np.name]} should match")
+            raise RuntimeError(f"Bad in-place call: input tensor dtype {CPP_NAMES[d.name]} and "
+                               f"output tensor dtype {CPP_NAMES[dtype.np.name]} should match")
         if d.kind == "b":
             raise NotImplementedError(f"\"{name}_out_cpu\" not implemented for 'Bool'")
         return inner(self, dim)

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import _dtypes, return_types
 from .._backend import np
+from .._dtypes import CPP_NAMES, SCALAR_NAMES
 from .._tensor import Tensor, _dim, _make
 from ..autograd.forward_ad import ACTIVE as forward_ad
 from ..autograd.grad_mode import _state
@@ -29,23 +30,14 @@ from .registry import (
     call_multi,
 )
 
+
 # torch's names for dtypes in messages: ScalarType names and the C++ type names
-_SCALAR_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short",
-                 "int32": "Int", "int64": "Long", "float16": "Half", "float32": "Float",
-                 "float64": "Double", "complex64": "ComplexFloat",
-                 "complex128": "ComplexDouble"}
-_CPP_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char",
-              "int16": "short int", "int32": "int", "int64": "long int", "float16": "c10::Half",
-              "float32": "float", "float64": "double", "complex64": "c10::complex<float>",
-              "complex128": "c10::complex<double>"}
-
-
 def _sname(dt: Any) -> str:
-    return _SCALAR_NAMES[np.dtype(dt).name]
+    return SCALAR_NAMES[np.dtype(dt).name]
 
 
 def _cname(dt: Any) -> str:
-    return _CPP_NAMES[np.dtype(dt).name]
+    return CPP_NAMES[np.dtype(dt).name]
 
 
 class _LinAlgError(RuntimeError):
@@ -379,7 +371,7 @@ def _expand_check(a: Any, size: tuple) -> None:
     shape = a.shape
     if len(size) < len(shape):
         raise RuntimeError(
-            f"expand(torch.{_SCALAR_NAMES[a.dtype.name]}Tensor{{{list(shape)}}}, "
+            f"expand(torch.{SCALAR_NAMES[a.dtype.name]}Tensor{{{list(shape)}}}, "
             f"size={list(size)}): the number of sizes provided ({len(size)}) must be greater or "
             f"equal to the number of dimensions in the tensor ({len(shape)})")
     lead = len(size) - len(shape)

@@ -20,7 +20,6 @@ from .._tensor import Tensor, _dim, _dims, _make
 from . import batching
 from . import derivatives as D
 from . import formulas as fm
-from .api import _TORCH_TYPE_NAMES
 from .api import sum as _sum
 from .derivatives import reductions as R
 from .derivatives import shape as DS
@@ -28,7 +27,7 @@ from .registry import GRAPH, NUMPY, call, call1, call_multi
 
 
 def _type_name(dtype: Any) -> str:
-    return _TORCH_TYPE_NAMES.get(np.dtype(dtype).name, str(dtype))
+    return _dtypes.SCALAR_NAMES.get(np.dtype(dtype).name, str(dtype))
 
 
 def _all_dims(dim: Any, ndim: int) -> tuple:

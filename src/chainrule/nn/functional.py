@@ -19,12 +19,12 @@ import warnings
 from typing import Any
 
 from .._backend import np
-from .._dtypes import category
+from .._dtypes import SCALAR_NAMES, category
 from .._ops import api
 from .._ops import derivatives as D
 from .._ops import formulas as _fm
 from .._ops import linalg as _linalg
-from .._ops.api import _TORCH_TYPE_NAMES, sigmoid, tanh
+from .._ops.api import sigmoid, tanh
 from .._ops.derivatives import nn as _nn
 from .._ops.elementwise import masked_fill
 from .._ops.inplace import apply_inplace
@@ -44,7 +44,7 @@ _NONE, _MEAN, _SUM = _nn.NONE, _nn.MEAN, _nn.SUM
 
 
 def _type_name(t: Tensor) -> str:
-    return _TORCH_TYPE_NAMES[t._data.dtype.name]
+    return SCALAR_NAMES[t._data.dtype.name]
 
 
 def _floating_only(input: Tensor, kernel: str) -> None:
@@ -357,7 +357,7 @@ def _broadcast_pair(input: Tensor, target: Tensor) -> tuple:
 def _loss_arrays(input: Tensor, target: Tensor, kernel: str) -> tuple:
     a, b = binary_arrays(False, input, target)
     if category(np.result_type(a, b)) < 2:
-        name = _TORCH_TYPE_NAMES[np.result_type(a, b).name]
+        name = SCALAR_NAMES[np.result_type(a, b).name]
         raise NotImplementedError(f'"{kernel}" not implemented for \'{name}\'')
     return a, b
 
