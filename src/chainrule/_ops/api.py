@@ -22,11 +22,12 @@ _ALPHA_ONE = (1,)  # the args of add/sub in the common case, built once
 _ONE = 1
 
 
-def _alpha(alpha: Any, dtype: Any) -> tuple:
-    """The args ``(alpha,)`` of add/sub/rsub after torch's alpha_check against the result's
-    (NumPy) ``dtype``, with ``alpha`` as that dtype takes it."""
+def _alpha(alpha: Any, input: Tensor, other: Any) -> tuple:
+    """The args ``(alpha,)`` of add/sub/rsub after torch's alpha_check against the dtype of
+    ``input`` with ``other``, with ``alpha`` as that dtype takes it."""
     if alpha.__class__ is int and alpha == 1:
         return _ALPHA_ONE
+    dtype = binary_arrays(False, input, other)[0].dtype
     if isinstance(alpha, generic):
         alpha = alpha.item()
     kind = dtype.kind
@@ -48,10 +49,6 @@ def _stored_operand(t: Tensor, other: Any) -> Any:
     if o.__class__ is int and t._data.dtype.kind in "iu":
         return stored_value(o, t._data.dtype)
     return o
-
-
-def _result_dtype(input: Tensor, other: Any) -> Any:
-    return binary_arrays(False, input, other)[0].dtype
 
 
 def _operand(other: Any) -> Any:
@@ -76,21 +73,21 @@ def add(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """
     c = other.__class__
     if (c is float or c is int or c is Tensor) and input.__class__ is Tensor:
-        args = _ALPHA_ONE if alpha is _ONE else _alpha(alpha, _result_dtype(input, other))
+        args = _ALPHA_ONE if alpha is _ONE else _alpha(alpha, input, other)
         return call2(D.ADD, input, other, args)
     if not isinstance(input, Tensor):
         input = _as_tensor_operand(input)
     o = _operand(other)
     if o is None:
         return NotImplemented
-    return call2(D.ADD, input, o, _alpha(alpha, _result_dtype(input, o)))
+    return call2(D.ADD, input, o, _alpha(alpha, input, o))
 
 
 def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
     """``input - alpha * other`` with broadcasting."""
     c = other.__class__
     if (c is float or c is int) and input.__class__ is Tensor:
-        args = _ALPHA_ONE if alpha is _ONE else _alpha(alpha, _result_dtype(input, other))
+        args = _ALPHA_ONE if alpha is _ONE else _alpha(alpha, input, other)
         return call2(D.SUB, input, other, args)
     if not isinstance(input, Tensor):
         input = _as_tensor_operand(input)
@@ -101,7 +98,7 @@ def sub(input: Any, other: Any, *, alpha: Any = 1) -> Tensor:
                                input._data.dtype.kind == "b"):
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
                            "supported. Use the `^` or `logical_xor()` operator instead.")
-    return call2(D.SUB, input, o, _alpha(alpha, _result_dtype(input, o)))
+    return call2(D.SUB, input, o, _alpha(alpha, input, o))
 
 
 def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
@@ -112,7 +109,7 @@ def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
     if o is None:
         return NotImplemented
     A, B = binary_arrays(False, input, o)
-    return call(D.RSUB, (input,), (A,), (B, *_alpha(alpha, A.dtype)))
+    return call(D.RSUB, (input,), (A,), (B, *_alpha(alpha, input, o)))
 
 
 def mul(input: Any, other: Any) -> Tensor:
